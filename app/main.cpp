@@ -1,0 +1,124 @@
+// pretrainlab: the desktop app.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QTimer>
+#include <cstdio>
+
+#include "app/main_window.hpp"
+#include "app/pages/tokenization_page.hpp"
+#include "app/screenshot_tour.hpp"
+#include "app/theme.hpp"
+
+namespace {
+
+QList<QSize> parseSizes(const QString& text, bool* ok) {
+    QList<QSize> sizes;
+    *ok = true;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QStringList numbers = part.trimmed().split(QLatin1Char('x'));
+        bool widthOk = false;
+        bool heightOk = false;
+        const int width = numbers.value(0).toInt(&widthOk);
+        const int height = numbers.value(1).toInt(&heightOk);
+        if (numbers.size() != 2 || !widthOk || !heightOk || width < 320 || height < 240) {
+            *ok = false;
+            return {};
+        }
+        sizes << QSize(width, height);
+    }
+    *ok = !sizes.isEmpty();
+    return sizes;
+}
+
+int usageError(const QString& message) {
+    std::fprintf(stderr, "pretrainlab: %s\n", qPrintable(message));
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace pretrainlab::app;
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("PretrainLab"));
+    QApplication::setOrganizationName(QStringLiteral("PretrainLab"));
+    QApplication::setApplicationVersion(QStringLiteral(PRETRAINLAB_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("PretrainLab: how language models are pretrained and finetuned."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption pageOption(
+        QStringLiteral("page"),
+        QStringLiteral("Open this lesson: %1.").arg(MainWindow::pageNames().join(QStringLiteral(", "))),
+        QStringLiteral("name"));
+    const QCommandLineOption corpusOption(QStringLiteral("corpus"),
+                                          QStringLiteral("Words for the BPE stepper."),
+                                          QStringLiteral("text"));
+    const QCommandLineOption textSizeOption(QStringLiteral("text-size"),
+                                            QStringLiteral("Base text size in points."),
+                                            QStringLiteral("points"));
+    const QCommandLineOption screenshotsOption(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Save screenshots of every page into this folder, then quit."),
+        QStringLiteral("folder"));
+    const QCommandLineOption sizesOption(
+        QStringLiteral("screenshot-sizes"),
+        QStringLiteral("Window sizes for --screenshots (default 1280x720,1920x1080)."),
+        QStringLiteral("WxH,..."), QStringLiteral("1280x720,1920x1080"));
+    parser.addOptions({pageOption, corpusOption, textSizeOption, screenshotsOption, sizesOption});
+    parser.process(app);
+
+    const bool screenshots = parser.isSet(screenshotsOption);
+    QSettings settings;
+    double textSize = screenshots ? defaultTextPointSize
+                                  : settings.value(QStringLiteral("view/textSize"),
+                                                   defaultTextPointSize).toDouble();
+    if (parser.isSet(textSizeOption)) {
+        bool ok = false;
+        textSize = parser.value(textSizeOption).toDouble(&ok);
+        if (!ok || textSize < minimumTextPointSize || textSize > maximumTextPointSize) {
+            return usageError(QStringLiteral("--text-size expects a number of points from %1 to %2")
+                                          .arg(minimumTextPointSize)
+                                          .arg(maximumTextPointSize));
+        }
+    }
+    applyTheme(app, textSize);
+
+    MainWindow window;
+    if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
+        return usageError(QStringLiteral("--page expects one of: %1")
+                                      .arg(MainWindow::pageNames().join(QStringLiteral(", "))));
+    }
+    if (parser.isSet(corpusOption)) window.tokenizationPage()->setCorpus(parser.value(corpusOption));
+
+    if (screenshots) {
+        bool ok = false;
+        const QList<QSize> sizes = parseSizes(parser.value(sizesOption), &ok);
+        if (!ok) {
+            return usageError(QStringLiteral("--screenshot-sizes expects sizes like 1280x720,1920x1080"));
+        }
+        window.show();
+        int status = 0;
+        QTimer::singleShot(0, &window, [&] {
+            status = runScreenshotTour(window, parser.value(screenshotsOption), sizes);
+            QApplication::quit();
+        });
+        app.exec();
+        return status;
+    }
+
+    if (const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+        !geometry.isEmpty()) {
+        window.restoreGeometry(geometry);
+    }
+    QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] {
+        QSettings saved;
+        saved.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
+        saved.setValue(QStringLiteral("view/textSize"), window.textSize());
+    });
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,143 @@
+#include "app/main_window.hpp"
+
+#include <QAction>
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <algorithm>
+
+#include "app/pages/tokenization_page.hpp"
+#include "app/theme.hpp"
+#include "widgets/coming_soon_view.hpp"
+
+namespace pretrainlab::app {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(tr("PretrainLab"));
+
+    navigation_ = new QListWidget;
+    navigation_->setObjectName(QStringLiteral("navigation"));
+    navigation_->setFixedWidth(220);
+    navigation_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    pages_ = new QStackedWidget;
+
+    tokenization_ = new TokenizationPage;
+    addPage(tr("Tokenization"), tokenization_);
+    addPage(tr("Architectures\n& attention"),
+            new widgets::ComingSoonView(
+                tr("Architectures & attention"),
+                tr("Encoders (BERT), decoders (GPT) and encoder-decoders (T5): what each one may "
+                   "look at, how each is trained, and how each generates."),
+                {tr("See causal and bidirectional attention masks row by row, and the attention "
+                    "weights of models trained here"),
+                 tr("Mask 15% of tokens for BERT, predict the next token for GPT, corrupt spans "
+                    "for T5"),
+                 tr("Generate text token by token, and score zero-shot answers by "
+                    "log-probability")}));
+    addPage(tr("Training"),
+            new widgets::ComingSoonView(
+                tr("Training lab"),
+                tr("Pretrain a tiny transformer on this computer while the loss falls and the "
+                   "lecture's fill-in-the-blank probes start to work."),
+                {tr("Follow training and held-out loss, learning rate and gradient norm live"),
+                 tr("Watch syntax, coreference, knowledge, commonsense and arithmetic probes "
+                    "improve"),
+                 tr("Compare runs side by side and save checkpoints")}));
+    addPage(tr("Optimization"),
+            new widgets::ComingSoonView(
+                tr("Optimization"),
+                tr("Why pretraining needs Adam, warmup and care with memory."),
+                {tr("Step Adam's moments and bias correction beside SGD, and compare their "
+                    "memory"),
+                 tr("Shape warmup and decay schedules and see what they do to a run"),
+                 tr("Accumulate gradients, clip them, and make a run diverge on purpose")}));
+    addPage(tr("Pretrain →\nfinetune"),
+            new widgets::ComingSoonView(
+                tr("Pretrain → finetune"),
+                tr("Put a linear head on [CLS] and finetune, with and without pretraining, as in "
+                   "the GPT ablation table."),
+                {tr("Finetune a pretrained model and one trained from scratch on the same small "
+                    "labelled set"),
+                 tr("Compare full finetuning with a frozen model and a linear probe")}));
+
+    connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+    navigation_->setCurrentRow(0);
+
+    auto* central = new QWidget;
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(navigation_);
+    layout->addWidget(pages_, 1);
+    setCentralWidget(central);
+
+    buildMenus();
+    textSize_ = qApp->font().pointSizeF();
+    resize(1280, 720);
+}
+
+QStringList MainWindow::pageNames() {
+    return {QStringLiteral("tokenization"), QStringLiteral("architectures"),
+            QStringLiteral("training"), QStringLiteral("optimization"),
+            QStringLiteral("finetuning")};
+}
+
+void MainWindow::addPage(const QString& title, QWidget* page) {
+    auto* entry = new QListWidgetItem(title, navigation_);
+    entry->setToolTip(title.simplified());
+    pages_->addWidget(page);
+}
+
+bool MainWindow::showPage(const QString& name) {
+    const int index = static_cast<int>(pageNames().indexOf(name));
+    if (index < 0) return false;
+    navigation_->setCurrentRow(index);
+    return true;
+}
+
+QString MainWindow::currentPageName() const { return pageNames().value(pages_->currentIndex()); }
+
+void MainWindow::setTextSize(double points) {
+    textSize_ = std::clamp(points, minimumTextPointSize, maximumTextPointSize);
+    applyTheme(*qApp, textSize_);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* larger = view->addAction(tr("&Larger text"), this, [this] { setTextSize(textSize_ + 1); });
+    larger->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction* smaller = view->addAction(tr("&Smaller text"), this, [this] { setTextSize(textSize_ - 1); });
+    smaller->setShortcut(QKeySequence::ZoomOut);
+    QAction* normal = view->addAction(tr("&Normal text size"), this,
+                                      [this] { setTextSize(defaultTextPointSize); });
+    normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    QAction* fullScreen = view->addAction(tr("&Full screen"), this, [this] {
+        setWindowState(windowState() ^ Qt::WindowFullScreen);
+    });
+    fullScreen->setShortcut(QKeySequence::FullScreen);
+    view->addSeparator();
+    for (int i = 0; i < pageNames().size(); ++i) {
+        QAction* go = view->addAction(navigation_->item(i)->text().simplified(), this,
+                                      [this, i] { navigation_->setCurrentRow(i); });
+        go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About PretrainLab"), this, [this] {
+        QMessageBox::about(this, tr("About PretrainLab"),
+                           tr("<h3>PretrainLab %1</h3><p>How language models are pretrained and "
+                              "finetuned, one step at a time: tokenization, architectures, "
+                              "optimization, and pretraining versus finetuning.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QListWidget;
+class QStackedWidget;
+
+namespace pretrainlab::app {
+
+class TokenizationPage;
+
+// The lecture's parts down the left, the selected lesson on the right.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    // Page names as used on the command line: tokenization, architectures, training,
+    // optimization, finetuning.
+    static QStringList pageNames();
+    bool showPage(const QString& name);
+    QString currentPageName() const;
+    TokenizationPage* tokenizationPage() const { return tokenization_; }
+
+    void setTextSize(double points);
+    double textSize() const { return textSize_; }
+
+private:
+    void buildMenus();
+    void addPage(const QString& title, QWidget* page);
+
+    QListWidget* navigation_ = nullptr;
+    QStackedWidget* pages_ = nullptr;
+    TokenizationPage* tokenization_ = nullptr;
+    double textSize_ = 0;
+};
+
+}  // namespace pretrainlab::app

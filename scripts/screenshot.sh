@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the app, starts it under Xvfb, walks through its pages and saves PNGs into
+# build/screenshots/ (at 1280x720 and 1920x1080). With --update-docs, also copies the README's
+# screenshot into docs/.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+update_docs=0
+if [ "${1:-}" = "--update-docs" ]; then update_docs=1; shift; fi
+install_dependencies
+configure_and_build
+out="$BUILD_DIR/screenshots"
+rm -rf "$out"
+mkdir -p "$out"
+log "taking screenshots under Xvfb"
+xvfb-run --auto-servernum --server-args="-screen 0 1920x1080x24 -dpi 96" \
+  env QT_QPA_PLATFORM=xcb "$BUILD_DIR/bin/pretrainlab" --screenshots "$out" "$@"
+count=$(find "$out" -name '*.png' | wc -l)
+if [ "$count" -eq 0 ]; then
+  log "no screenshots were written"
+  exit 1
+fi
+log "$count screenshots in $out"
+if [ "$update_docs" -eq 1 ]; then
+  mkdir -p "$PROJECT_ROOT/docs/screenshots"
+  cp "$out/1280x720-03-tokenization-step2-tie.png" "$PROJECT_ROOT/docs/screenshots/tokenization.png"
+  log "updated docs/screenshots/tokenization.png"
+fi

@@ -1,0 +1,230 @@
+#include "widgets/token_chips_view.hpp"
+
+#include <QEvent>
+#include <QLocale>
+#include <QPainter>
+#include <QPainterPath>
+#include <QResizeEvent>
+#include <algorithm>
+#include <cmath>
+
+#include "widgets/token_colors.hpp"
+
+namespace pretrainlab::widgets {
+namespace {
+
+constexpr double chipPaddingX = 9.0;
+constexpr double chipPaddingY = 4.0;
+constexpr double chipSpacing = 7.0;
+constexpr double rowSpacing = 10.0;
+constexpr double labelGap = 18.0;
+constexpr double margin = 10.0;
+// The part of the animation in which the two halves slide together; the rest is the pulse.
+constexpr double slidePhase = 0.55;
+
+const QColor mergeRing(194, 65, 12);
+
+QFont chipFont(const QFont& base) {
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() * 1.12);
+    font.setWeight(QFont::DemiBold);
+    return font;
+}
+
+QString countText(quint64 count) {
+    return QStringLiteral("×%1").arg(QLocale().toString(count));
+}
+
+}  // namespace
+
+TokenChipsView::TokenChipsView(QWidget* parent) : QWidget(parent) {
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    animation_.setStartValue(0.0);
+    animation_.setEndValue(1.0);
+    animation_.setDuration(650);
+    animation_.setEasingCurve(QEasingCurve::InOutCubic);
+    connect(&animation_, &QVariantAnimation::valueChanged, this, [this](const QVariant& value) {
+        progress_ = value.toDouble();
+        update();
+    });
+}
+
+void TokenChipsView::setWords(std::vector<ChipWord> words, std::size_t totalWords,
+                              bool animateMerges) {
+    words_ = std::move(words);
+    totalWords_ = std::max(totalWords, words_.size());
+    animation_.stop();
+    progress_ = 1.0;
+    const bool anyMerged = std::any_of(words_.begin(), words_.end(), [](const ChipWord& word) {
+        return std::any_of(word.chips.begin(), word.chips.end(),
+                           [](const TokenChip& chip) { return chip.justMerged; });
+    });
+    if (animateMerges && anyMerged && animation_.duration() > 0) {
+        progress_ = 0.0;
+        animation_.start();
+    }
+    fitHeight();
+    update();
+}
+
+// A scroll area sizes its widget by the minimum size, not by height-for-width: keep the minimum
+// height at what the current width needs, so long corpora scroll instead of being cut off.
+void TokenChipsView::fitHeight() {
+    const int needed = layoutFor(width()).height;
+    if (minimumHeight() != needed) setMinimumHeight(needed);
+    updateGeometry();
+}
+
+void TokenChipsView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (event->size().width() != event->oldSize().width()) fitHeight();
+}
+
+QString TokenChipsView::segmentationText() const {
+    QStringList lines;
+    for (const ChipWord& word : words_) {
+        QStringList pieces;
+        for (const TokenChip& chip : word.chips) pieces << chip.text;
+        lines << pieces.join(QLatin1Char(' '));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+TokenChipsView::Layout TokenChipsView::layoutFor(int width) const {
+    Layout layout;
+    const QFontMetricsF labelMetrics(font());
+    const QFontMetricsF chipMetrics(chipFont(font()));
+    const double chipHeight = chipMetrics.height() + 2 * chipPaddingY;
+    const int drawn = static_cast<int>(words_.size());
+
+    double labelWidth = 0;
+    for (int w = 0; w < drawn; ++w) {
+        const ChipWord& word = words_[static_cast<std::size_t>(w)];
+        labelWidth = std::max(labelWidth, labelMetrics.horizontalAdvance(word.word) +
+                                              labelMetrics.horizontalAdvance(QStringLiteral("  ")) +
+                                              labelMetrics.horizontalAdvance(countText(word.count)));
+    }
+    labelWidth = std::min(labelWidth, std::max(80.0, width * 0.35));
+    const double chipsLeft = margin + labelWidth + labelGap;
+    const double right = std::max(chipsLeft + 40.0, width - margin);
+
+    double y = margin;
+    for (int w = 0; w < drawn; ++w) {
+        const ChipWord& word = words_[static_cast<std::size_t>(w)];
+        layout.labels.emplace_back(margin, y, labelWidth, chipHeight);
+        double x = chipsLeft;
+        for (int c = 0; c < static_cast<int>(word.chips.size()); ++c) {
+            const double chipWidth =
+                chipMetrics.horizontalAdvance(word.chips[static_cast<std::size_t>(c)].text) +
+                2 * chipPaddingX;
+            if (x > chipsLeft && x + chipWidth > right) {  // wrap long words
+                x = chipsLeft;
+                y += chipHeight + chipSpacing;
+            }
+            layout.chips.push_back({QRectF(x, y, chipWidth, chipHeight), w, c});
+            x += chipWidth + chipSpacing;
+        }
+        y += chipHeight + rowSpacing;
+    }
+    if (totalWords_ > words_.size()) y += labelMetrics.height() + rowSpacing;
+    layout.height = static_cast<int>(std::ceil(y + margin));
+    return layout;
+}
+
+QSize TokenChipsView::sizeHint() const { return {520, heightForWidth(520)}; }
+
+QSize TokenChipsView::minimumSizeHint() const {
+    return {240, static_cast<int>(QFontMetricsF(chipFont(font())).height() * 2)};
+}
+
+int TokenChipsView::heightForWidth(int width) const { return layoutFor(width).height; }
+
+void TokenChipsView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) fitHeight();
+    QWidget::changeEvent(event);
+}
+
+void TokenChipsView::drawChip(QPainter& painter, const TokenChip& chip, const QRectF& rect) const {
+    const TokenColors colors = tokenColors(chip.tokenId, chip.isMerged);
+    const double radius = rect.height() * 0.28;
+    const auto drawBox = [&](const QRectF& box, const QColor& fill, const QColor& border,
+                             const QString& text) {
+        QPainterPath path;
+        path.addRoundedRect(box, radius, radius);
+        painter.fillPath(path, fill);
+        painter.setPen(QPen(border, 1.6));
+        painter.drawPath(path);
+        painter.setPen(colors.text);
+        painter.drawText(box, Qt::AlignCenter, text);
+    };
+
+    if (chip.justMerged && progress_ < slidePhase) {
+        // The two tokens that fuse, sliding toward each other.
+        const double t = progress_ / slidePhase;
+        const QFontMetricsF metrics(painter.font());
+        const double leftWidth = metrics.horizontalAdvance(chip.leftPart) + 2 * chipPaddingX;
+        const double rightWidth = metrics.horizontalAdvance(chip.rightPart) + 2 * chipPaddingX;
+        const double scale = rect.width() / (leftWidth + rightWidth);
+        const double apart = (1.0 - t) * 12.0;
+        const QRectF leftBox(rect.left() - apart, rect.top(), leftWidth * scale, rect.height());
+        const QRectF rightBox(leftBox.right() + 2 * apart, rect.top(), rightWidth * scale,
+                              rect.height());
+        const QColor paleFill(236, 236, 240);
+        const QColor paleBorder(120, 120, 130);
+        drawBox(leftBox, paleFill, paleBorder, chip.leftPart);
+        drawBox(rightBox, paleFill, paleBorder, chip.rightPart);
+        return;
+    }
+
+    drawBox(rect, colors.fill, colors.border, chip.text);
+    if (chip.justMerged) {
+        // A ring that pulses once, then stays to mark what the last merge made.
+        const double pulse = progress_ < 1.0 ? (1.0 - progress_) / (1.0 - slidePhase) : 0.0;
+        const double grow = 2.0 + 5.0 * pulse;
+        QPainterPath ring;
+        ring.addRoundedRect(rect.adjusted(-grow, -grow, grow, grow), radius + grow, radius + grow);
+        painter.setPen(QPen(mergeRing, 3.0));
+        painter.drawPath(ring);
+    }
+}
+
+void TokenChipsView::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    const Layout layout = layoutFor(width());
+
+    const QColor muted = palette().color(QPalette::PlaceholderText);
+    for (std::size_t w = 0; w < layout.labels.size(); ++w) {
+        const ChipWord& word = words_[w];
+        const QRectF& box = layout.labels[w];
+        const QString count = countText(word.count);
+        const QFontMetricsF metrics(font());
+        const double countWidth = metrics.horizontalAdvance(count);
+        const QString elided = metrics.elidedText(
+            word.word, Qt::ElideRight, std::max(10.0, box.width() - countWidth - metrics.horizontalAdvance(QStringLiteral("  "))));
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, elided);
+        painter.setPen(muted);
+        painter.drawText(box.adjusted(metrics.horizontalAdvance(elided + QStringLiteral("  ")), 0, 0, 0),
+                         Qt::AlignLeft | Qt::AlignVCenter, count);
+    }
+
+    painter.setFont(chipFont(font()));
+    for (const ChipPlace& place : layout.chips) {
+        drawChip(painter, words_[static_cast<std::size_t>(place.word)].chips[static_cast<std::size_t>(place.chip)],
+                 place.rect);
+    }
+
+    if (totalWords_ > words_.size()) {
+        painter.setFont(font());
+        painter.setPen(muted);
+        const QString more = tr("… and %1 more words").arg(QLocale().toString(
+            static_cast<qulonglong>(totalWords_ - words_.size())));
+        painter.drawText(QRectF(margin, layout.height - margin - QFontMetricsF(font()).height() - rowSpacing,
+                                width() - 2 * margin, QFontMetricsF(font()).height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, more);
+    }
+}
+
+}  // namespace pretrainlab::widgets

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QString>
+#include <QVariantAnimation>
+#include <QWidget>
+#include <vector>
+
+namespace pretrainlab::widgets {
+
+struct TokenChip {
+    QString text;
+    int tokenId = 0;
+    bool isMerged = false;    // longer than one symbol of the alphabet
+    bool justMerged = false;  // made by the merge that was just applied
+    QString leftPart;         // when justMerged: the two tokens that fused
+    QString rightPart;
+};
+
+struct ChipWord {
+    QString word;
+    quint64 count = 0;
+    std::vector<TokenChip> chips;
+};
+
+// Every word of the corpus, each drawn as a row of token chips. When a merge has just been
+// applied, the two chips that fused slide together and the new chip keeps a ring until the next
+// change.
+class TokenChipsView : public QWidget {
+    Q_OBJECT
+public:
+    explicit TokenChipsView(QWidget* parent = nullptr);
+
+    // `totalWords` counts the words of the corpus; those beyond the ones given are summarised
+    // ("… and 1,234 more words").
+    void setWords(std::vector<ChipWord> words, std::size_t totalWords, bool animateMerges);
+    const std::vector<ChipWord>& words() const { return words_; }
+    // The segmentation as text, one word per line, tokens separated by spaces: "b an an a".
+    QString segmentationText() const;
+    void setAnimationDuration(int milliseconds) { animation_.setDuration(milliseconds); }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct ChipPlace {
+        QRectF rect;
+        int word = 0;
+        int chip = 0;
+    };
+    struct Layout {
+        std::vector<QRectF> labels;  // one per drawn word: "banana ×3"
+        std::vector<ChipPlace> chips;
+        int height = 0;
+    };
+    Layout layoutFor(int width) const;
+    void fitHeight();
+    void drawChip(QPainter& painter, const TokenChip& chip, const QRectF& rect) const;
+
+    std::vector<ChipWord> words_;
+    std::size_t totalWords_ = 0;
+    double progress_ = 1.0;  // of the fuse animation, 0..1
+    QVariantAnimation animation_;
+};
+
+}  // namespace pretrainlab::widgets
