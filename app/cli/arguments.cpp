@@ -5,7 +5,8 @@
 namespace pretrainlab::cli {
 
 Arguments::Arguments(const std::vector<std::string>& args,
-                     const std::set<std::string>& valueOptions, const std::set<std::string>& flags) {
+                     const std::set<std::string>& valueOptions, const std::set<std::string>& flags,
+                     const std::set<std::string>& repeatable) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + arg + "'");
@@ -18,12 +19,14 @@ Arguments::Arguments(const std::vector<std::string>& args,
         if (flags.count(name)) {
             if (inlineValue) throw UsageError("--" + name + " takes no value");
             flags_.insert(name);
-        } else if (valueOptions.count(name)) {
-            if (values_.count(name)) throw UsageError("--" + name + " given twice");
+        } else if (valueOptions.count(name) || repeatable.count(name)) {
+            if (values_.count(name) && !repeatable.count(name)) {
+                throw UsageError("--" + name + " given twice");
+            }
             if (inlineValue) {
-                values_[name] = *inlineValue;
+                values_[name].push_back(*inlineValue);
             } else if (i + 1 < args.size()) {
-                values_[name] = args[++i];
+                values_[name].push_back(args[++i]);
             } else {
                 throw UsageError("--" + name + " needs a value");
             }
@@ -36,13 +39,18 @@ Arguments::Arguments(const std::vector<std::string>& args,
 std::optional<std::string> Arguments::value(const std::string& name) const {
     auto it = values_.find(name);
     if (it == values_.end()) return std::nullopt;
-    return it->second;
+    return it->second.front();
+}
+
+std::vector<std::string> Arguments::values(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::vector<std::string>() : it->second;
 }
 
 std::string Arguments::required(const std::string& name) const {
     auto it = values_.find(name);
     if (it == values_.end()) throw UsageError("missing --" + name);
-    return it->second;
+    return it->second.front();
 }
 
 std::optional<long long> Arguments::integer(const std::string& name, long long minimum,

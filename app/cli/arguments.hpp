@@ -19,10 +19,12 @@ public:
 // and a repeated option are usage errors, reported with the option's name.
 class Arguments {
 public:
+    // `repeatable` options may be given several times (each value is kept, in order).
     Arguments(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
-              const std::set<std::string>& flags);
+              const std::set<std::string>& flags, const std::set<std::string>& repeatable = {});
 
     std::optional<std::string> value(const std::string& name) const;
+    std::vector<std::string> values(const std::string& name) const;
     std::string required(const std::string& name) const;
     bool flag(const std::string& name) const { return flags_.count(name) > 0; }
     // An integer option: a usage error unless it is a whole number in [minimum, maximum].
@@ -30,7 +32,7 @@ public:
                                      long long maximum) const;
 
 private:
-    std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> values_;
     std::set<std::string> flags_;
 };
 

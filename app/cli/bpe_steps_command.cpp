@@ -5,56 +5,69 @@
 #include <ostream>
 
 #include "app/cli/arguments.hpp"
-#include "core/common/error.hpp"
-#include "core/common/file_io.hpp"
+#include "app/cli/training_options.hpp"
 #include "core/tokenize/bpe_trainer.hpp"
 
 namespace pretrainlab::cli {
 namespace {
 
-nlohmann::ordered_json pairJson(const BpeTrainer& trainer, TokenPair pair) {
+using Json = nlohmann::ordered_json;
+
+Json pairJson(const BpeTrainer& trainer, TokenPair pair) {
     return {trainer.vocabulary().token(pair.left), trainer.vocabulary().token(pair.right)};
 }
 
 }  // namespace
 
 int runBpeSteps(const std::vector<std::string>& args, std::ostream& out) {
-    const Arguments arguments(args, {"input", "merges", "tie-break"}, {});
+    const Arguments arguments(args, {"input", "merges", "tie-break", "algo", "candidates"},
+                              {"byte-level"});
     const std::string input = arguments.required("input");
-    BpeOptions options;
+    TrainingChoice choice = trainingChoice(arguments, PreTokenizerKind::WhitespaceSplit);
     if (auto merges = arguments.integer("merges", 0, std::numeric_limits<int>::max())) {
-        options.maxMerges = static_cast<std::size_t>(*merges);
+        choice.options.maxMerges = static_cast<std::size_t>(*merges);
     }
-    if (auto rule = arguments.value("tie-break")) {
-        const std::optional<TieBreak> parsed = parseTieBreak(*rule);
-        if (!parsed) throw UsageError("--tie-break expects hf, lex or first, got '" + *rule + "'");
-        options.tieBreak = *parsed;
-    }
+    const auto candidates = static_cast<std::size_t>(arguments.integer("candidates", 0, 100000).value_or(10));
+    const bool wordPiece = choice.options.criterion == MergeCriterion::Likelihood;
 
-    const WordCounts corpus = WordCounts::fromText(readFileBytes(input), input);
-    if (corpus.empty()) {
-        throw LocatedError(SourceLocation{input, std::nullopt, std::nullopt},
-                           "the corpus is empty: it holds no words");
-    }
-
-    BpeTrainer trainer(corpus, options);
-    // The trace is taken before the merge (the tied pairs need the counts of that moment), and
+    const WordCounts corpus = readCorpusWords(input, choice.corpus);
+    BpeTrainer trainer(corpus, choice.options);
+    // The trace is taken before the merge (the candidates and ties are those of that moment), and
     // printed with the segmentation after it.
-    const TraceRequest trace{false, 0, true};
+    const TraceRequest trace{candidates > 0, candidates, true};
     while (const std::optional<MergeStep> step = trainer.step(trace)) {
-        nlohmann::ordered_json line;
+        Json line;
         line["step"] = step->step;
         line["pair"] = pairJson(trainer, step->pair);
         line["count"] = step->count;
+        if (wordPiece) {
+            line["score"] = step->score;
+            line["left_count"] = step->leftCount;
+            line["right_count"] = step->rightCount;
+        }
         line["new_token"] = step->newToken;
         line["new_id"] = step->newId;
         line["vocab_size"] = step->vocabSizeAfter;
-        nlohmann::ordered_json ties = nlohmann::ordered_json::array();
+        line["total_tokens"] = step->totalTokensAfter;
+        Json ties = Json::array();
         for (const TokenPair tied : step->ties) ties.push_back(pairJson(trainer, tied));
         line["ties"] = std::move(ties);
         line["tie_rule"] = std::string(tieBreakName(step->tieRule));
+        if (candidates > 0) {
+            Json list = Json::array();
+            for (const PairCount& candidate : step->pairCounts) {
+                Json entry{{"pair", pairJson(trainer, candidate.pair)}, {"count", candidate.count}};
+                if (wordPiece) {
+                    entry["score"] = candidate.likelihoodScore();
+                    entry["left_count"] = candidate.leftCount;
+                    entry["right_count"] = candidate.rightCount;
+                }
+                list.push_back(std::move(entry));
+            }
+            line["candidates"] = std::move(list);
+        }
         line["segmentation"] = trainer.segmentation();
-        out << line.dump() << '\n';
+        out << line.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
     }
     out.flush();
     return 0;

@@ -5,6 +5,8 @@
 
 #include "app/cli/arguments.hpp"
 #include "app/cli/bpe_steps_command.hpp"
+#include "app/cli/bpe_train_command.hpp"
+#include "app/cli/codec_commands.hpp"
 #include "core/common/error.hpp"
 
 namespace {
@@ -13,8 +15,18 @@ constexpr const char* usage =
     "usage: pretrainlab-cli <command> [options]\n"
     "\n"
     "commands:\n"
-    "  bpe-steps --input FILE [--merges N] [--tie-break hf|lex|first]\n"
-    "      Train character-level BPE on the words of FILE, printing one JSON object per merge.\n";
+    "  bpe-steps --input FILE [--merges N] [--tie-break hf|lex|first] [--algo bpe|wordpiece]\n"
+    "            [--byte-level] [--candidates N]\n"
+    "      Train on FILE one merge at a time, printing one JSON object per merge.\n"
+    "  bpe-train --input FILE --vocab-size N --output tokenizer.json [--algo bpe|wordpiece]\n"
+    "            [--byte-level] [--tie-break hf|lex|first] [--pre-tokenizer whitespace|whitespace-split|bert]\n"
+    "            [--min-frequency N] [--special TOKEN]... [--seen-bytes-only] [--threads N]\n"
+    "      Train a tokenizer and save it as Hugging Face tokenizer.json; prints a JSON summary.\n"
+    "  encode --tokenizer PATH [--merges PATH] --input FILE [--add-special-tokens] [--stats]\n"
+    "      Print the ids of FILE's text on one line. PATH is a tokenizer.json, a vocab.json (with\n"
+    "      --merges merges.txt), a tiktoken rank file or a BERT vocab.txt.\n"
+    "  decode --tokenizer PATH [--merges PATH] --ids \"1 2 3\" [--skip-special-tokens]\n"
+    "      Print the text of the ids.\n";
 
 }  // namespace
 
@@ -22,13 +34,17 @@ int main(int argc, char** argv) {
     using namespace pretrainlab;
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::cout << usage;
+        (args.empty() ? std::cerr : std::cout) << usage;
         return args.empty() ? 2 : 0;
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    std::ios::sync_with_stdio(false);
     try {
         if (command == "bpe-steps") return cli::runBpeSteps(args, std::cout);
+        if (command == "bpe-train") return cli::runBpeTrain(args, std::cout);
+        if (command == "encode") return cli::runEncode(args, std::cout, std::cerr);
+        if (command == "decode") return cli::runDecode(args, std::cout);
         throw cli::UsageError("unknown command '" + command + "' (try --help)");
     } catch (const cli::UsageError& error) {
         std::cerr << "pretrainlab-cli " << command << ": " << error.what() << '\n';

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 
 #include "core/common/error.hpp"
@@ -36,6 +37,40 @@ std::string readFileBytes(const std::filesystem::path& path) {
     }
     if (in.bad()) throw LocatedError(where, "read failed");
     return bytes;
+}
+
+void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+    const SourceLocation where{path.string(), std::nullopt, std::nullopt};
+    std::filesystem::path temporary = path;
+    temporary += ".partial";
+    {
+        errno = 0;
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            const int code = errno;
+            throw LocatedError(where, std::string("cannot write: ") +
+                                          (code ? std::strerror(code) : "unknown error"));
+        }
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(temporary, ignored);
+            throw LocatedError(where, "write failed (is the disk full?)");
+        }
+    }
+    std::error_code status;
+    std::filesystem::rename(temporary, path, status);
+    if (status) {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        throw LocatedError(where, "cannot replace the file: " + status.message());
+    }
+}
+
+std::size_t lineOfOffset(std::string_view text, std::size_t byteOffset) {
+    const std::string_view before = text.substr(0, std::min(byteOffset, text.size()));
+    return 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
 }
 
 }  // namespace pretrainlab

@@ -25,7 +25,11 @@ bool BpeStepper::forward(const TraceRequest& trace) {
     const bool havePreview = next_ && *next_;
     std::optional<MergeStep> made = trainer_->step(havePreview ? TraceRequest::none() : trace);
     if (!made) return false;
-    if (havePreview) made = std::move(**next_);
+    if (havePreview) {
+        const std::uint64_t totalTokens = made->totalTokensAfter;
+        made = std::move(**next_);
+        made->totalTokensAfter = totalTokens;
+    }
     history_.push_back(std::move(*made));
     next_.reset();
     return true;

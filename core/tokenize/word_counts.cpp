@@ -1,5 +1,11 @@
 #include "core/tokenize/word_counts.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
+#include "core/text/pretokenizer.hpp"
 #include "core/text/utf8.hpp"
 
 namespace pretrainlab {
@@ -27,13 +33,116 @@ WordCounts WordCounts::fromText(std::string_view text, const std::string& source
 
 void WordCounts::add(std::string_view word, std::uint64_t count) {
     if (word.empty() || count == 0) return;
-    auto [it, inserted] = indexOf_.try_emplace(std::string(word), words_.size());
-    if (inserted) {
-        words_.push_back(CorpusWord{it->first, count});
-    } else {
-        words_[it->second].count += count;
-    }
     totalOccurrences_ += count;
+    if (auto it = indexOf_.find(word); it != indexOf_.end()) {
+        words_[it->second].count += count;
+        return;
+    }
+    indexOf_.emplace(std::string(word), words_.size());
+    words_.push_back(CorpusWord{std::string(word), count});
+}
+
+void WordCounts::merge(const WordCounts& later) {
+    for (const CorpusWord& word : later.words_) add(word.text, word.count);
+}
+
+namespace {
+
+// One thread's share: counted by views into the text, so no word is copied until the end.
+struct ChunkCounts {
+    std::vector<std::pair<std::string_view, std::uint64_t>> words;
+    std::unordered_map<std::string_view, std::size_t> indexOf;
+
+    void add(std::string_view word) {
+        auto [it, inserted] = indexOf.try_emplace(word, words.size());
+        if (inserted) {
+            words.emplace_back(word, 1);
+        } else {
+            ++words[it->second].second;
+        }
+    }
+};
+
+void countChunk(std::string_view chunk, const PreTokenizer& preTokenizer, ChunkCounts& counts,
+                std::atomic<std::size_t>& bytesDone, const Progress& progress, bool reports) {
+    std::vector<TextSpan> pieces;
+    std::size_t lineStart = 0;
+    std::size_t sinceReport = 0;
+    while (lineStart < chunk.size()) {
+        std::size_t lineEnd = chunk.find('\n', lineStart);
+        lineEnd = lineEnd == std::string_view::npos ? chunk.size() : lineEnd + 1;
+        const std::string_view line = chunk.substr(lineStart, lineEnd - lineStart);
+        pieces.clear();
+        preTokenizer.split(line, pieces);
+        for (const TextSpan& piece : pieces) counts.add(line.substr(piece.begin, piece.end - piece.begin));
+        sinceReport += line.size();
+        lineStart = lineEnd;
+        if (sinceReport >= (1u << 20)) {
+            bytesDone += sinceReport;
+            sinceReport = 0;
+            if (progress.stopRequested()) throw Cancelled();
+            if (reports) progress(static_cast<double>(bytesDone.load()));
+        }
+    }
+    bytesDone += sinceReport;
+}
+
+}  // namespace
+
+WordCounts countWords(std::string_view text, const PreTokenizer& preTokenizer, unsigned threads,
+                      const Progress& progress) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    // Small texts are not worth a thread each.
+    threads = static_cast<unsigned>(std::clamp<std::size_t>(text.size() / (256 * 1024), 1, threads));
+
+    // Chunks end at line breaks, so each line is pre-tokenized whole, as in one pass.
+    std::vector<std::string_view> chunks;
+    std::size_t start = 0;
+    for (unsigned t = 1; t <= threads && start < text.size(); ++t) {
+        std::size_t end = t == threads ? text.size() : text.size() * t / threads;
+        if (end < text.size()) {
+            const std::size_t lineBreak = text.find('\n', std::max(end, start));
+            end = lineBreak == std::string_view::npos ? text.size() : lineBreak + 1;
+        }
+        chunks.push_back(text.substr(start, end - start));
+        start = end;
+    }
+
+    std::vector<ChunkCounts> counts(chunks.size());
+    std::atomic<std::size_t> bytesDone{0};
+    const double total = static_cast<double>(std::max<std::size_t>(1, text.size()));
+    const Progress scaled{progress.report ? std::function<void(double)>([&](double done) {
+                                                progress(done / total);
+                                            })
+                                          : std::function<void(double)>(),
+                          progress.shouldStop};
+    std::vector<std::exception_ptr> failures(chunks.size());
+    std::vector<std::thread> workers;
+    for (std::size_t c = 1; c < chunks.size(); ++c) {
+        workers.emplace_back([&, c] {
+            try {
+                countChunk(chunks[c], preTokenizer, counts[c], bytesDone, scaled, false);
+            } catch (...) {
+                failures[c] = std::current_exception();
+            }
+        });
+    }
+    try {
+        if (!chunks.empty()) countChunk(chunks[0], preTokenizer, counts[0], bytesDone, scaled, true);
+    } catch (...) {
+        failures[0] = std::current_exception();
+    }
+    for (std::thread& worker : workers) worker.join();
+    for (const std::exception_ptr& failure : failures) {
+        if (failure) std::rethrow_exception(failure);
+    }
+
+    WordCounts merged;
+    for (const ChunkCounts& chunk : counts) {
+        for (const auto& [word, count] : chunk.words) merged.add(word, count);
+    }
+    progress(1.0);
+    return merged;
 }
 
 }  // namespace pretrainlab

@@ -1,12 +1,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/common/progress.hpp"
+
 namespace pretrainlab {
+
+class PreTokenizer;
 
 struct CorpusWord {
     std::string text;
@@ -22,6 +27,8 @@ public:
     static WordCounts fromText(std::string_view text, const std::string& source);
 
     void add(std::string_view word, std::uint64_t count = 1);
+    // Adds another count's words after this one's, keeping first-occurrence order.
+    void merge(const WordCounts& later);
 
     const std::vector<CorpusWord>& words() const { return words_; }
     std::size_t size() const { return words_.size(); }
@@ -29,9 +36,21 @@ public:
     std::uint64_t totalOccurrences() const { return totalOccurrences_; }
 
 private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
     std::vector<CorpusWord> words_;
-    std::unordered_map<std::string, std::size_t> indexOf_;
+    std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> indexOf_;
     std::uint64_t totalOccurrences_ = 0;
 };
+
+// Counts the words of `text` as a pre-tokenizer cuts them, the way Hugging Face trains from a file:
+// line by line, each line with its line break. Runs on `threads` threads (0: all cores); the
+// result is the same for any number of threads. Throws Cancelled if `progress` asks to stop.
+WordCounts countWords(std::string_view text, const PreTokenizer& preTokenizer, unsigned threads = 0,
+                      const Progress& progress = {});
 
 }  // namespace pretrainlab

@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libgl-dev
   libqcustomplot-dev
   libeigen3-dev libopenblas-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   xvfb xauth fonts-dejavu-core fonts-droid-fallback fonts-noto-color-emoji
 )
 

@@ -1,26 +1,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QtTest>
+
+#include "cli_runner.hpp"
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QStringLiteral(PRETRAINLAB_CLI), arguments);
-    if (!process.waitForFinished(60000)) return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-QString data(const char* name) { return QStringLiteral(PRETRAINLAB_TEST_DATA "/") + name; }
+using Run = CliRun;
+Run cli(const QStringList& arguments) { return runCli(arguments); }
+QString data(const char* name) { return testData(name); }
 
 QJsonArray words(const QJsonValue& segmentation) {
     return segmentation.toArray();
@@ -90,6 +79,39 @@ private slots:
         QCOMPARE(first.exitCode, 0);
         const QJsonObject firstThird = QJsonDocument::fromJson(first.out.split('\n')[2]).object();
         QCOMPARE(firstThird.value("pair").toArray(), (QJsonArray{"ban", "an"}));  // first in "banana"
+    }
+
+    void wordPieceStepsCarryScores() {
+        const Run run = cli({"bpe-steps", "--input", data("banana.txt"), "--algo", "wordpiece", "--merges", "1"});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject first = QJsonDocument::fromJson(run.out.trimmed()).object();
+        // b ##a ##n ##a ##n ##a / b ##a ##n ##d / b ##a ##n: ##n ##d scores 1/(4*1) = 0.25, the best.
+        QCOMPARE(first.value("pair").toArray(), (QJsonArray{"##n", "##d"}));
+        QCOMPARE(first.value("score").toDouble(), 0.25);
+        QCOMPARE(first.value("left_count").toInt(), 4);
+        QCOMPARE(first.value("right_count").toInt(), 1);
+        const QJsonArray candidates = first.value("candidates").toArray();
+        QVERIFY(candidates.size() >= 4);
+        for (const QJsonValue& candidate : candidates) {
+            const QJsonObject c = candidate.toObject();
+            QCOMPARE(c.value("score").toDouble(),
+                     c.value("count").toDouble() / (c.value("left_count").toDouble() * c.value("right_count").toDouble()));
+        }
+    }
+
+    void byteLevelStepsUseByteSymbols() {
+        const Run run = cli({"bpe-steps", "--input", data("parity_corpus.txt"), "--byte-level", "--merges", "2"});
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(first.value("pair").toArray(), (QJsonArray{"a", "n"}));
+        // Byte-level starts from one token per byte: each merge of count n saves n tokens.
+        const int bytes = int(QFileInfo(data("parity_corpus.txt")).size());
+        QCOMPARE(first.value("total_tokens").toInt(), bytes - first.value("count").toInt());
+        const QJsonObject second = QJsonDocument::fromJson(lines[1]).object();
+        QCOMPARE(second.value("pair").toArray(), (QJsonArray{"Ġ", "t"}));  // a space is "Ġ"
+        QCOMPARE(second.value("ties").toArray().size(), 2);
     }
 
     void badInput_data() {

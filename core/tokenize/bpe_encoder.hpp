@@ -1,0 +1,55 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/tokenize/bpe_trainer.hpp"
+#include "core/tokenize/vocabulary.hpp"
+
+namespace pretrainlab {
+
+// Encodes one pre-tokenized piece with learned merges: start from its symbols, then apply the
+// lowest-ranked merge that occurs, leftmost first, until none applies (as GPT-2 and tiktoken do).
+class BpeEncoder {
+public:
+    struct Options {
+        bool byteLevel = false;           // symbols are GPT-2 byte symbols; else characters
+        std::optional<TokenId> unknown;   // for a symbol the vocabulary lacks; else it is dropped
+        std::string continuingPrefix;     // on every symbol but a piece's first
+        bool ignoreMerges = false;        // a piece that is a token as a whole is taken whole
+    };
+
+    // Merges given in rank order (merges.txt, tokenizer.json, or a trainer).
+    BpeEncoder(const Vocabulary& vocabulary, const std::vector<TokenPair>& merges, Options options);
+    // tiktoken's rule: a pair may merge when the two tokens together are a token, and the merged
+    // token's own rank (its id) orders the merges.
+    static BpeEncoder fromTokenRanks(const Vocabulary& vocabulary, Options options);
+
+    // Appends the ids of `piece` (raw bytes when byte-level, else UTF-8 text).
+    void encode(std::string_view piece, std::vector<TokenId>& ids) const;
+    std::size_t mergeCount() const { return ranks_.size(); }
+    // The merge rank of a pair, if the pair merges.
+    std::optional<std::uint32_t> rankOf(TokenPair pair) const;
+
+private:
+    struct Ranked {
+        std::uint32_t rank = 0;
+        TokenId merged = 0;
+    };
+    BpeEncoder(const Vocabulary& vocabulary, Options options);
+    static std::uint64_t key(TokenId left, TokenId right) {
+        return (static_cast<std::uint64_t>(left) << 32) | right;
+    }
+
+    const Vocabulary* vocabulary_;
+    Options options_;
+    std::array<std::optional<TokenId>, 256> byteIds_{};  // byte-level: the id of each byte's symbol
+    std::unordered_map<std::uint64_t, Ranked> ranks_;
+};
+
+}  // namespace pretrainlab

@@ -1,0 +1,241 @@
+#include "core/tokenize/io/tokenizer_files.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "core/common/base64.hpp"
+#include "core/common/error.hpp"
+#include "core/common/file_io.hpp"
+#include "core/text/byte_level.hpp"
+#include "core/text/utf8.hpp"
+#include "core/tokenize/io/tokenizer_json.hpp"
+
+namespace pretrainlab {
+namespace {
+
+// Calls `each(line, lineNumber)` for every line, without its line break (\n or \r\n).
+template <typename Each>
+void forEachLine(std::string_view text, Each each) {
+    std::size_t start = 0;
+    std::size_t number = 1;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        each(line, number++);
+        start = end + 1;
+    }
+}
+
+[[noreturn]] void failAt(const std::filesystem::path& path, std::size_t line, const std::string& what) {
+    throw LocatedError(SourceLocation{path.string(), line, std::nullopt}, what);
+}
+
+Tokenizer build(TokenizerConfig config, const std::filesystem::path& path) {
+    try {
+        return Tokenizer(std::move(config));
+    } catch (const std::exception& error) {
+        throw LocatedError(SourceLocation{path.string(), std::nullopt, std::nullopt}, error.what());
+    }
+}
+
+void useGpt2Layout(TokenizerConfig& config) {
+    config.model = TokenizerModel::Bpe;
+    config.byteLevel = true;
+    config.preTokenizer = PreTokenizerKind::ByteLevel;
+    if (const std::optional<TokenId> end = config.vocabulary.find("<|endoftext|>")) {
+        config.addedTokens.push_back({"<|endoftext|>", *end, true});
+    }
+}
+
+}  // namespace
+
+Tokenizer readGpt2Files(const std::filesystem::path& vocabJson, const std::filesystem::path& mergesTxt) {
+    TokenizerConfig config;
+    const std::string vocabText = readFileBytes(vocabJson);
+    nlohmann::json vocab;
+    try {
+        vocab = nlohmann::json::parse(vocabText);
+    } catch (const nlohmann::json::parse_error& error) {
+        const std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
+        throw LocatedError(SourceLocation{vocabJson.string(), lineOfOffset(vocabText, offset), offset},
+                           "not valid JSON");
+    }
+    if (!vocab.is_object()) {
+        throw LocatedError(SourceLocation{vocabJson.string(), std::nullopt, std::nullopt},
+                           "expected a JSON object of token: id");
+    }
+    for (const auto& [token, id] : vocab.items()) {
+        if (!id.is_number_unsigned() || !config.vocabulary.set(token, id.get<TokenId>())) {
+            throw LocatedError(SourceLocation{vocabJson.string(), std::nullopt, std::nullopt},
+                               "\"" + token + "\": expected a token id not used before, got " + id.dump());
+        }
+    }
+
+    const std::string merges = readFileBytes(mergesTxt);
+    forEachLine(merges, [&](std::string_view line, std::size_t number) {
+        if (line.empty() || (number == 1 && line.starts_with("#version"))) return;
+        std::vector<std::string_view> parts;
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t space = line.find(' ', start);
+            parts.push_back(line.substr(start, space == std::string_view::npos ? std::string_view::npos : space - start));
+            if (space == std::string_view::npos) break;
+            start = space + 1;
+        }
+        if (parts.size() != 2) {
+            failAt(mergesTxt, number, "expected two tokens, got " + std::to_string(parts.size()));
+        }
+        const std::optional<TokenId> left = config.vocabulary.find(parts[0]);
+        const std::optional<TokenId> right = config.vocabulary.find(parts[1]);
+        if (!left) failAt(mergesTxt, number, "token \"" + std::string(parts[0]) + "\" is not in " + vocabJson.filename().string());
+        if (!right) failAt(mergesTxt, number, "token \"" + std::string(parts[1]) + "\" is not in " + vocabJson.filename().string());
+        if (!config.vocabulary.find(std::string(parts[0]) + std::string(parts[1]))) {
+            failAt(mergesTxt, number, "the merged token \"" + std::string(parts[0]) + std::string(parts[1]) +
+                                          "\" is not in " + vocabJson.filename().string());
+        }
+        config.merges.push_back({*left, *right});
+    });
+    useGpt2Layout(config);
+    return build(std::move(config), mergesTxt);
+}
+
+void writeGpt2Files(const Tokenizer& tokenizer, const std::filesystem::path& vocabJson,
+                    const std::filesystem::path& mergesTxt) {
+    const TokenizerConfig& config = tokenizer.config();
+    if (config.model != TokenizerModel::Bpe || !config.byteLevel || config.mergesFromTokenRanks) {
+        throw std::invalid_argument("vocab.json and merges.txt hold byte-level BPE with a merge list");
+    }
+    nlohmann::ordered_json vocab = nlohmann::ordered_json::object();
+    for (TokenId id = 0; id < config.vocabulary.size(); ++id) {
+        if (config.vocabulary.has(id)) vocab[config.vocabulary.token(id)] = id;
+    }
+    std::string merges = "#version: 0.2\n";
+    for (const TokenPair& pair : config.merges) {
+        merges += config.vocabulary.token(pair.left) + ' ' + config.vocabulary.token(pair.right) + '\n';
+    }
+    writeFileAtomically(vocabJson, vocab.dump() + "\n");
+    writeFileAtomically(mergesTxt, merges);
+}
+
+Tokenizer readTiktokenRanks(const std::filesystem::path& path) {
+    TokenizerConfig config;
+    const std::string text = readFileBytes(path);
+    forEachLine(text, [&](std::string_view line, std::size_t number) {
+        if (line.empty()) return;
+        const std::size_t space = line.find(' ');
+        if (space == std::string_view::npos || line.find(' ', space + 1) != std::string_view::npos) {
+            failAt(path, number, "expected a base64 token and a rank separated by one space");
+        }
+        const std::optional<std::string> bytes = base64::decode(line.substr(0, space));
+        if (!bytes || bytes->empty()) {
+            failAt(path, number, "\"" + std::string(line.substr(0, space)) + "\" is not valid base64");
+        }
+        const std::string_view rankText = line.substr(space + 1);
+        TokenId rank = 0;
+        const auto [end, error] = std::from_chars(rankText.data(), rankText.data() + rankText.size(), rank);
+        if (error != std::errc() || end != rankText.data() + rankText.size()) {
+            failAt(path, number, "expected a rank (a whole number), got \"" + std::string(rankText) + "\"");
+        }
+        if (!config.vocabulary.set(byte_level::encode(*bytes), rank)) {
+            failAt(path, number, "rank " + std::to_string(rank) + " or its token appears twice");
+        }
+    });
+    if (config.vocabulary.size() == 0) failAt(path, 1, "no ranks in the file");
+    config.mergesFromTokenRanks = true;
+    useGpt2Layout(config);
+    return build(std::move(config), path);
+}
+
+Tokenizer readBertVocab(const std::filesystem::path& path) {
+    TokenizerConfig config;
+    const std::string text = readFileBytes(path);
+    utf8::requireValid(text, path.string());
+    bool hasCapitals = false;
+    TokenId next = 0;
+    forEachLine(text, [&](std::string_view line, std::size_t number) {
+        if (!config.vocabulary.set(std::string(line), next)) {
+            failAt(path, number, "the token \"" + std::string(line) + "\" appears twice");
+        }
+        ++next;
+        // [CLS], [UNK] and the like do not say whether the model is cased.
+        if (!(line.starts_with('[') && line.ends_with(']'))) {
+            hasCapitals = hasCapitals || std::any_of(line.begin(), line.end(), [](char c) {
+                              return std::isupper(static_cast<unsigned char>(c));
+                          });
+        }
+    });
+    if (next == 0) failAt(path, 1, "the vocabulary is empty");
+    config.model = TokenizerModel::WordPiece;
+    config.continuingPrefix = "##";
+    config.preTokenizer = PreTokenizerKind::Bert;
+    NormalizerStep bert;
+    bert.kind = NormalizerStep::Kind::Bert;
+    bert.lowercase = !hasCapitals;
+    config.normalizer = Normalizer({bert});
+    for (const char* special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}) {
+        if (const std::optional<TokenId> id = config.vocabulary.find(special)) {
+            config.addedTokens.push_back({special, *id, true});
+        }
+    }
+    if (config.vocabulary.find("[UNK]")) config.unknownToken = "[UNK]";
+    const std::optional<TokenId> cls = config.vocabulary.find("[CLS]");
+    const std::optional<TokenId> sep = config.vocabulary.find("[SEP]");
+    if (cls && sep) {
+        config.prefixTokens = {*cls};
+        config.suffixTokens = {*sep};
+    }
+    return build(std::move(config), path);
+}
+
+TokenizerFileKind detectTokenizerFile(const std::filesystem::path& path) {
+    const std::string text = readFileBytes(path);
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+        throw LocatedError(SourceLocation{path.string(), std::nullopt, std::nullopt},
+                           "the file is empty: expected a tokenizer.json, vocab.json, tiktoken rank "
+                           "file or vocab.txt");
+    }
+    if (text[first] == '{') {
+        // tokenizer.json has a "model"; vocab.json maps tokens to ids.
+        try {
+            const nlohmann::json json = nlohmann::json::parse(text);
+            if (json.is_object() && !json.contains("model")) return TokenizerFileKind::VocabJson;
+        } catch (const nlohmann::json::parse_error&) {
+            // reported with its position by the tokenizer.json reader
+        }
+        return TokenizerFileKind::TokenizerJson;
+    }
+    std::string_view line(text);
+    line = line.substr(first, line.find('\n', first) - first);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    const std::size_t space = line.find(' ');
+    if (space != std::string_view::npos && base64::decode(line.substr(0, space)) &&
+        std::all_of(line.begin() + static_cast<std::ptrdiff_t>(space) + 1, line.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+        space + 1 < line.size()) {
+        return TokenizerFileKind::TiktokenRanks;
+    }
+    return TokenizerFileKind::BertVocab;
+}
+
+Tokenizer loadTokenizer(const std::filesystem::path& path,
+                        const std::optional<std::filesystem::path>& mergesTxt) {
+    switch (detectTokenizerFile(path)) {
+        case TokenizerFileKind::TokenizerJson: return readTokenizerJson(path);
+        case TokenizerFileKind::VocabJson:
+            if (!mergesTxt) {
+                throw LocatedError(SourceLocation{path.string(), std::nullopt, std::nullopt},
+                                   "this is a vocab.json: give its merges.txt as well");
+            }
+            return readGpt2Files(path, *mergesTxt);
+        case TokenizerFileKind::TiktokenRanks: return readTiktokenRanks(path);
+        case TokenizerFileKind::BertVocab: return readBertVocab(path);
+    }
+    return readTokenizerJson(path);
+}
+
+}  // namespace pretrainlab

@@ -1,0 +1,237 @@
+#include "core/tokenize/tokenizer.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "core/text/byte_level.hpp"
+#include "core/text/utf8.hpp"
+#include "core/tokenize/bpe_encoder.hpp"
+#include "core/tokenize/wordpiece_encoder.hpp"
+
+namespace pretrainlab {
+
+struct Tokenizer::State {
+    TokenizerConfig config;
+    std::optional<PreTokenizer> preTokenizer;
+    std::optional<BpeEncoder> bpe;
+    std::optional<WordPieceEncoder> wordPiece;
+    std::vector<const AddedToken*> addedLongestFirst;
+    std::vector<bool> isSpecial;  // by id
+
+    explicit State(TokenizerConfig source) : config(std::move(source)) {
+        const Vocabulary& vocabulary = config.vocabulary;
+        std::optional<TokenId> unknown;
+        if (config.unknownToken) {
+            unknown = vocabulary.find(*config.unknownToken);
+            if (!unknown) {
+                throw std::invalid_argument("the unknown token '" + *config.unknownToken +
+                                            "' is not in the vocabulary");
+            }
+        }
+        if (config.preTokenizer) preTokenizer.emplace(*config.preTokenizer);
+        if (config.model == TokenizerModel::Bpe) {
+            BpeEncoder::Options options{config.byteLevel, unknown, config.continuingPrefix,
+                                        config.ignoreMerges};
+            if (config.mergesFromTokenRanks) {
+                bpe.emplace(BpeEncoder::fromTokenRanks(vocabulary, options));
+            } else {
+                for (std::size_t rank = 0; rank < config.merges.size(); ++rank) {
+                    const TokenPair pair = config.merges[rank];
+                    if (!vocabulary.has(pair.left) || !vocabulary.has(pair.right)) {
+                        throw std::invalid_argument("merge " + std::to_string(rank + 1) +
+                                                    " uses an id that is not in the vocabulary");
+                    }
+                }
+                bpe.emplace(vocabulary, config.merges, options);
+            }
+        } else {
+            wordPiece.emplace(vocabulary, unknown, config.continuingPrefix.empty() ? "##" : config.continuingPrefix,
+                              config.maxInputCharsPerWord);
+        }
+        isSpecial.assign(vocabulary.size(), false);
+        for (const AddedToken& added : config.addedTokens) {
+            if (added.id >= vocabulary.size() || vocabulary.token(added.id) != added.content) {
+                throw std::invalid_argument("added token '" + added.content + "' does not match id " +
+                                            std::to_string(added.id) + " of the vocabulary");
+            }
+            if (!added.content.empty()) addedLongestFirst.push_back(&added);
+            if (added.special) isSpecial[added.id] = true;
+        }
+        std::stable_sort(addedLongestFirst.begin(), addedLongestFirst.end(),
+                         [](const AddedToken* a, const AddedToken* b) {
+                             return a->content.size() > b->content.size();
+                         });
+        for (const TokenId id : config.prefixTokens) isSpecial.at(id) = true;
+        for (const TokenId id : config.suffixTokens) isSpecial.at(id) = true;
+    }
+
+    // Normalizes and pre-tokenizes a stretch of text without added tokens, then encodes each
+    // piece once: repeated pieces (most words of a text) come from the cache.
+    void encodeStretch(std::string_view stretch, std::vector<TokenId>& ids) const {
+        std::string owned;
+        std::string_view text = stretch;
+        if (!config.normalizer.empty() || !config.byteLevel) utf8::requireValid(stretch, "the text");
+        if (!config.normalizer.empty()) {
+            owned = config.normalizer.apply(stretch);
+            text = owned;
+        }
+        if (config.byteLevel && config.addPrefixSpace && !text.starts_with(' ')) {
+            std::string spaced(1, ' ');
+            spaced += text;
+            owned = std::move(spaced);
+            text = owned;
+        }
+        std::vector<TextSpan> pieces;
+        if (preTokenizer) {
+            preTokenizer->split(text, pieces);
+        } else if (!text.empty()) {
+            pieces.push_back({0, text.size()});
+        }
+        std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> cache;
+        std::vector<TokenId> encoded;  // every distinct piece's ids, back to back
+        for (const TextSpan& span : pieces) {
+            const std::string_view piece = text.substr(span.begin, span.end - span.begin);
+            auto [it, inserted] = cache.try_emplace(piece);
+            if (inserted) {
+                const std::size_t start = encoded.size();
+                if (bpe) {
+                    bpe->encode(piece, encoded);
+                } else {
+                    wordPiece->encode(piece, encoded);
+                }
+                it->second = {start, encoded.size() - start};
+            }
+            ids.insert(ids.end(), encoded.begin() + static_cast<std::ptrdiff_t>(it->second.first),
+                       encoded.begin() + static_cast<std::ptrdiff_t>(it->second.first + it->second.second));
+        }
+    }
+};
+
+Tokenizer::Tokenizer(TokenizerConfig config)
+    : state_(std::make_shared<const State>(std::move(config))) {}
+
+const TokenizerConfig& Tokenizer::config() const { return state_->config; }
+
+std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecialTokens) const {
+    std::vector<TokenId> ids;
+    if (addSpecialTokens) ids = state_->config.prefixTokens;
+    // Added tokens are found in the raw text first; the stretches between them are encoded.
+    std::size_t stretchStart = 0;
+    std::size_t pos = 0;
+    while (pos < text.size() && !state_->addedLongestFirst.empty()) {
+        const AddedToken* match = nullptr;
+        for (const AddedToken* added : state_->addedLongestFirst) {
+            if (text.substr(pos).starts_with(added->content)) {
+                match = added;
+                break;
+            }
+        }
+        if (!match) {
+            ++pos;
+            continue;
+        }
+        state_->encodeStretch(text.substr(stretchStart, pos - stretchStart), ids);
+        ids.push_back(match->id);
+        pos += match->content.size();
+        stretchStart = pos;
+    }
+    state_->encodeStretch(text.substr(stretchStart), ids);
+    if (addSpecialTokens) {
+        ids.insert(ids.end(), state_->config.suffixTokens.begin(), state_->config.suffixTokens.end());
+    }
+    return ids;
+}
+
+namespace {
+
+// Hugging Face's WordPiece decoder clean-up: no space before punctuation and contractions.
+std::string cleanUp(std::string text) {
+    static const std::pair<std::string_view, std::string_view> replacements[] = {
+        {" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"}, {" n't", "n't"},
+        {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
+    for (const auto& [from, to] : replacements) {
+        std::size_t at = 0;
+        while ((at = text.find(from, at)) != std::string::npos) {
+            text.replace(at, from.size(), to);
+            at += to.size();
+        }
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string Tokenizer::decode(std::span<const TokenId> ids, bool skipSpecialTokens) const {
+    const TokenizerConfig& config = state_->config;
+    std::vector<const std::string*> tokens;
+    tokens.reserve(ids.size());
+    for (const TokenId id : ids) {
+        if (!config.vocabulary.has(id)) {
+            throw std::out_of_range("id " + std::to_string(id) + " is not in the vocabulary (" +
+                                    std::to_string(config.vocabulary.size()) + " tokens)");
+        }
+        if (skipSpecialTokens && state_->isSpecial[id]) continue;
+        tokens.push_back(&config.vocabulary.token(id));
+    }
+    std::string text;
+    if (config.model == TokenizerModel::Bpe && config.byteLevel) {
+        for (const std::string* token : tokens) {
+            const std::optional<std::string> bytes = byte_level::decode(*token);
+            text += bytes ? *bytes : *token;  // added tokens are written as they are
+        }
+        return text;
+    }
+    if (config.model == TokenizerModel::WordPiece) {
+        const std::string prefix = config.continuingPrefix.empty() ? "##" : config.continuingPrefix;
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const std::string& token = *tokens[i];
+            if (token.starts_with(prefix)) {
+                text += token.substr(prefix.size());
+            } else {
+                if (i > 0) text += ' ';
+                text += token;
+            }
+        }
+        return cleanUp(std::move(text));
+    }
+    // Character-level BPE keeps no word boundaries: tokens are joined with spaces.
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (i > 0) text += ' ';
+        text += *tokens[i];
+    }
+    return text;
+}
+
+std::string Tokenizer::kindName() const {
+    const TokenizerConfig& config = state_->config;
+    if (config.model == TokenizerModel::WordPiece) return "WordPiece";
+    return config.byteLevel ? "byte-level BPE" : "BPE";
+}
+
+Tokenizer tokenizerFromTrainer(const BpeTrainer& trainer, PreTokenizerKind preTokenizer) {
+    TokenizerConfig config;
+    const BpeOptions& options = trainer.options();
+    config.vocabulary = trainer.vocabulary();
+    config.preTokenizer = preTokenizer;
+    config.byteLevel = options.symbols == InitialSymbols::Bytes;
+    config.continuingPrefix = options.continuingPrefix;
+    for (const std::string& special : options.specialTokens) {
+        config.addedTokens.push_back({special, *config.vocabulary.find(special), true});
+    }
+    if (options.criterion == MergeCriterion::Likelihood) {
+        config.model = TokenizerModel::WordPiece;
+        const auto unknown = std::find(options.specialTokens.begin(), options.specialTokens.end(), "[UNK]");
+        if (unknown != options.specialTokens.end()) {
+            config.unknownToken = *unknown;
+        } else if (!options.specialTokens.empty()) {
+            config.unknownToken = options.specialTokens.front();
+        }
+        if (config.continuingPrefix.empty()) config.continuingPrefix = "##";
+    } else {
+        for (const Merge& merge : trainer.merges()) config.merges.push_back(merge.pair);
+    }
+    return Tokenizer(std::move(config));
+}
+
+}  // namespace pretrainlab

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/text/normalizer.hpp"
+#include "core/text/pretokenizer.hpp"
+#include "core/tokenize/bpe_trainer.hpp"
+#include "core/tokenize/vocabulary.hpp"
+
+namespace pretrainlab {
+
+enum class TokenizerModel { Bpe, WordPiece };
+
+// A token matched in the raw text before anything else runs ([CLS], <|endoftext|>, ...).
+struct AddedToken {
+    std::string content;
+    TokenId id = 0;
+    bool special = true;
+};
+
+// Everything that defines a tokenizer, as the files describe it.
+struct TokenizerConfig {
+    TokenizerModel model = TokenizerModel::Bpe;
+    Vocabulary vocabulary;
+    std::vector<TokenPair> merges;      // BPE, in rank order
+    bool mergesFromTokenRanks = false;  // tiktoken: a pair merges if its concatenation is a token,
+                                        // ranked by that token's id
+    bool byteLevel = false;             // BPE over GPT-2's byte symbols
+    bool addPrefixSpace = false;        // byte-level: prepend a space unless there is one
+    std::optional<PreTokenizerKind> preTokenizer;
+    Normalizer normalizer;
+    std::optional<std::string> unknownToken;
+    std::string continuingPrefix;       // "##" for WordPiece
+    std::size_t maxInputCharsPerWord = 100;  // WordPiece: longer words become unknown
+    bool ignoreMerges = false;          // BPE: a piece that is a token as a whole is taken whole
+    std::vector<AddedToken> addedTokens;
+    // Put around a sequence when special tokens are asked for: BERT's [CLS] ... [SEP].
+    std::vector<TokenId> prefixTokens;
+    std::vector<TokenId> suffixTokens;
+};
+
+// Normalize, pre-tokenize, then BPE or WordPiece, and the way back. Copies share the immutable
+// state; encode() and decode() may run on several threads at once.
+class Tokenizer {
+public:
+    // Throws std::invalid_argument if the configuration does not hold together (an unknown token
+    // that is not in the vocabulary, a merge whose result is not a token, ...).
+    explicit Tokenizer(TokenizerConfig config);
+
+    const TokenizerConfig& config() const;
+    const Vocabulary& vocabulary() const { return config().vocabulary; }
+
+    // Throws LocatedError ("the text: byte N ...") when the text must be UTF-8 and is not; any
+    // bytes are fine for a byte-level tokenizer without a normalizer.
+    std::vector<TokenId> encode(std::string_view text, bool addSpecialTokens = false) const;
+    // Throws std::out_of_range naming the first id that is not in the vocabulary.
+    std::string decode(std::span<const TokenId> ids, bool skipSpecialTokens = false) const;
+
+    // "byte-level BPE", "WordPiece", ...
+    std::string kindName() const;
+
+private:
+    struct State;
+    std::shared_ptr<const State> state_;
+};
+
+// The tokenizer a training run made: BPE keeps its merges, WordPiece its vocabulary (with the
+// first special token as the unknown token).
+Tokenizer tokenizerFromTrainer(const BpeTrainer& trainer, PreTokenizerKind preTokenizer);
+
+}  // namespace pretrainlab

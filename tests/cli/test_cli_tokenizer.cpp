@@ -1,0 +1,148 @@
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "cli_runner.hpp"
+
+class TestCliTokenizer : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir folder_;
+
+    QString file(const char* name, const QByteArray& content) {
+        const QString path = folder_.filePath(QString::fromLatin1(name));
+        QFile out(path);
+        out.open(QIODevice::WriteOnly);
+        out.write(content);
+        return path;
+    }
+    static QJsonObject json(const QByteArray& line) { return QJsonDocument::fromJson(line.trimmed()).object(); }
+
+private slots:
+    void initTestCase() { QVERIFY(folder_.isValid()); }
+
+    void trainsAndSavesTokenizerJson_data() {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("modelType");
+        QTest::newRow("byte-level BPE") << QStringList{"--byte-level"} << "BPE";
+        QTest::newRow("character BPE") << QStringList{} << "BPE";
+        QTest::newRow("WordPiece") << QStringList{"--algo", "wordpiece"} << "WordPiece";
+    }
+
+    void trainsAndSavesTokenizerJson() {
+        QFETCH(QStringList, options);
+        QFETCH(QString, modelType);
+        const QString output = folder_.filePath("trained.json");
+        const CliRun run = runCli(QStringList{"bpe-train", "--input", testData("parity_corpus.txt"),
+                                              "--vocab-size", "400", "--output", output} + options);
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject summary = json(run.out);
+        QCOMPARE(summary.value("vocab_size").toInt(), 400);
+        QVERIFY(summary.value("merges").toInt() > 100);
+        QVERIFY(summary.value("seconds").toDouble() >= 0);
+        QVERIFY(summary.value("peak_rss_mb").toDouble() > 0);
+        QFile saved(output);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QJsonObject tokenizer = QJsonDocument::fromJson(saved.readAll()).object();
+        QCOMPARE(tokenizer.value("model").toObject().value("type").toString(), modelType);
+        QCOMPARE(tokenizer.value("model").toObject().value("vocab").toObject().size(), 400);
+    }
+
+    void encodeThenDecodeGivesTheBytesBack() {
+        const QString tokenizer = folder_.filePath("bytes.json");
+        QCOMPARE(runCli({"bpe-train", "--input", testData("parity_corpus.txt"), "--vocab-size", "600",
+                         "--byte-level", "--output", tokenizer}).exitCode, 0);
+        const QByteArray text("Tokens, bytes and \xFF\xFE not-UTF-8 bytes: all come back. 東京 🙂\n");
+        const QString input = file("input.bin", text);
+        const CliRun encoded = runCli({"encode", "--tokenizer", tokenizer, "--input", input, "--stats"});
+        QCOMPARE(encoded.exitCode, 0);
+        const QByteArray ids = encoded.out.trimmed();
+        QVERIFY(ids.split(' ').size() < text.size());
+        QCOMPARE(json(encoded.err).value("bytes").toInt(), text.size());
+        const CliRun decoded = runCli({"decode", "--tokenizer", tokenizer, "--ids", QString::fromLatin1(ids)});
+        QCOMPARE(decoded.exitCode, 0);
+        QCOMPARE(decoded.out, text);
+    }
+
+    void encodesLikeGpt2() {
+        QFile expected(testData("gpt2/expected.json"));
+        QVERIFY(expected.open(QIODevice::ReadOnly));
+        const QJsonObject first = QJsonDocument::fromJson(expected.readAll()).array().first().toObject();
+        const QString input = file("gpt2.txt", first.value("text").toString().toUtf8());
+        const CliRun run = runCli({"encode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--input", input});
+        QCOMPARE(run.exitCode, 0);
+        QStringList ids;
+        for (const QJsonValue& id : first.value("ids").toArray()) ids << QString::number(id.toInt());
+        QCOMPARE(QString::fromLatin1(run.out.trimmed()), ids.join(' '));
+    }
+
+    void badInput_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        const QString out = QStringLiteral("/tmp/pretrainlab-never-written.json");
+        QTest::newRow("empty file") << QStringList{"bpe-train", "--input", testData("empty.txt"), "--vocab-size", "100", "--output", out}
+                                    << testData("empty.txt") + ": the corpus is empty: it holds no words";
+        QTest::newRow("only whitespace")
+            << QStringList{"bpe-train", "--input", testData("whitespace_only.txt"), "--vocab-size", "100", "--output", out}
+            << testData("whitespace_only.txt") + ": the corpus is empty: it holds no words";
+        QTest::newRow("invalid UTF-8, characters")
+            << QStringList{"bpe-train", "--input", testData("invalid_utf8.txt"), "--vocab-size", "100", "--output", out}
+            << testData("invalid_utf8.txt") + ": byte 15 (line 2): invalid UTF-8: byte 0xFF never appears in UTF-8";
+        QTest::newRow("vocabulary below the alphabet")
+            << QStringList{"bpe-train", "--input", testData("banana.txt"), "--vocab-size", "3", "--output", out}
+            << "--vocab-size 3 is smaller than the starting vocabulary of " + testData("banana.txt") +
+                   " (4 symbols + 0 special tokens); ask for at least 4";
+        QTest::newRow("unknown algorithm")
+            << QStringList{"bpe-train", "--input", testData("banana.txt"), "--vocab-size", "9", "--output", out, "--algo", "unigram"}
+            << "--algo expects bpe or wordpiece, got 'unigram'";
+        QTest::newRow("vocab.json without merges")
+            << QStringList{"encode", "--tokenizer", testData("gpt2/texts.json").replace("texts.json", "vocab_only.json"), "--input", testData("banana.txt")}
+            << testData("gpt2/vocab_only.json") + ": cannot open: No such file or directory";
+        QTest::newRow("id out of range")
+            << QStringList{"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids", "31373 999999"}
+            << "--ids: id 999999 is not in the vocabulary (50256 tokens)";
+        QTest::newRow("ids not numbers")
+            << QStringList{"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids", "12 x3"}
+            << "--ids expects whole numbers separated by spaces; 'x3' is not one";
+    }
+
+    void badInput() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const CliRun run = runCli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(run.err).trimmed(), QStringLiteral("pretrainlab-cli %1: %2").arg(arguments.first(), message));
+        QVERIFY(!QFile::exists(QStringLiteral("/tmp/pretrainlab-never-written.json")));
+    }
+
+    void binaryFileIsNotText() {
+        const QString binary = file("binary.dat", QByteArray("\x7F" "ELF\x02\x01\x01\x00\x00\x00junk", 15));
+        const CliRun run = runCli({"bpe-train", "--input", binary, "--vocab-size", "300", "--byte-level",
+                                   "--output", folder_.filePath("never.json")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(run.err).trimmed(),
+                 QStringLiteral("pretrainlab-cli bpe-train: %1: byte 7 (line 1): a NUL byte: this looks like a binary file, not text").arg(binary));
+    }
+
+    void byteLevelAcceptsInvalidUtf8() {
+        const CliRun run = runCli({"bpe-train", "--input", testData("invalid_utf8.txt"), "--vocab-size", "260",
+                                   "--byte-level", "--output", folder_.filePath("invalid.json")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(json(run.out).value("vocab_size").toInt(), 260);
+    }
+
+    void encodeFindsTheFileKindByContent() {
+        const QString vocab = file("vocab.json", R"({"a":0,"b":1,"ab":2})");
+        const CliRun run = runCli({"encode", "--tokenizer", vocab, "--input", testData("banana.txt")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(run.err).trimmed(),
+                 QStringLiteral("pretrainlab-cli encode: %1: this is a vocab.json: give its merges.txt as well").arg(vocab));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCliTokenizer)
+#include "test_cli_tokenizer.moc"
