@@ -9,6 +9,7 @@ BpeStepper::BpeStepper(WordCounts corpus, BpeOptions options, TraceRequest trace
 
 void BpeStepper::rebuild() {
     trainer_ = std::make_unique<BpeTrainer>(corpus_, options_);
+    trainer_->keepUndoLog(true);
     history_.clear();
     next_.reset();
 }
@@ -45,6 +46,14 @@ bool BpeStepper::stepBack() {
 
 void BpeStepper::goTo(std::size_t mergesDone) {
     if (mergesDone < history_.size()) {
+        const std::size_t back = history_.size() - mergesDone;
+        if (back <= mergesDone + 1) {
+            // Nearer the current state than the start: take merges back one by one.
+            trainer_->undo(back);
+            history_.resize(mergesDone);
+            next_.reset();
+            return;
+        }
         std::vector<MergeStep> kept(std::make_move_iterator(history_.begin()),
                                     std::make_move_iterator(history_.begin() +
                                                             static_cast<std::ptrdiff_t>(mergesDone)));

@@ -11,8 +11,8 @@ namespace pretrainlab {
 
 // BPE one merge at a time, forwards and back, for the lesson. It drives a BpeTrainer (the same
 // code that trains in one go) and keeps the traced record of every merge made so far. Going back
-// replays the earlier merges from the start: training is deterministic, so the replay lands on
-// exactly the state that was left.
+// takes merges back with the trainer's undo log, or, when the start is nearer, replays the
+// earlier merges from it: training is deterministic, so both land on the same state.
 class BpeStepper {
 public:
     BpeStepper(WordCounts corpus, BpeOptions options,

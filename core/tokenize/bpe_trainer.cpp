@@ -99,8 +99,7 @@ BpeTrainer::BpeTrainer(const WordCounts& corpus, BpeOptions options) : options_(
             if (pair.right != pair.left) pairsOfToken_[pair.right].push_back(entry.first);
         }
     }
-    queue_.reserve(pairs_.size());
-    for (const auto& entry : pairs_) push(pairOf(entry.first));
+    rebuildQueue();
 }
 
 bool BpeTrainer::finished() const {
@@ -295,12 +294,25 @@ void BpeTrainer::noteNewToken(TokenId id, TokenId left, TokenId right) {
 std::optional<MergeStep> BpeTrainer::step(const TraceRequest& trace) {
     std::optional<MergeStep> next = peek(trace);
     if (!next) return std::nullopt;
-    const TokenId newId = vocabulary_.add(next->newToken);
-    noteNewToken(newId, next->pair.left, next->pair.right);
-    apply(next->pair, newId);
-    merges_.push_back(Merge{next->pair, newId});
+    commitMerge(next->pair, next->newToken);
     next->totalTokensAfter = totalTokens_;
     return next;
+}
+
+TokenId BpeTrainer::commitMerge(TokenPair pair, const std::string& token) {
+    const std::size_t before = vocabulary_.size();
+    const TokenId newId = vocabulary_.add(token);
+    noteNewToken(newId, pair.left, pair.right);
+    UndoRecord* record = nullptr;
+    if (undoEnabled_) {
+        record = &undoLog_.emplace_back();
+        record->pair = pair;
+        record->newId = newId;
+        record->addedToken = vocabulary_.size() > before;
+    }
+    if (pairs_.contains(key(pair))) apply(pair, newId, record);
+    merges_.push_back(Merge{pair, newId});
+    return newId;
 }
 
 MergeStep BpeTrainer::applyMerge(std::string_view left, std::string_view right) {
@@ -316,22 +328,24 @@ MergeStep BpeTrainer::applyMerge(std::string_view left, std::string_view right) 
     auto it = pairs_.find(key(pair));
     PairStats none;
     MergeStep step = describe(entryFor(pair, it == pairs_.end() ? none : it->second), TraceRequest::none());
-    const TokenId newId = vocabulary_.add(step.newToken);
-    noteNewToken(newId, pair.left, pair.right);
-    if (it != pairs_.end()) apply(pair, newId);
-    merges_.push_back(Merge{pair, newId});
+    commitMerge(pair, step.newToken);
     step.totalTokensAfter = totalTokens_;
     return step;
 }
 
 // Replaces every occurrence of `pair` by `newId`, left to right without overlap (so "a a a"
 // becomes "aa a"), and updates the counts of the neighbouring pairs by what changed.
-void BpeTrainer::apply(TokenPair pair, TokenId newId) {
+void BpeTrainer::apply(TokenPair pair, TokenId newId, UndoRecord* record) {
     auto merged = pairs_.find(key(pair));
     std::vector<std::uint32_t> affected = std::move(merged->second.words);
+    const std::int64_t mergedCount = merged->second.count;
     pairs_.erase(merged);
     std::sort(affected.begin(), affected.end());
     affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
+    if (record) {
+        record->mergedCount = mergedCount;
+        record->mergedWords = affected;
+    }
 
     deltas_.clear();
     gained_.clear();
@@ -351,6 +365,10 @@ void BpeTrainer::apply(TokenPair pair, TokenId newId) {
         // Compact the word in place: `out` trails `in` by one for every merge made.
         TokenId* tokens = symbols_.data() + word.begin;
         const std::uint32_t length = word.length;
+        if (record) {
+            record->words.emplace_back(w, length);
+            record->tokensBefore.insert(record->tokensBefore.end(), tokens, tokens + length);
+        }
         std::uint32_t out = 0;
         for (std::uint32_t in = 0; in < length;) {
             if (in + 1 < length && tokens[in] == pair.left && tokens[in + 1] == pair.right) {
@@ -368,6 +386,7 @@ void BpeTrainer::apply(TokenPair pair, TokenId newId) {
                 tokenCount_[pair.right] -= word.count;
                 tokenCount_[newId] += word.count;
                 totalTokens_ -= word.count;
+                if (record) record->occurrences += word.count;
             } else {
                 tokens[out++] = tokens[in++];
             }
@@ -381,7 +400,11 @@ void BpeTrainer::apply(TokenPair pair, TokenId newId) {
         if (it == pairs_.end()) it = pairs_.try_emplace(changed).first;
         it->second.count += delta;
         assert(it->second.count >= 0);
-        if (it->second.count <= 0) pairs_.erase(it);
+        if (it->second.count <= 0) {
+            if (record) record->emptied.emplace_back(changed, std::move(it->second.words));
+            pairs_.erase(it);
+        }
+        if (record && delta != 0) record->deltas.emplace_back(changed, delta);
     }
     std::sort(gained_.begin(), gained_.end());
     gained_.erase(std::unique(gained_.begin(), gained_.end()), gained_.end());
@@ -397,6 +420,76 @@ void BpeTrainer::apply(TokenPair pair, TokenId newId) {
         pushPairsOf(pair.left);
         if (pair.right != pair.left) pushPairsOf(pair.right);
     }
+    // Re-queued pairs leave their old entries behind; once those outnumber the live pairs, start
+    // the queue afresh so it never grows without bound.
+    if (queue_.size() > 2 * pairs_.size() + 4096) rebuildQueue();
+}
+
+std::size_t BpeTrainer::undo(std::size_t merges) {
+    std::size_t undone = 0;
+    for (; undone < merges && !undoLog_.empty() && !merges_.empty(); ++undone) restore(undoLog_.back());
+    // Queue entries may name tokens that are gone now (and whose ids a later merge will reuse for
+    // another string), so the queue starts afresh from the pairs as they are.
+    if (undone > 0) rebuildQueue();
+    return undone;
+}
+
+void BpeTrainer::restore(UndoRecord& record) {
+    merges_.pop_back();
+
+    // The words as they were.
+    std::size_t offset = 0;
+    for (const auto& [w, length] : record.words) {
+        std::copy_n(record.tokensBefore.begin() + static_cast<std::ptrdiff_t>(offset), length,
+                    symbols_.begin() + words_[w].begin);
+        words_[w].length = length;
+        offset += length;
+    }
+    // The pair counts as they were, with the word lists of pairs the merge had emptied.
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> emptied(
+        std::make_move_iterator(record.emptied.begin()), std::make_move_iterator(record.emptied.end()));
+    std::vector<std::uint64_t> back;  // pairs that exist again
+    for (const auto& [changed, delta] : record.deltas) {
+        auto [it, created] = pairs_.try_emplace(changed);
+        if (created) {
+            if (auto words = emptied.find(changed); words != emptied.end()) it->second.words = std::move(words->second);
+            back.push_back(changed);
+        }
+        it->second.count -= delta;
+        if (it->second.count <= 0) pairs_.erase(it);
+    }
+    if (record.mergedCount > 0) {
+        PairStats& merged = pairs_[key(record.pair)];
+        merged.count = record.mergedCount;
+        merged.words = std::move(record.mergedWords);
+        back.push_back(key(record.pair));
+    }
+    if (options_.criterion == MergeCriterion::Likelihood) {
+        for (const std::uint64_t pairKey : back) {
+            const TokenPair pair = pairOf(pairKey);
+            if (!pairs_.contains(pairKey)) continue;
+            pairsOfToken_[pair.left].push_back(pairKey);
+            if (pair.right != pair.left) pairsOfToken_[pair.right].push_back(pairKey);
+        }
+    }
+    tokenCount_[record.pair.left] += record.occurrences;
+    tokenCount_[record.pair.right] += record.occurrences;
+    tokenCount_[record.newId] -= record.occurrences;
+    totalTokens_ += record.occurrences;
+    if (record.addedToken) {
+        vocabulary_.removeLast();
+        tokenLength_.pop_back();
+        tokenCount_.pop_back();
+        if (options_.criterion == MergeCriterion::Likelihood) pairsOfToken_.pop_back();
+    }
+    undoLog_.pop_back();
+}
+
+void BpeTrainer::rebuildQueue() {
+    queue_.clear();
+    for (const auto& [pairKey, stats] : pairs_) queue_.push_back(entryFor(pairOf(pairKey), stats));
+    std::make_heap(queue_.begin(), queue_.end(),
+                   [this](const QueueEntry& a, const QueueEntry& b) { return ranksBefore(b, a); });
 }
 
 std::vector<std::string> BpeTrainer::wordPieces(std::size_t word) const {

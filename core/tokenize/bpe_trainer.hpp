@@ -124,6 +124,13 @@ public:
     // another corpus). Unknown tokens are added to the vocabulary.
     MergeStep applyMerge(std::string_view left, std::string_view right);
 
+    // With the undo log on, every merge keeps what it changed, and undo() takes merges back, the
+    // last first, in about the time they took to make (the stepper's Back on a large corpus).
+    // Off by default: batch training does not pay for it. Turn it on before the first merge.
+    // Returns how many merges were taken back.
+    void keepUndoLog(bool on) { undoEnabled_ = on; }
+    std::size_t undo(std::size_t merges = 1);
+
     const BpeOptions& options() const { return options_; }
     const Vocabulary& vocabulary() const { return vocabulary_; }
     const std::vector<Merge>& merges() const { return merges_; }
@@ -171,6 +178,20 @@ private:
         std::uint64_t firstOccurrence = 0;  // FirstOccurrence rule only: (word << 32) | offset
     };
 
+    // What one merge changed, to take it back.
+    struct UndoRecord {
+        TokenPair pair;
+        TokenId newId = 0;
+        bool addedToken = false;
+        std::int64_t mergedCount = 0;                 // the merged pair's count before the merge
+        std::vector<std::uint32_t> mergedWords;       // ... and the words that held it
+        std::uint64_t occurrences = 0;                // merges made, each weighted by its word's count
+        std::vector<std::pair<std::uint64_t, std::int64_t>> deltas;  // pair count changes
+        std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> emptied;  // pairs removed
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> words;  // (word, length before)
+        std::vector<TokenId> tokensBefore;            // those words' tokens, back to back
+    };
+
     static std::uint64_t key(TokenPair pair) {
         return (static_cast<std::uint64_t>(pair.left) << 32) | pair.right;
     }
@@ -187,9 +208,12 @@ private:
     std::uint64_t firstOccurrence(TokenPair pair) const;
     void push(TokenPair pair);
     void pushPairsOf(TokenId token);
+    void rebuildQueue();
     std::optional<QueueEntry> bestEntry();
     MergeStep describe(const QueueEntry& best, const TraceRequest& trace);
-    void apply(TokenPair pair, TokenId newId);
+    TokenId commitMerge(TokenPair pair, const std::string& token);
+    void apply(TokenPair pair, TokenId newId, UndoRecord* record);
+    void restore(UndoRecord& record);
     void noteNewToken(TokenId id, TokenId left, TokenId right);
 
     BpeOptions options_;
@@ -207,6 +231,8 @@ private:
     std::unordered_map<std::uint64_t, std::int64_t> deltas_;  // scratch for apply()
     std::vector<std::uint64_t> gained_;                       // scratch for apply()
     std::vector<Merge> merges_;
+    bool undoEnabled_ = false;
+    std::vector<UndoRecord> undoLog_;  // one per merge while enabled
 };
 
 // Trains to the options' limits, calling onMerge (if set) after each merge with the step and the

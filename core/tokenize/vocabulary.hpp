@@ -32,6 +32,11 @@ public:
         ids_.emplace(token, id);
         return true;
     }
+    // Takes back the most recent add() (undoing a merge).
+    void removeLast() {
+        ids_.erase(tokens_.back());
+        tokens_.pop_back();
+    }
     std::optional<TokenId> find(std::string_view token) const {
         auto it = ids_.find(token);
         if (it == ids_.end()) return std::nullopt;

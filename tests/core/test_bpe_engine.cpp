@@ -138,6 +138,57 @@ private slots:
         }
     }
 
+    void undoRestoresEveryState_data() {
+        QTest::addColumn<int>("criterion");
+        QTest::addColumn<int>("rule");
+        for (int criterion = 0; criterion < 2; ++criterion) {
+            for (int rule = 0; rule < 3; ++rule) {
+                const QByteArray name = QByteArray(criterion ? "WordPiece, " : "BPE, ") + tieBreakName(TieBreak(rule)).data();
+                QTest::newRow(name.constData()) << criterion << rule;
+            }
+        }
+    }
+
+    // Undo must land on exactly the state before each merge (segmentation, every pair count,
+    // token counts, vocabulary), and merging again must make the same merges.
+    void undoRestoresEveryState() {
+        QFETCH(int, criterion);
+        QFETCH(int, rule);
+        const WordCounts words = readCorpusWords(PRETRAINLAB_TEST_DATA "/parity_corpus.txt",
+                                                 {PreTokenizerKind::Whitespace, false, 1});
+        BpeOptions options;
+        options.criterion = static_cast<MergeCriterion>(criterion);
+        options.tieBreak = static_cast<TieBreak>(rule);
+        if (options.criterion == MergeCriterion::Likelihood) options.continuingPrefix = "##";
+        BpeTrainer trainer(words, options);
+        trainer.keepUndoLog(true);
+        const auto state = [&] {
+            QStringList lines_ = lines(trainer.segmentation());
+            for (const PairCount& pair : trainer.pairCounts()) {
+                lines_ << pairText(trainer, pair.pair) + "=" + QString::number(pair.count) + "/" +
+                              QString::number(pair.leftCount) + "/" + QString::number(pair.rightCount);
+            }
+            lines_ << QString::number(trainer.vocabulary().size()) << QString::number(trainer.totalTokens());
+            return lines_;
+        };
+        constexpr int merges = 120;
+        std::vector<QStringList> states{state()};
+        std::vector<TokenPair> made;
+        for (int i = 0; i < merges; ++i) {
+            made.push_back(trainer.step()->pair);
+            states.push_back(state());
+        }
+        for (int i = merges; i > 0; --i) {
+            QVERIFY(trainer.undo());
+            QCOMPARE(state(), states[static_cast<std::size_t>(i - 1)]);
+        }
+        QVERIFY(!trainer.undo());
+        for (int i = 0; i < merges; ++i) QCOMPARE(trainer.step()->pair, made[static_cast<std::size_t>(i)]);
+        // Undo half way, then on: the same merges again.
+        for (int i = 0; i < merges / 2; ++i) trainer.undo();
+        for (int i = merges / 2; i < merges; ++i) QCOMPARE(trainer.step()->pair, made[static_cast<std::size_t>(i)]);
+    }
+
     void countingIsTheSameOnAnyNumberOfThreads() {
         std::string text;
         for (int i = 0; i < 40000; ++i) text += "line " + std::to_string(i % 97) + " of the corpus, again\n";
