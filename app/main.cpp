@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
     const QCommandLineOption corpusOption(QStringLiteral("corpus"),
                                           QStringLiteral("Words for the BPE stepper."),
                                           QStringLiteral("text"));
+    const QCommandLineOption tokenizerOption(
+        QStringLiteral("tokenizer"),
+        QStringLiteral("Open this tokenizer file (tokenizer.json, vocab.json, tiktoken ranks, vocab.txt) "
+                       "beside the ones trained in the Tokenization lesson."),
+        QStringLiteral("path"));
     const QCommandLineOption textSizeOption(QStringLiteral("text-size"),
                                             QStringLiteral("Base text size in points."),
                                             QStringLiteral("points"));
@@ -68,7 +73,7 @@ int main(int argc, char** argv) {
         QStringLiteral("screenshot-sizes"),
         QStringLiteral("Window sizes for --screenshots (default 1280x720,1920x1080)."),
         QStringLiteral("WxH,..."), QStringLiteral("1280x720,1920x1080"));
-    parser.addOptions({pageOption, corpusOption, textSizeOption, screenshotsOption, sizesOption});
+    parser.addOptions({pageOption, corpusOption, tokenizerOption, textSizeOption, screenshotsOption, sizesOption});
     parser.process(app);
 
     const bool screenshots = parser.isSet(screenshotsOption);
@@ -93,6 +98,9 @@ int main(int argc, char** argv) {
                                       .arg(MainWindow::pageNames().join(QStringLiteral(", "))));
     }
     if (parser.isSet(corpusOption)) window.tokenizationPage()->setCorpus(parser.value(corpusOption));
+    if (parser.isSet(tokenizerOption) && !screenshots) {
+        window.tokenizationPage()->openTokenizerFile(parser.value(tokenizerOption));
+    }
 
     if (screenshots) {
         bool ok = false;
@@ -103,7 +111,7 @@ int main(int argc, char** argv) {
         window.show();
         int status = 0;
         QTimer::singleShot(0, &window, [&] {
-            status = runScreenshotTour(window, parser.value(screenshotsOption), sizes);
+            status = runScreenshotTour(window, parser.value(screenshotsOption), sizes, parser.value(tokenizerOption));
             QApplication::quit();
         });
         app.exec();

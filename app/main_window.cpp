@@ -20,7 +20,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     navigation_ = new QListWidget;
     navigation_->setObjectName(QStringLiteral("navigation"));
-    navigation_->setFixedWidth(220);
+    navigation_->setFixedWidth(184);
     navigation_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     pages_ = new QStackedWidget;
 

@@ -21,7 +21,8 @@ void settle(int milliseconds) {
 
 }  // namespace
 
-int runScreenshotTour(MainWindow& window, const QString& directory, const QList<QSize>& sizes) {
+int runScreenshotTour(MainWindow& window, const QString& directory, const QList<QSize>& sizes,
+                      const QString& compareTokenizer) {
     QDir().mkpath(directory);
     QTextStream out(stdout);
     int failures = 0;
@@ -46,19 +47,41 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
         };
 
         TokenizationPage* tokenization = window.tokenizationPage();
+        const auto idle = [&] {
+            tokenization->waitForIdle();
+            settle(200);
+        };
         window.showPage(QStringLiteral("tokenization"));
-        tokenization->setCorpus(QString::fromLatin1(TokenizationPage::defaultCorpus));
+        tokenization->showTab(TokenizationPage::MergeTab);
+        tokenization->setByteLevel(false);
+        tokenization->chooseExample(0);
+        idle();
         save(QStringLiteral("tokenization-start"));
         tokenization->step();
-        save(QStringLiteral("tokenization-step1"));
         tokenization->step();
-        save(QStringLiteral("tokenization-step2-tie"));
-        tokenization->setCorpus(QStringLiteral(
-            "low low low low low lower lower newest newest newest newest newest newest widest "
-            "widest widest café café naïve 日本 日本語 🙂🙂"));
-        for (int i = 0; i < 6; ++i) tokenization->step();
-        save(QStringLiteral("tokenization-words"));
-        tokenization->setCorpus(QString::fromLatin1(TokenizationPage::defaultCorpus));
+        save(QStringLiteral("tokenization-tie"));
+        tokenization->chooseExample(2);
+        tokenization->goToMerge(40);
+        idle();
+        save(QStringLiteral("tokenization-multilingual"));
+        tokenization->setByteLevel(true);
+        tokenization->goToMerge(120);
+        idle();
+        tokenization->showTab(TokenizationPage::TokenizeTab);
+        save(QStringLiteral("tokenization-new-text"));
+        tokenization->showTab(TokenizationPage::TradeoffTab);
+        idle();
+        save(QStringLiteral("tokenization-tradeoff"));
+        if (!compareTokenizer.isEmpty()) {
+            tokenization->openTokenizerFile(compareTokenizer);
+            idle();
+        }
+        tokenization->showTab(TokenizationPage::CompareTab);
+        save(QStringLiteral("tokenization-real-tokenizers"));
+        tokenization->showTab(TokenizationPage::MergeTab);
+        tokenization->setByteLevel(false);
+        tokenization->chooseExample(0);
+        idle();
 
         for (const QString& page : MainWindow::pageNames()) {
             if (page == QStringLiteral("tokenization")) continue;

@@ -13,7 +13,8 @@ rm -rf "$out"
 mkdir -p "$out"
 log "taking screenshots under Xvfb"
 xvfb-run --auto-servernum --server-args="-screen 0 1920x1080x24 -dpi 96" \
-  env QT_QPA_PLATFORM=xcb "$BUILD_DIR/bin/pretrainlab" --screenshots "$out" "$@"
+  env QT_QPA_PLATFORM=xcb "$BUILD_DIR/bin/pretrainlab" --screenshots "$out" \
+  --tokenizer "$PROJECT_ROOT/tests/data/gpt2/gpt2.tiktoken" "$@"
 count=$(find "$out" -name '*.png' | wc -l)
 if [ "$count" -eq 0 ]; then
   log "no screenshots were written"

@@ -24,6 +24,12 @@ constexpr double slidePhase = 0.55;
 
 const QColor mergeRing(194, 65, 12);
 
+QFont idFont(const QFont& base) {
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() * 0.72);
+    return font;
+}
+
 QFont chipFont(const QFont& base) {
     QFont font = base;
     font.setPointSizeF(base.pointSizeF() * 1.12);
@@ -80,11 +86,24 @@ void TokenChipsView::resizeEvent(QResizeEvent* event) {
     if (event->size().width() != event->oldSize().width()) fitHeight();
 }
 
+void TokenChipsView::setShowIds(bool show) {
+    showIds_ = show;
+    fitHeight();
+    update();
+}
+
+void TokenChipsView::setPlaceholder(const QString& text) {
+    placeholder_ = text;
+    update();
+}
+
 QString TokenChipsView::segmentationText() const {
     QStringList lines;
     for (const ChipWord& word : words_) {
         QStringList pieces;
-        for (const TokenChip& chip : word.chips) pieces << chip.text;
+        for (const TokenChip& chip : word.chips) {
+            if (chip.tokenId >= 0) pieces << chip.text;
+        }
         lines << pieces.join(QLatin1Char(' '));
     }
     return lines.join(QLatin1Char('\n'));
@@ -94,15 +113,18 @@ TokenChipsView::Layout TokenChipsView::layoutFor(int width) const {
     Layout layout;
     const QFontMetricsF labelMetrics(font());
     const QFontMetricsF chipMetrics(chipFont(font()));
+    const QFontMetricsF idMetrics(idFont(font()));
     const double chipHeight = chipMetrics.height() + 2 * chipPaddingY;
+    const double idHeight = showIds_ ? idMetrics.height() : 0.0;
     const int drawn = static_cast<int>(words_.size());
 
     double labelWidth = 0;
     for (int w = 0; w < drawn; ++w) {
         const ChipWord& word = words_[static_cast<std::size_t>(w)];
         labelWidth = std::max(labelWidth, labelMetrics.horizontalAdvance(word.word) +
-                                              labelMetrics.horizontalAdvance(QStringLiteral("  ")) +
-                                              labelMetrics.horizontalAdvance(countText(word.count)));
+                                              (word.showsCount ? labelMetrics.horizontalAdvance(QStringLiteral("  ")) +
+                                                                     labelMetrics.horizontalAdvance(countText(word.count))
+                                                               : 0.0));
     }
     labelWidth = std::min(labelWidth, std::max(80.0, width * 0.35));
     const double chipsLeft = margin + labelWidth + labelGap;
@@ -114,19 +136,26 @@ TokenChipsView::Layout TokenChipsView::layoutFor(int width) const {
         layout.labels.emplace_back(margin, y, labelWidth, chipHeight);
         double x = chipsLeft;
         for (int c = 0; c < static_cast<int>(word.chips.size()); ++c) {
-            const double chipWidth =
-                chipMetrics.horizontalAdvance(word.chips[static_cast<std::size_t>(c)].text) +
-                2 * chipPaddingX;
+            const TokenChip& chip = word.chips[static_cast<std::size_t>(c)];
+            if (chip.tokenId < 0) {  // a gap between words
+                x += 2 * chipSpacing;
+                continue;
+            }
+            double chipWidth = chipMetrics.horizontalAdvance(chip.text) + 2 * chipPaddingX;
+            if (showIds_) {
+                chipWidth = std::max(chipWidth, idMetrics.horizontalAdvance(QString::number(chip.tokenId)) + 4);
+            }
             if (x > chipsLeft && x + chipWidth > right) {  // wrap long words
                 x = chipsLeft;
-                y += chipHeight + chipSpacing;
+                y += chipHeight + idHeight + chipSpacing;
             }
             layout.chips.push_back({QRectF(x, y, chipWidth, chipHeight), w, c});
             x += chipWidth + chipSpacing;
         }
-        y += chipHeight + rowSpacing;
+        y += chipHeight + idHeight + rowSpacing;
     }
     if (totalWords_ > words_.size()) y += labelMetrics.height() + rowSpacing;
+    if (words_.empty() && !placeholder_.isEmpty()) y += labelMetrics.height() * 2;
     layout.height = static_cast<int>(std::ceil(y + margin));
     return layout;
 }
@@ -198,7 +227,7 @@ void TokenChipsView::paintEvent(QPaintEvent*) {
     for (std::size_t w = 0; w < layout.labels.size(); ++w) {
         const ChipWord& word = words_[w];
         const QRectF& box = layout.labels[w];
-        const QString count = countText(word.count);
+        const QString count = word.showsCount ? countText(word.count) : QString();
         const QFontMetricsF metrics(font());
         const double countWidth = metrics.horizontalAdvance(count);
         const QString elided = metrics.elidedText(
@@ -214,6 +243,22 @@ void TokenChipsView::paintEvent(QPaintEvent*) {
     for (const ChipPlace& place : layout.chips) {
         drawChip(painter, words_[static_cast<std::size_t>(place.word)].chips[static_cast<std::size_t>(place.chip)],
                  place.rect);
+    }
+    if (showIds_) {
+        painter.setFont(idFont(font()));
+        painter.setPen(muted);
+        const double idHeight = QFontMetricsF(painter.font()).height();
+        for (const ChipPlace& place : layout.chips) {
+            const TokenChip& chip = words_[static_cast<std::size_t>(place.word)].chips[static_cast<std::size_t>(place.chip)];
+            painter.drawText(QRectF(place.rect.left() - 8, place.rect.bottom(), place.rect.width() + 16, idHeight),
+                             Qt::AlignHCenter | Qt::AlignTop, QString::number(chip.tokenId));
+        }
+    }
+    if (words_.empty() && !placeholder_.isEmpty()) {
+        painter.setFont(font());
+        painter.setPen(muted);
+        painter.drawText(rect().adjusted(static_cast<int>(margin), static_cast<int>(margin), 0, 0),
+                         Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, placeholder_);
     }
 
     if (totalWords_ > words_.size()) {

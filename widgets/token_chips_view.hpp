@@ -9,7 +9,7 @@ namespace pretrainlab::widgets {
 
 struct TokenChip {
     QString text;
-    int tokenId = 0;
+    int tokenId = 0;          // below 0: a gap between words, not a token
     bool isMerged = false;    // longer than one symbol of the alphabet
     bool justMerged = false;  // made by the merge that was just applied
     QString leftPart;         // when justMerged: the two tokens that fused
@@ -17,8 +17,9 @@ struct TokenChip {
 };
 
 struct ChipWord {
-    QString word;
+    QString word;      // the row's label: a corpus word, or a name such as "BPE"
     quint64 count = 0;
+    bool showsCount = true;  // "×3" after the label
     std::vector<TokenChip> chips;
 };
 
@@ -37,6 +38,10 @@ public:
     // The segmentation as text, one word per line, tokens separated by spaces: "b an an a".
     QString segmentationText() const;
     void setAnimationDuration(int milliseconds) { animation_.setDuration(milliseconds); }
+    // Writes each token's id under its chip.
+    void setShowIds(bool show);
+    // Text shown when there are no rows.
+    void setPlaceholder(const QString& text);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -65,6 +70,8 @@ private:
 
     std::vector<ChipWord> words_;
     std::size_t totalWords_ = 0;
+    bool showIds_ = false;
+    QString placeholder_;
     double progress_ = 1.0;  // of the fuse animation, 0..1
     QVariantAnimation animation_;
 };

@@ -58,22 +58,20 @@ BpeEncoder BpeEncoder::fromTokenRanks(const Vocabulary& vocabulary, Options opti
     return encoder;
 }
 
-std::optional<std::uint32_t> BpeEncoder::rankOf(TokenPair pair) const {
+std::optional<BpeEncoder::Ranked> BpeEncoder::mergeOf(TokenPair pair) const {
     auto it = ranks_.find(key(pair.left, pair.right));
     if (it == ranks_.end()) return std::nullopt;
-    return it->second.rank;
+    return it->second;
 }
 
-void BpeEncoder::encode(std::string_view piece, std::vector<TokenId>& ids) const {
-    std::vector<TokenId> symbols;
-    symbols.reserve(piece.size());
+std::optional<std::uint32_t> BpeEncoder::rankOf(TokenPair pair) const {
+    const std::optional<Ranked> merge = mergeOf(pair);
+    if (!merge) return std::nullopt;
+    return merge->rank;
+}
+
+void BpeEncoder::initialSymbols(std::string_view piece, std::vector<TokenId>& symbols) const {
     if (options_.byteLevel) {
-        if (options_.ignoreMerges) {
-            if (const auto whole = vocabulary_->find(byte_level::encode(piece))) {
-                ids.push_back(*whole);
-                return;
-            }
-        }
         for (const char byte : piece) {
             if (const std::optional<TokenId> id = byteIds_[static_cast<std::uint8_t>(byte)]) {
                 symbols.push_back(*id);
@@ -81,28 +79,35 @@ void BpeEncoder::encode(std::string_view piece, std::vector<TokenId>& ids) const
                 symbols.push_back(*options_.unknown);
             }
         }
-    } else {
-        if (options_.ignoreMerges) {
-            if (const auto whole = vocabulary_->find(piece)) {
-                ids.push_back(*whole);
-                return;
-            }
-        }
-        std::size_t pos = 0;
-        std::string symbol;
-        while (pos < piece.size()) {
-            const std::size_t start = pos;
-            utf8::decode(piece, pos);
-            symbol.clear();
-            if (start > 0) symbol += options_.continuingPrefix;
-            symbol += piece.substr(start, pos - start);
-            if (const std::optional<TokenId> id = vocabulary_->find(symbol)) {
-                symbols.push_back(*id);
-            } else if (options_.unknown) {
-                symbols.push_back(*options_.unknown);
-            }
+        return;
+    }
+    std::size_t pos = 0;
+    std::string symbol;
+    while (pos < piece.size()) {
+        const std::size_t start = pos;
+        utf8::decode(piece, pos);
+        symbol.clear();
+        if (start > 0) symbol += options_.continuingPrefix;
+        symbol += piece.substr(start, pos - start);
+        if (const std::optional<TokenId> id = vocabulary_->find(symbol)) {
+            symbols.push_back(*id);
+        } else if (options_.unknown) {
+            symbols.push_back(*options_.unknown);
         }
     }
+}
+
+void BpeEncoder::encode(std::string_view piece, std::vector<TokenId>& ids) const {
+    if (options_.ignoreMerges) {
+        const std::string symbolsText = options_.byteLevel ? byte_level::encode(piece) : std::string(piece);
+        if (const std::optional<TokenId> whole = vocabulary_->find(symbolsText)) {
+            ids.push_back(*whole);
+            return;
+        }
+    }
+    std::vector<TokenId> symbols;
+    symbols.reserve(piece.size());
+    initialSymbols(piece, symbols);
 
     // Merge the lowest-ranked pair, leftmost first, until no pair merges. Pieces are short (a
     // word), so a scan per merge is cheaper than a heap.

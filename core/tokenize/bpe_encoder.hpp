@@ -30,17 +30,21 @@ public:
     // token's own rank (its id) orders the merges.
     static BpeEncoder fromTokenRanks(const Vocabulary& vocabulary, Options options);
 
-    // Appends the ids of `piece` (raw bytes when byte-level, else UTF-8 text).
-    void encode(std::string_view piece, std::vector<TokenId>& ids) const;
-    std::size_t mergeCount() const { return ranks_.size(); }
-    // The merge rank of a pair, if the pair merges.
-    std::optional<std::uint32_t> rankOf(TokenPair pair) const;
-
-private:
     struct Ranked {
         std::uint32_t rank = 0;
         TokenId merged = 0;
     };
+
+    // Appends the ids of `piece` (raw bytes when byte-level, else UTF-8 text).
+    void encode(std::string_view piece, std::vector<TokenId>& ids) const;
+    // Appends the symbols `piece` starts as, before any merge.
+    void initialSymbols(std::string_view piece, std::vector<TokenId>& symbols) const;
+    std::size_t mergeCount() const { return ranks_.size(); }
+    // The merge a pair takes part in, if any: its rank and the token it makes.
+    std::optional<Ranked> mergeOf(TokenPair pair) const;
+    std::optional<std::uint32_t> rankOf(TokenPair pair) const;
+
+private:
     BpeEncoder(const Vocabulary& vocabulary, Options options);
     static std::uint64_t key(TokenId left, TokenId right) {
         return (static_cast<std::uint64_t>(left) << 32) | right;

@@ -44,7 +44,13 @@ bool BpeStepper::stepBack() {
     return true;
 }
 
-void BpeStepper::goTo(std::size_t mergesDone) {
+void BpeStepper::checkIn(const Progress& progress, std::size_t done, std::size_t total) {
+    if ((done & 63) != 0) return;
+    if (progress.stopRequested()) throw Cancelled();
+    if (total > 0) progress(static_cast<double>(done) / static_cast<double>(total));
+}
+
+void BpeStepper::goTo(std::size_t mergesDone, const Progress& progress) {
     if (mergesDone < history_.size()) {
         const std::size_t back = history_.size() - mergesDone;
         if (back <= mergesDone + 1) {
@@ -58,40 +64,49 @@ void BpeStepper::goTo(std::size_t mergesDone) {
                                     std::make_move_iterator(history_.begin() +
                                                             static_cast<std::ptrdiff_t>(mergesDone)));
         rebuild();
-        for (std::size_t i = 0; i < kept.size(); ++i) trainer_->step();
-        history_ = std::move(kept);
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+            trainer_->step();
+            history_.push_back(std::move(kept[i]));
+            checkIn(progress, i + 1, kept.size());
+        }
         return;
     }
     // Merges passed over in a jump are recorded without the pair-count table; the one landed
     // on gets the full trace.
     const TraceRequest jumpTrace{false, 0, trace_.ties};
+    const std::size_t from = history_.size();
     while (history_.size() < mergesDone) {
         if (!forward(history_.size() + 1 == mergesDone ? trace_ : jumpTrace)) break;
+        checkIn(progress, history_.size() - from, mergesDone - from);
     }
 }
 
-void BpeStepper::goToVocabularySize(std::size_t size) {
+void BpeStepper::goToVocabularySize(std::size_t size, const Progress& progress) {
     const auto sizeAfter = [this](std::size_t merges) {
         return merges == 0 ? trainer_->alphabetSize() + options_.specialTokens.size()
                            : history_[merges - 1].vocabSizeAfter;
     };
     for (std::size_t merges = 0; merges <= history_.size(); ++merges) {
         if (sizeAfter(merges) >= size) {
-            goTo(merges);
+            goTo(merges, progress);
             return;
         }
     }
+    // Forward; the last merge gets the full trace, like a single step.
     const TraceRequest jumpTrace{false, 0, trace_.ties};
-    while (trainer_->vocabulary().size() < size && forward(jumpTrace)) {
+    const std::size_t from = trainer_->vocabulary().size();
+    while (trainer_->vocabulary().size() + 1 < size && forward(jumpTrace)) {
+        checkIn(progress, trainer_->vocabulary().size() - from, size - from);
     }
+    if (trainer_->vocabulary().size() < size) forward(trace_);
 }
 
-void BpeStepper::setTieBreak(TieBreak rule) {
+void BpeStepper::setTieBreak(TieBreak rule, const Progress& progress) {
     if (rule == options_.tieBreak) return;
     const std::size_t mergesDone = history_.size();
     options_.tieBreak = rule;
     rebuild();
-    goTo(mergesDone);
+    goTo(mergesDone, progress);
 }
 
 }  // namespace pretrainlab

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/common/progress.hpp"
 #include "core/tokenize/bpe_trainer.hpp"
 
 namespace pretrainlab {
@@ -23,14 +24,16 @@ public:
 
     bool stepForward();  // false (and nothing changes) when training is over
     bool stepBack();     // false at the start
-    void goTo(std::size_t mergesDone);
+    // Long moves report to `progress` and throw Cancelled when it asks to stop, leaving the
+    // stepper at some state between (the caller may go back where it was).
+    void goTo(std::size_t mergesDone, const Progress& progress = {});
     void reset() { goTo(0); }
     // Moves to the first state whose vocabulary has at least `size` tokens (or as far as
     // training goes), forwards or back.
-    void goToVocabularySize(std::size_t size);
+    void goToVocabularySize(std::size_t size, const Progress& progress = {});
 
     // Changes the tie rule and replays the same number of merges under it.
-    void setTieBreak(TieBreak rule);
+    void setTieBreak(TieBreak rule, const Progress& progress = {});
 
     std::size_t position() const { return history_.size(); }
     bool atEnd();
@@ -43,6 +46,8 @@ public:
 private:
     void rebuild();
     bool forward(const TraceRequest& trace);
+    // Every 64 merges: reports how far along and stops if asked.
+    static void checkIn(const Progress& progress, std::size_t done, std::size_t total);
 
     WordCounts corpus_;
     BpeOptions options_;

@@ -66,10 +66,8 @@ struct Tokenizer::State {
         for (const TokenId id : config.suffixTokens) isSpecial.at(id) = true;
     }
 
-    // Normalizes and pre-tokenizes a stretch of text without added tokens, then encodes each
-    // piece once: repeated pieces (most words of a text) come from the cache.
-    void encodeStretch(std::string_view stretch, std::vector<TokenId>& ids) const {
-        std::string owned;
+    // Normalizes a stretch of text (into `owned` when it changes) and cuts it into pieces.
+    std::string_view prepare(std::string_view stretch, std::string& owned, std::vector<TextSpan>& pieces) const {
         std::string_view text = stretch;
         if (!config.normalizer.empty() || !config.byteLevel) utf8::requireValid(stretch, "the text");
         if (!config.normalizer.empty()) {
@@ -82,12 +80,20 @@ struct Tokenizer::State {
             owned = std::move(spaced);
             text = owned;
         }
-        std::vector<TextSpan> pieces;
         if (preTokenizer) {
             preTokenizer->split(text, pieces);
         } else if (!text.empty()) {
             pieces.push_back({0, text.size()});
         }
+        return text;
+    }
+
+    // Encodes each piece of a stretch without added tokens once: repeated pieces (most words of
+    // a text) come from the cache.
+    void encodeStretch(std::string_view stretch, std::vector<TokenId>& ids) const {
+        std::string owned;
+        std::vector<TextSpan> pieces;
+        const std::string_view text = prepare(stretch, owned, pieces);
         std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> cache;
         std::vector<TokenId> encoded;  // every distinct piece's ids, back to back
         for (const TextSpan& span : pieces) {
@@ -202,6 +208,18 @@ std::string Tokenizer::decode(std::span<const TokenId> ids, bool skipSpecialToke
     }
     return text;
 }
+
+std::vector<std::string> Tokenizer::pieces(std::string_view text) const {
+    std::string owned;
+    std::vector<TextSpan> spans;
+    const std::string_view prepared = state_->prepare(text, owned, spans);
+    std::vector<std::string> out;
+    out.reserve(spans.size());
+    for (const TextSpan& span : spans) out.emplace_back(prepared.substr(span.begin, span.end - span.begin));
+    return out;
+}
+
+const BpeEncoder* Tokenizer::bpeEncoder() const { return state_->bpe ? &*state_->bpe : nullptr; }
 
 std::string Tokenizer::kindName() const {
     const TokenizerConfig& config = state_->config;

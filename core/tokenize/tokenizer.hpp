@@ -14,6 +14,8 @@
 
 namespace pretrainlab {
 
+class BpeEncoder;
+
 enum class TokenizerModel { Bpe, WordPiece };
 
 // A token matched in the raw text before anything else runs ([CLS], <|endoftext|>, ...).
@@ -63,6 +65,12 @@ public:
 
     // "byte-level BPE", "WordPiece", ...
     std::string kindName() const;
+
+    // The text as the model sees it: normalized and pre-tokenized (added tokens are not split
+    // out here). Byte strings for a byte-level tokenizer.
+    std::vector<std::string> pieces(std::string_view text) const;
+    // The BPE model, or nullptr for WordPiece.
+    const BpeEncoder* bpeEncoder() const;
 
 private:
     struct State;

@@ -27,13 +27,13 @@ private slots:
         view.setAnimationDuration(0);
         view.resize(600, 400);
         std::vector<ChipWord> words;
-        words.push_back({"banana", 1, {{"b", 1, false, false, {}, {}}, {"an", 4, true, true, "a", "n"},
+        words.push_back({"banana", 1, true, {{"b", 1, false, false, {}, {}}, {"an", 4, true, true, "a", "n"},
                                        {"an", 4, true, true, "a", "n"}, {"a", 0, false, false, {}, {}}}});
         const int oneRow = [&] {
             view.setWords(words, 1, false);
             return view.heightForWidth(600);
         }();
-        words.push_back({"band", 1, {{"b", 1, false, false, {}, {}}, {"an", 4, true, true, "a", "n"}, {"d", 2, false, false, {}, {}}}});
+        words.push_back({"band", 1, true, {{"b", 1, false, false, {}, {}}, {"an", 4, true, true, "a", "n"}, {"d", 2, false, false, {}, {}}}});
         view.setWords(words, 2, false);
         QVERIFY(view.heightForWidth(600) > oneRow);
         QCOMPARE(view.segmentationText(), QStringLiteral("b an an a\nb an d"));

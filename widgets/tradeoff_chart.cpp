@@ -1,0 +1,156 @@
+#include "widgets/tradeoff_chart.hpp"
+
+#include <QCheckBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <qcustomplot.h>
+
+namespace pretrainlab::widgets {
+namespace {
+
+const QColor curveColour(31, 86, 184);
+const QColor markerColour(194, 65, 12);
+
+}  // namespace
+
+TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
+    plot_ = new QCustomPlot;
+    plot_->setObjectName(QStringLiteral("tradeoffPlot"));
+    plot_->setMinimumHeight(200);
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot_->xAxis->setLabel(tr("Vocabulary size (tokens)"));
+    plot_->yAxis->setLabel(tr("Tokens in the corpus"));
+    plot_->yAxis2->setVisible(true);
+    plot_->yAxis2->setLabel(tr("Tokens per word"));
+
+    curve_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
+    curve_->setPen(QPen(curveColour, 3));
+    curve_->setName(tr("corpus length"));
+    point_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
+    point_->setLineStyle(QCPGraph::lsNone);
+    point_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, markerColour, markerColour, 12));
+    line_ = new QCPItemStraightLine(plot_);
+    line_->setPen(QPen(markerColour, 2, Qt::DashLine));
+    label_ = new QCPItemText(plot_);
+    label_->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    label_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    label_->position->setCoords(0.45, 0.08);
+    label_->setPadding(QMargins(8, 6, 8, 6));
+    label_->setBrush(QBrush(QColor(255, 250, 235)));
+    label_->setPen(QPen(markerColour));
+    // Tokens per word is the total over the number of words: the right axis follows the left.
+    connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
+        const double words = samples_.empty() || samples_.front().tokensPerWord <= 0
+                                 ? 1.0
+                                 : samples_.front().totalTokens / samples_.front().tokensPerWord;
+        plot_->yAxis2->setRange(range.lower / words, range.upper / words);
+    });
+
+    logScale_ = new QCheckBox(tr("&Logarithmic vocabulary axis"));
+    logScale_->setObjectName(QStringLiteral("logScaleCheck"));
+    logScale_->setToolTip(tr("Spread out the first merges, which save the most tokens"));
+    connect(logScale_, &QCheckBox::toggled, this, [this](bool on) {
+        plot_->xAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        plot_->xAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                   : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        plot_->rescaleAxes();
+        plot_->replot();
+    });
+    message_ = new QLabel;
+    message_->setObjectName(QStringLiteral("tradeoffMessage"));
+    message_->setProperty("role", QStringLiteral("muted"));
+
+    auto* options = new QHBoxLayout;
+    options->addWidget(logScale_);
+    options->addStretch(1);
+    options->addWidget(message_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(options);
+    layout->addWidget(plot_, 1);
+    applyFonts();
+}
+
+void TradeoffChart::applyFonts() {
+    QFont tick = font();
+    tick.setPointSizeF(font().pointSizeF() * 0.9);
+    QFont label = font();
+    label.setBold(true);
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->yAxis2}) {
+        axis->setTickLabelFont(tick);
+        axis->setLabelFont(label);
+    }
+    label_->setFont(font());
+}
+
+void TradeoffChart::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) {
+        applyFonts();
+        plot_->replot();
+    }
+    QWidget::changeEvent(event);
+}
+
+void TradeoffChart::setCurve(const std::vector<TradeoffSample>& samples, const QString& name) {
+    samples_ = samples;
+    QVector<double> x;
+    QVector<double> y;
+    x.reserve(static_cast<qsizetype>(samples.size()));
+    y.reserve(static_cast<qsizetype>(samples.size()));
+    for (const TradeoffSample& sample : samples) {
+        x << sample.vocabularySize;
+        y << sample.totalTokens;
+    }
+    curve_->setData(x, y, true);
+    curve_->setName(name);
+    message_->setText(name);
+    plot_->rescaleAxes();
+    plot_->yAxis->setRangeLower(0);
+    updateMarker();
+}
+
+void TradeoffChart::clear(const QString& message) {
+    samples_.clear();
+    curve_->data()->clear();
+    point_->data()->clear();
+    message_->setText(message);
+    label_->setText(QString());
+    plot_->replot();
+}
+
+int TradeoffChart::pointCount() const { return curve_->dataCount(); }
+
+void TradeoffChart::setMarker(double vocabularySize) {
+    marker_ = vocabularySize;
+    updateMarker();
+}
+
+void TradeoffChart::updateMarker() {
+    if (samples_.empty()) {
+        plot_->replot();
+        return;
+    }
+    // The sample at (or just before) the marked vocabulary size.
+    auto it = std::upper_bound(samples_.begin(), samples_.end(), marker_,
+                               [](double size, const TradeoffSample& sample) { return size < sample.vocabularySize; });
+    const TradeoffSample& now = it == samples_.begin() ? samples_.front() : *std::prev(it);
+    point_->setData({now.vocabularySize}, {now.totalTokens});
+    line_->point1->setCoords(now.vocabularySize, 0);
+    line_->point2->setCoords(now.vocabularySize, 1);
+    const QLocale locale;
+    label_->setText(tr("Now: %1 tokens in the vocabulary\n→ the corpus takes %2 tokens, %3 per word")
+                        .arg(locale.toString(static_cast<qlonglong>(now.vocabularySize)),
+                             locale.toString(static_cast<qlonglong>(now.totalTokens)),
+                             locale.toString(now.tokensPerWord, 'f', 2)));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool TradeoffChart::savePng(const QString& path) { return plot_->savePng(path, 1600, 900, 1.0); }
+
+bool TradeoffChart::savePdf(const QString& path) { return plot_->savePdf(path, 1600, 900); }
+
+}  // namespace pretrainlab::widgets
