@@ -27,10 +27,11 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name) {
     table->setWordWrap(false);
     table->setTextElideMode(Qt::ElideNone);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Sizing columns to every row of a long table costs a frame; the first rows tell enough.
+    table->horizontalHeader()->setResizeContentsPrecision(40);
     table->horizontalHeader()->setStretchLastSection(true);
     table->horizontalHeader()->setHighlightSections(false);
     table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->setFocusPolicy(Qt::StrongFocus);
     table->setProperty("role", QStringLiteral("compact"));
     return table;

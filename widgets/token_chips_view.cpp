@@ -3,6 +3,7 @@
 #include <QEvent>
 #include <QLocale>
 #include <QPainter>
+#include <QPaintEvent>
 #include <QPainterPath>
 #include <QResizeEvent>
 #include <algorithm>
@@ -59,6 +60,8 @@ void TokenChipsView::setWords(std::vector<ChipWord> words, std::size_t totalWord
                               bool animateMerges) {
     words_ = std::move(words);
     totalWords_ = std::max(totalWords, words_.size());
+    measureLabels();
+    invalidateLayout();
     animation_.stop();
     progress_ = 1.0;
     const bool anyMerged = std::any_of(words_.begin(), words_.end(), [](const ChipWord& word) {
@@ -88,6 +91,7 @@ void TokenChipsView::resizeEvent(QResizeEvent* event) {
 
 void TokenChipsView::setShowIds(bool show) {
     showIds_ = show;
+    invalidateLayout();
     fitHeight();
     update();
 }
@@ -109,8 +113,39 @@ QString TokenChipsView::segmentationText() const {
     return lines.join(QLatin1Char('\n'));
 }
 
-TokenChipsView::Layout TokenChipsView::layoutFor(int width) const {
-    Layout layout;
+void TokenChipsView::invalidateLayout() { layoutWidth_ = -1; }
+
+void TokenChipsView::measureLabels() {
+    const QFontMetricsF metrics(font());
+    // The same words come back step after step: measure each text once.
+    const auto width = [&](const QString& text) {
+        auto it = labelTextWidths_.constFind(text);
+        if (it != labelTextWidths_.constEnd()) return *it;
+        if (labelTextWidths_.size() > 50000) labelTextWidths_.clear();
+        return *labelTextWidths_.insert(text, metrics.horizontalAdvance(text));
+    };
+    const double space = width(QStringLiteral("  "));
+    labelWidths_.clear();
+    labelWidths_.reserve(words_.size());
+    for (const ChipWord& word : words_) {
+        labelWidths_.push_back(width(word.word) + (word.showsCount ? space + width(countText(word.count)) : 0.0));
+    }
+}
+
+double TokenChipsView::chipTextWidth(const QString& text) const {
+    auto it = textWidths_.constFind(text);
+    if (it != textWidths_.constEnd()) return *it;
+    const double width = QFontMetricsF(chipFont(font())).horizontalAdvance(text);
+    if (textWidths_.size() > 50000) textWidths_.clear();
+    textWidths_.insert(text, width);
+    return width;
+}
+
+const TokenChipsView::Layout& TokenChipsView::layoutFor(int width) const {
+    if (width == layoutWidth_) return layout_;
+    layoutWidth_ = width;
+    layout_ = Layout();
+    Layout& layout = layout_;
     const QFontMetricsF labelMetrics(font());
     const QFontMetricsF chipMetrics(chipFont(font()));
     const QFontMetricsF idMetrics(idFont(font()));
@@ -119,13 +154,7 @@ TokenChipsView::Layout TokenChipsView::layoutFor(int width) const {
     const int drawn = static_cast<int>(words_.size());
 
     double labelWidth = 0;
-    for (int w = 0; w < drawn; ++w) {
-        const ChipWord& word = words_[static_cast<std::size_t>(w)];
-        labelWidth = std::max(labelWidth, labelMetrics.horizontalAdvance(word.word) +
-                                              (word.showsCount ? labelMetrics.horizontalAdvance(QStringLiteral("  ")) +
-                                                                     labelMetrics.horizontalAdvance(countText(word.count))
-                                                               : 0.0));
-    }
+    for (const double width : labelWidths_) labelWidth = std::max(labelWidth, width);
     labelWidth = std::min(labelWidth, std::max(80.0, width * 0.35));
     const double chipsLeft = margin + labelWidth + labelGap;
     const double right = std::max(chipsLeft + 40.0, width - margin);
@@ -141,7 +170,7 @@ TokenChipsView::Layout TokenChipsView::layoutFor(int width) const {
                 x += 2 * chipSpacing;
                 continue;
             }
-            double chipWidth = chipMetrics.horizontalAdvance(chip.text) + 2 * chipPaddingX;
+            double chipWidth = chipTextWidth(chip.text) + 2 * chipPaddingX;
             if (showIds_) {
                 chipWidth = std::max(chipWidth, idMetrics.horizontalAdvance(QString::number(chip.tokenId)) + 4);
             }
@@ -169,7 +198,13 @@ QSize TokenChipsView::minimumSizeHint() const {
 int TokenChipsView::heightForWidth(int width) const { return layoutFor(width).height; }
 
 void TokenChipsView::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::FontChange) fitHeight();
+    if (event->type() == QEvent::FontChange) {
+        textWidths_.clear();
+        labelTextWidths_.clear();
+        measureLabels();
+        invalidateLayout();
+        fitHeight();
+    }
     QWidget::changeEvent(event);
 }
 
@@ -217,16 +252,19 @@ void TokenChipsView::drawChip(QPainter& painter, const TokenChip& chip, const QR
     }
 }
 
-void TokenChipsView::paintEvent(QPaintEvent*) {
+void TokenChipsView::paintEvent(QPaintEvent* event) {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
-    const Layout layout = layoutFor(width());
+    const Layout& layout = layoutFor(width());
+    // Inside a scroll area only a few rows are exposed: draw just those.
+    const QRectF exposed = QRectF(event->rect()).adjusted(-12, -12, 12, 12);
 
     const QColor muted = palette().color(QPalette::PlaceholderText);
     for (std::size_t w = 0; w < layout.labels.size(); ++w) {
         const ChipWord& word = words_[w];
         const QRectF& box = layout.labels[w];
+        if (!box.intersects(exposed)) continue;
         const QString count = word.showsCount ? countText(word.count) : QString();
         const QFontMetricsF metrics(font());
         const double countWidth = metrics.horizontalAdvance(count);
@@ -241,6 +279,7 @@ void TokenChipsView::paintEvent(QPaintEvent*) {
 
     painter.setFont(chipFont(font()));
     for (const ChipPlace& place : layout.chips) {
+        if (!place.rect.intersects(exposed)) continue;
         drawChip(painter, words_[static_cast<std::size_t>(place.word)].chips[static_cast<std::size_t>(place.chip)],
                  place.rect);
     }
@@ -249,6 +288,7 @@ void TokenChipsView::paintEvent(QPaintEvent*) {
         painter.setPen(muted);
         const double idHeight = QFontMetricsF(painter.font()).height();
         for (const ChipPlace& place : layout.chips) {
+            if (!place.rect.intersects(exposed)) continue;
             const TokenChip& chip = words_[static_cast<std::size_t>(place.word)].chips[static_cast<std::size_t>(place.chip)];
             painter.drawText(QRectF(place.rect.left() - 8, place.rect.bottom(), place.rect.width() + 16, idHeight),
                              Qt::AlignHCenter | Qt::AlignTop, QString::number(chip.tokenId));

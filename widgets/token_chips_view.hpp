@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QString>
 #include <QVariantAnimation>
 #include <QWidget>
@@ -64,13 +65,23 @@ private:
         std::vector<ChipPlace> chips;
         int height = 0;
     };
-    Layout layoutFor(int width) const;
+    // The layout for a width; the last one is kept, as painting and sizing ask for it again and
+    // again between changes.
+    const Layout& layoutFor(int width) const;
+    double chipTextWidth(const QString& text) const;
+    void invalidateLayout();
+    void measureLabels();
     void fitHeight();
     void drawChip(QPainter& painter, const TokenChip& chip, const QRectF& rect) const;
 
     std::vector<ChipWord> words_;
     std::size_t totalWords_ = 0;
     bool showIds_ = false;
+    mutable Layout layout_;
+    mutable int layoutWidth_ = -1;
+    mutable QHash<QString, double> textWidths_;  // in the chip font
+    std::vector<double> labelWidths_;            // each row's label with its count, in the view's font
+    QHash<QString, double> labelTextWidths_;     // in the view's font
     QString placeholder_;
     double progress_ = 1.0;  // of the fuse animation, 0..1
     QVariantAnimation animation_;

@@ -119,7 +119,7 @@ void TradeoffChart::clear(const QString& message) {
     point_->data()->clear();
     message_->setText(message);
     label_->setText(QString());
-    plot_->replot();
+    if (isVisible()) plot_->replot();
 }
 
 int TradeoffChart::pointCount() const { return curve_->dataCount(); }
@@ -131,7 +131,7 @@ void TradeoffChart::setMarker(double vocabularySize) {
 
 void TradeoffChart::updateMarker() {
     if (samples_.empty()) {
-        plot_->replot();
+        if (isVisible()) plot_->replot();
         return;
     }
     // The sample at (or just before) the marked vocabulary size.
@@ -146,7 +146,13 @@ void TradeoffChart::updateMarker() {
                         .arg(locale.toString(static_cast<qlonglong>(now.vocabularySize)),
                              locale.toString(static_cast<qlonglong>(now.totalTokens)),
                              locale.toString(now.tokensPerWord, 'f', 2)));
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    // A hidden chart is brought up to date when it is shown.
+    if (isVisible()) plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TradeoffChart::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    plot_->replot();
 }
 
 bool TradeoffChart::savePng(const QString& path) { return plot_->savePng(path, 1600, 900, 1.0); }

@@ -572,9 +572,9 @@ void TokenizationPage::refreshTokenizeTab(bool animate) {
         const Tokenizer bpe = *trainedBpeTokenizer();
         const Tokenizer wordPiece = *trainedWordPieceTokenizer();
         const EncodingTrace trace = traceEncoding(bpe, content);
-        const QString bpeLabel = tr("BPE, %1 merges").arg(bpe_->position());
+        const QString bpeLabel = tr("BPE");
         std::vector<widgets::EncodingFrame> frames = encodingFrames(bpe, trace, bpeLabel);
-        const widgets::ChipWord wordPieceRow = tokenRow(wordPiece, content, tr("WordPiece, %1 merges").arg(wordPiece_->position()), false);
+        const widgets::ChipWord wordPieceRow = tokenRow(wordPiece, content, tr("WordPiece"), false);
         std::size_t bpeTokens = 0;
         for (const auto& piece : trace.final()) bpeTokens += piece.size();
         const std::size_t wordPieceTokens = static_cast<std::size_t>(
