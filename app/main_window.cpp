@@ -107,6 +107,8 @@ void MainWindow::setTextSize(double points) {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addActions(tokenization_->fileActions());
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -119,6 +121,12 @@ void MainWindow::buildMenus() {
                                       [this] { setTextSize(defaultTextPointSize); });
     normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();
+    QAction* lessons = view->addAction(tr("Show the &lesson list"));
+    lessons->setCheckable(true);
+    lessons->setChecked(true);
+    lessons->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    lessons->setToolTip(tr("Hide the list of lessons to give the lesson the whole width"));
+    connect(lessons, &QAction::toggled, navigation_, &QWidget::setVisible);
     QAction* fullScreen = view->addAction(tr("&Full screen"), this, [this] {
         setWindowState(windowState() ^ Qt::WindowFullScreen);
     });

@@ -23,6 +23,10 @@ fi
 log "$count screenshots in $out"
 if [ "$update_docs" -eq 1 ]; then
   mkdir -p "$PROJECT_ROOT/docs/screenshots"
-  cp "$out/1280x720-03-tokenization-step2-tie.png" "$PROJECT_ROOT/docs/screenshots/tokenization.png"
-  log "updated docs/screenshots/tokenization.png"
+  cp "$out/1920x1080-03-tokenization-multilingual.png" "$PROJECT_ROOT/docs/screenshots/tokenization.png"
+  cp "$out/1280x720-02-tokenization-tie.png" "$PROJECT_ROOT/docs/screenshots/tokenization-tie.png"
+  cp "$out/1920x1080-04-tokenization-new-text.png" "$PROJECT_ROOT/docs/screenshots/tokenize-new-text.png"
+  cp "$out/1920x1080-05-tokenization-tradeoff.png" "$PROJECT_ROOT/docs/screenshots/vocabulary-vs-length.png"
+  cp "$out/1920x1080-06-tokenization-real-tokenizers.png" "$PROJECT_ROOT/docs/screenshots/real-tokenizers.png"
+  log "updated the pictures in docs/screenshots/"
 fi

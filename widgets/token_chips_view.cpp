@@ -268,8 +268,9 @@ void TokenChipsView::paintEvent(QPaintEvent* event) {
         const QString count = word.showsCount ? countText(word.count) : QString();
         const QFontMetricsF metrics(font());
         const double countWidth = metrics.horizontalAdvance(count);
-        const QString elided = metrics.elidedText(
-            word.word, Qt::ElideRight, std::max(10.0, box.width() - countWidth - metrics.horizontalAdvance(QStringLiteral("  "))));
+        const double countSpace = word.showsCount ? countWidth + metrics.horizontalAdvance(QStringLiteral("  ")) : 0.0;
+        // A little slack: widths measured and drawn can differ by a fraction of a pixel.
+        const QString elided = metrics.elidedText(word.word, Qt::ElideRight, std::max(10.0, box.width() - countSpace + 1.0));
         painter.setPen(palette().color(QPalette::WindowText));
         painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, elided);
         painter.setPen(muted);
