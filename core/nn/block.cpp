@@ -1,0 +1,154 @@
+#include "core/nn/block.hpp"
+
+namespace pretrainlab::nn {
+
+template <typename S>
+TransformerBlock TransformerBlock::create(Parameters<S>& parameters, const std::string& name,
+                                          const std::string& group, Index width, Index heads, Index feedForward,
+                                          bool preNorm, bool cross, double dropout) {
+    TransformerBlock block;
+    block.preNorm = preNorm;
+    block.hasCross = cross;
+    block.dropout = dropout;
+    block.norm1 = LayerNorm::create(parameters, name + ".norm1", group, width);
+    block.attention = MultiHeadAttention::create(parameters, name + ".attention", group, width, heads, false);
+    if (cross) {
+        block.crossNorm = LayerNorm::create(parameters, name + ".cross_norm", group, width);
+        block.crossAttention =
+            MultiHeadAttention::create(parameters, name + ".cross_attention", group, width, heads, true);
+    }
+    block.norm2 = LayerNorm::create(parameters, name + ".norm2", group, width);
+    block.fc = Linear::create(parameters, name + ".mlp.fc", group, width, feedForward);
+    block.projection = Linear::create(parameters, name + ".mlp.projection", group, feedForward, width);
+    return block;
+}
+
+template <typename S>
+void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::type_identity_t<Matrix<S>>* memory,
+                               const AttentionShape& self, const AttentionMask& selfMask,
+                               const AttentionShape& crossShape, Cache<S>& cache, std::mt19937_64& random) const {
+    cache.dropAttention.rate = cache.dropCross.rate = cache.dropMlp.rate = dropout;
+    const AttentionMask everything;
+    const auto mlp = [&](const Matrix<S>& in) {
+        cache.hidden.resize(in.rows(), fc.out);
+        fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
+        geluForward(cache.hidden, cache.activated);        // GELU(h)
+        cache.mlpOut.resize(in.rows(), projection.out);
+        projection.forward(p, cache.activated, cache.mlpOut);  // GELU(h) Wproj + b
+        cache.dropMlp.forward(cache.mlpOut, random);
+    };
+    cache.input = x;
+    if (preNorm) {
+        // x1 = x0 + Attention(LN1(x0))
+        norm1.forward(p, x, cache.normed1, cache.norm1);
+        attention.forward(p, cache.normed1, nullptr, self, selfMask, cache.attended, cache.attention);
+        cache.dropAttention.forward(cache.attended, random);
+        x += cache.attended;
+        cache.afterAttention = x;
+        if (hasCross) {
+            // x2 = x1 + CrossAttention(LNc(x1), encoder)
+            crossNorm.forward(p, x, cache.normedCross, cache.crossNorm);
+            crossAttention.forward(p, cache.normedCross, memory, crossShape, everything, cache.crossed,
+                                   cache.crossAttention);
+            cache.dropCross.forward(cache.crossed, random);
+            x += cache.crossed;
+            cache.afterCross = x;
+        }
+        // x3 = x2 + MLP(LN2(x2))
+        norm2.forward(p, x, cache.normed2, cache.norm2);
+        mlp(cache.normed2);
+        x += cache.mlpOut;
+        return;
+    }
+    // post-LN: x1 = LN1(x0 + Attention(x0))
+    attention.forward(p, x, nullptr, self, selfMask, cache.attended, cache.attention);
+    cache.dropAttention.forward(cache.attended, random);
+    cache.dA = x + cache.attended;
+    norm1.forward(p, cache.dA, x, cache.norm1);
+    cache.afterAttention = x;
+    if (hasCross) {
+        // x2 = LNc(x1 + CrossAttention(x1, encoder))
+        crossAttention.forward(p, x, memory, crossShape, everything, cache.crossed, cache.crossAttention);
+        cache.dropCross.forward(cache.crossed, random);
+        cache.dA = x + cache.crossed;
+        crossNorm.forward(p, cache.dA, x, cache.crossNorm);
+        cache.afterCross = x;
+    }
+    // x3 = LN2(x2 + MLP(x2))
+    mlp(x);
+    cache.dA = x + cache.mlpOut;
+    norm2.forward(p, cache.dA, x, cache.norm2);
+}
+
+template <typename S>
+void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<S>& dx, const std::type_identity_t<Matrix<S>>* memory,
+                                const AttentionShape& self, const AttentionMask& selfMask,
+                                const AttentionShape& crossShape, Cache<S>& cache, std::type_identity_t<Matrix<S>>* dMemory) const {
+    const AttentionMask everything;
+    // forward: mlpOut = GELU(in Wfc + b) Wproj + b; adds d(in) into dIn.
+    const auto mlpBackward = [&](const Matrix<S>& in, Matrix<S>& dIn, bool accumulate) {
+        cache.dA = dx;
+        cache.dropMlp.backward(cache.dA);
+        projection.backward(p, g, cache.activated, cache.dA, &cache.dB);  // d GELU(h)
+        geluBackward(cache.hidden, cache.dB, cache.dHidden);               // dh
+        fc.backward(p, g, in, cache.dHidden, &dIn, accumulate);
+    };
+    if (preNorm) {
+        // forward: x3 = x2 + MLP(LN2(x2))
+        mlpBackward(cache.normed2, cache.dNormed, false);
+        norm2.backward(p, g, cache.norm2, cache.dNormed, dx, true);         // dx2 = dx3 + through LN2
+        if (hasCross) {
+            // forward: x2 = x1 + Cross(LNc(x1), encoder)
+            cache.dA = dx;
+            cache.dropCross.backward(cache.dA);
+            crossAttention.backward(p, g, cache.normedCross, memory, crossShape, everything, cache.crossAttention,
+                                    cache.dA, cache.dB, dMemory);
+            crossNorm.backward(p, g, cache.crossNorm, cache.dB, dx, true);  // dx1
+        }
+        // forward: x1 = x0 + Attention(LN1(x0))
+        cache.dA = dx;
+        cache.dropAttention.backward(cache.dA);
+        attention.backward(p, g, cache.normed1, nullptr, self, selfMask, cache.attention, cache.dA, cache.dB, nullptr);
+        norm1.backward(p, g, cache.norm1, cache.dB, dx, true);              // dx0
+        return;
+    }
+    // forward: x3 = LN2(s3), s3 = x2 + MLP(x2)
+    Matrix<S>& dSum = cache.dNormed;
+    norm2.backward(p, g, cache.norm2, dx, dSum);
+    dx = dSum;  // ds3 reaches x2 through the residual ...
+    mlpBackward(hasCross ? cache.afterCross : cache.afterAttention, dx, true);  // ... and through the MLP
+    if (hasCross) {
+        // forward: x2 = LNc(s2), s2 = x1 + Cross(x1, encoder)
+        crossNorm.backward(p, g, cache.crossNorm, dx, dSum);
+        dx = dSum;
+        cache.dA = dSum;
+        cache.dropCross.backward(cache.dA);
+        crossAttention.backward(p, g, cache.afterAttention, memory, crossShape, everything, cache.crossAttention,
+                                cache.dA, dx, dMemory, true);
+    }
+    // forward: x1 = LN1(s1), s1 = x0 + Attention(x0)
+    norm1.backward(p, g, cache.norm1, dx, dSum);
+    dx = dSum;
+    cache.dA = dSum;
+    cache.dropAttention.backward(cache.dA);
+    attention.backward(p, g, cache.input, nullptr, self, selfMask, cache.attention, cache.dA, dx, nullptr, true);
+}
+
+template TransformerBlock TransformerBlock::create<float>(Parameters<float>&, const std::string&, const std::string&,
+                                                          Index, Index, Index, bool, bool, double);
+template TransformerBlock TransformerBlock::create<double>(Parameters<double>&, const std::string&,
+                                                           const std::string&, Index, Index, Index, bool, bool, double);
+template void TransformerBlock::forward<float>(const Parameters<float>&, Matrix<float>&, const Matrix<float>*,
+                                               const AttentionShape&, const AttentionMask&, const AttentionShape&,
+                                               Cache<float>&, std::mt19937_64&) const;
+template void TransformerBlock::forward<double>(const Parameters<double>&, Matrix<double>&, const Matrix<double>*,
+                                                const AttentionShape&, const AttentionMask&, const AttentionShape&,
+                                                Cache<double>&, std::mt19937_64&) const;
+template void TransformerBlock::backward<float>(const Parameters<float>&, Gradients<float>&, Matrix<float>&,
+                                                const Matrix<float>*, const AttentionShape&, const AttentionMask&,
+                                                const AttentionShape&, Cache<float>&, Matrix<float>*) const;
+template void TransformerBlock::backward<double>(const Parameters<double>&, Gradients<double>&, Matrix<double>&,
+                                                 const Matrix<double>*, const AttentionShape&, const AttentionMask&,
+                                                 const AttentionShape&, Cache<double>&, Matrix<double>*) const;
+
+}  // namespace pretrainlab::nn

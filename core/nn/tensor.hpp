@@ -1,0 +1,48 @@
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <type_traits>
+
+namespace pretrainlab::nn {
+
+using Index = Eigen::Index;
+
+// Row-major throughout: row t of an activation matrix is token t.
+template <typename S>
+using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename S>
+using RowVector = Eigen::Matrix<S, 1, Eigen::Dynamic>;
+template <typename S>
+using MatrixMap = Eigen::Map<Matrix<S>>;
+template <typename S>
+using ConstMatrixMap = Eigen::Map<const Matrix<S>>;
+template <typename S>
+using RowVectorMap = Eigen::Map<RowVector<S>>;
+template <typename S>
+using ConstRowVectorMap = Eigen::Map<const RowVector<S>>;
+
+// A matrix or a block of one (a head's columns, a sequence's rows), as the products take them.
+template <typename S>
+using MatrixRef = Eigen::Ref<Matrix<S>, 0, Eigen::OuterStride<>>;
+template <typename S>
+using ConstMatrixRef = Eigen::Ref<const Matrix<S>, 0, Eigen::OuterStride<>>;
+
+// Arguments of the layers' functions: S is deduced from the Parameters argument, and these
+// accept any matrix or block of one.
+template <typename S>
+using In = typename std::type_identity<ConstMatrixRef<S>>::type;
+template <typename S>
+using Out = typename std::type_identity<MatrixRef<S>>::type;
+
+// C = alpha op(A) op(B) + beta C, with BLAS (single-threaded inside a training shard). op is the
+// transpose when asked for.
+template <typename S>
+void gemm(S alpha, ConstMatrixRef<S> a, bool transposeA, ConstMatrixRef<S> b, bool transposeB, S beta,
+          MatrixRef<S> c);
+
+// Sets how many threads BLAS may use for one product (training runs one per shard).
+void setBlasThreads(int threads);
+int blasThreads();
+
+}  // namespace pretrainlab::nn

@@ -1,0 +1,402 @@
+#include "core/nn/transformer.hpp"
+
+#include <stdexcept>
+
+#include "core/nn/loss.hpp"
+
+namespace pretrainlab::nn {
+
+std::string_view architectureName(Architecture architecture) {
+    switch (architecture) {
+        case Architecture::Decoder: return "decoder";
+        case Architecture::Encoder: return "encoder";
+        case Architecture::EncoderDecoder: return "encdec";
+    }
+    return "decoder";
+}
+
+std::optional<Architecture> parseArchitecture(std::string_view name) {
+    if (name == "decoder") return Architecture::Decoder;
+    if (name == "encoder") return Architecture::Encoder;
+    if (name == "encdec") return Architecture::EncoderDecoder;
+    return std::nullopt;
+}
+
+std::string ModelConfig::problem() const {
+    const auto text = [](Index value) { return std::to_string(value); };
+    if (vocabulary < 2) return "the vocabulary needs at least 2 tokens, not " + text(vocabulary);
+    if (width < 1) return "the width (d) must be at least 1, not " + text(width);
+    if (heads < 1) return "there must be at least one head, not " + text(heads);
+    if (width % heads != 0) {
+        return "the number of heads (" + text(heads) + ") must divide the width d (" + text(width) +
+               "): each head gets d / heads dimensions";
+    }
+    if (layers < 1) return "there must be at least one layer, not " + text(layers);
+    if (context < 1) return "the context must hold at least one position, not " + text(context);
+    if (dropout < 0 || dropout >= 1) return "dropout must be in [0, 1), not " + std::to_string(dropout);
+    if (classes < 0 || tags < 0) return "the number of classes and tags cannot be negative";
+    if (feedForward < 0) return "the MLP width cannot be negative";
+    return {};
+}
+
+Losses& Losses::operator+=(const Losses& other) {
+    tokenSum += other.tokenSum;
+    tokens += other.tokens;
+    sequenceSum += other.sequenceSum;
+    sequences += other.sequences;
+    return *this;
+}
+
+Batch Batch::slice(Index first, Index count) const {
+    Batch part;
+    part.sequences = count;
+    part.length = length;
+    part.prefixLength = prefixLength;
+    part.targetLength = targetLength;
+    const auto cut = [&](const auto& all, Index per) {
+        using Vector = std::decay_t<decltype(all)>;
+        if (all.empty()) return Vector();
+        return Vector(all.begin() + first * per, all.begin() + (first + count) * per);
+    };
+    part.tokens = cut(tokens, length);
+    part.segments = cut(segments, length);
+    part.targets = cut(targets, length);
+    part.padding = cut(padding, length);
+    part.decoderTokens = cut(decoderTokens, targetLength);
+    part.decoderTargets = cut(decoderTargets, targetLength);
+    part.sequenceLabels = cut(sequenceLabels, 1);
+    return part;
+}
+
+Index Batch::tokensWithLoss() const {
+    const std::vector<std::int32_t>& counted = decoderTargets.empty() ? targets : decoderTargets;
+    Index n = 0;
+    for (const std::int32_t target : counted) n += target >= 0;
+    return n;
+}
+
+template <typename S>
+Transformer<S>::Transformer(const ModelConfig& config, std::uint64_t seed) : config_(config) {
+    if (const std::string problem = config.problem(); !problem.empty()) throw std::invalid_argument(problem);
+    Parameters<S>& p = parameters_;
+    const Index d = config.width;
+    const bool encdec = config.architecture == Architecture::EncoderDecoder;
+    const bool encoder = config.architecture == Architecture::Encoder;
+    const std::string encoderPrefix = encdec ? "encoder." : "";
+
+    tokenEmbedding_ = p.add("token_embedding.weight", "embeddings", config.vocabulary, d);
+    encoderEmbeddings_.position = p.add(encoderPrefix + "position_embedding.weight", "embeddings", config.context, d);
+    if (encoder) segmentEmbedding_ = p.add("segment_embedding.weight", "embeddings", config.segments, d);
+    if (!config.preNorm) {
+        encoderEmbeddings_.norm = LayerNorm::create(p, encoderPrefix + "embedding_norm", "embeddings", d);
+    }
+    for (Index i = 0; i < config.layers; ++i) {
+        const std::string name = encoderPrefix + "blocks." + std::to_string(i);
+        encoderBlocks_.push_back(TransformerBlock::create(p, name, name, d, config.heads, config.ffn(), config.preNorm,
+                                                          false, config.dropout));
+    }
+    if (config.preNorm) encoderFinalNorm_ = LayerNorm::create(p, encoderPrefix + "final_norm", "final_norm", d);
+    if (encdec) {
+        decoderEmbeddings_.position = p.add("decoder.position_embedding.weight", "embeddings", config.context, d);
+        if (!config.preNorm) decoderEmbeddings_.norm = LayerNorm::create(p, "decoder.embedding_norm", "embeddings", d);
+        for (Index i = 0; i < config.decoderBlocks(); ++i) {
+            const std::string name = "decoder.blocks." + std::to_string(i);
+            decoderBlocks_.push_back(TransformerBlock::create(p, name, name, d, config.heads, config.ffn(),
+                                                              config.preNorm, true, config.dropout));
+        }
+        if (config.preNorm) decoderFinalNorm_ = LayerNorm::create(p, "decoder.final_norm", "final_norm", d);
+    }
+    if (encoder && config.tags == 0) {
+        mlmTransform_ = Linear::create(p, "mlm.transform", "head", d, d);
+        mlmNorm_ = LayerNorm::create(p, "mlm.norm", "head", d);
+        mlmBias_ = p.add("mlm.bias", "head", 1, config.vocabulary);
+    }
+    if (config.classes > 0) {
+        sequenceHead_ = Linear::create(p, "classifier", "task", d, config.classes);
+    } else if (encoder && config.nextSentenceHead) {
+        sequenceHead_ = Linear::create(p, "next_sentence", "head", d, 2);
+    }
+    if (config.tags > 0) tagHead_ = Linear::create(p, "tagger", "task", d, config.tags);
+
+    // Weights and embeddings N(0, σ²); biases 0; LayerNorm gains 1 (set when created).
+    std::mt19937_64 random(seed);
+    std::normal_distribution<double> normal(0.0, config.initialStd);
+    for (const ParameterInfo& info : p.infos()) {
+        const bool isBias = info.name.size() >= 5 && info.name.compare(info.name.size() - 5, 5, ".bias") == 0;
+        const bool isNorm = info.name.find("norm") != std::string::npos;
+        if (isBias || isNorm) continue;
+        S* values = p.values().data() + info.offset;
+        for (std::size_t i = 0; i < info.size(); ++i) values[i] = static_cast<S>(normal(random));
+    }
+}
+
+template <typename S>
+void Transformer<S>::embed(const Batch& batch, const std::vector<std::int32_t>& tokens, Index length,
+                           const Embeddings& embeddings, bool withSegments, Matrix<S>& x, Workspace& workspace,
+                           bool decoderSide) const {
+    const Parameters<S>& p = parameters_;
+    if (length > config_.context) {
+        throw std::invalid_argument("a sequence of " + std::to_string(length) + " tokens is longer than the context (" +
+                                    std::to_string(config_.context) + ")");
+    }
+    const Index rows = batch.sequences * length;
+    if (static_cast<Index>(tokens.size()) != rows) throw std::invalid_argument("the batch's token count does not match its shape");
+    const auto tokenTable = p[tokenEmbedding_];
+    const auto positionTable = p[embeddings.position];
+    Matrix<S>& out = config_.preNorm ? x : (decoderSide ? workspace.decoderEmbedded : workspace.encoderEmbedded);
+    out.resize(rows, config_.width);
+    for (Index r = 0; r < rows; ++r) {
+        const std::int32_t token = tokens[static_cast<std::size_t>(r)];
+        if (token < 0 || token >= config_.vocabulary) {
+            throw std::out_of_range("token id " + std::to_string(token) + " at position " + std::to_string(r) +
+                                    " is outside the vocabulary of " + std::to_string(config_.vocabulary));
+        }
+        out.row(r) = tokenTable.row(token) + positionTable.row(r % length);  // x = E[token] + P[position]
+        if (withSegments && !batch.segments.empty()) {
+            out.row(r) += p[segmentEmbedding_].row(batch.segments[static_cast<std::size_t>(r)]);  // + S[segment]
+        }
+    }
+    if (!config_.preNorm) {
+        embeddings.norm.forward(p, out, x, decoderSide ? workspace.decoderEmbeddingNorm : workspace.encoderEmbeddingNorm);
+    }
+}
+
+template <typename S>
+void Transformer<S>::embedBackward(const Batch& batch, const std::vector<std::int32_t>& tokens, Index length,
+                                   const Embeddings& embeddings, bool withSegments, Matrix<S>& dx, Gradients<S>& g,
+                                   Workspace& workspace, bool decoderSide) const {
+    const Parameters<S>& p = parameters_;
+    Matrix<S>* d = &dx;
+    if (!config_.preNorm) {
+        embeddings.norm.backward(p, g, decoderSide ? workspace.decoderEmbeddingNorm : workspace.encoderEmbeddingNorm,
+                                 dx, workspace.dScratch);
+        d = &workspace.dScratch;
+    }
+    auto tokenTable = p.in(g, tokenEmbedding_);
+    auto positionTable = p.in(g, embeddings.position);
+    for (Index r = 0; r < d->rows(); ++r) {
+        // forward: x = E[token] + P[position] (+ S[segment])
+        tokenTable.row(tokens[static_cast<std::size_t>(r)]) += d->row(r);
+        positionTable.row(r % length) += d->row(r);
+        if (withSegments && !batch.segments.empty()) {
+            p.in(g, segmentEmbedding_).row(batch.segments[static_cast<std::size_t>(r)]) += d->row(r);
+        }
+    }
+}
+
+template <typename S>
+Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* gradients, double tokenScale,
+                           double sequenceScale) const {
+    const Parameters<S>& p = parameters_;
+    const Architecture architecture = config_.architecture;
+    const bool encdec = architecture == Architecture::EncoderDecoder;
+    const bool encoder = architecture == Architecture::Encoder;
+    const Index sequences = batch.sequences;
+    const Index length = batch.length;
+
+    // ---- the encoder (or the decoder-only model's) stack ----
+    ws.encoderShape = {sequences, length, length};
+    ws.encoderMask = AttentionMask{};
+    if (architecture == Architecture::Decoder) {
+        ws.encoderMask.kind = batch.prefixLength > 0 ? MaskKind::PrefixLm : MaskKind::Causal;
+        ws.encoderMask.prefixLength = batch.prefixLength;
+    }
+    ws.encoderMask.keyPadding = batch.padding.empty() ? nullptr : &batch.padding;
+    embed(batch, batch.tokens, length, encoderEmbeddings_, encoder, ws.encoderStates, ws, false);
+    ws.encoderBlocks.resize(encoderBlocks_.size());
+    for (std::size_t i = 0; i < encoderBlocks_.size(); ++i) {
+        encoderBlocks_[i].forward(p, ws.encoderStates, nullptr, ws.encoderShape, ws.encoderMask, {}, ws.encoderBlocks[i],
+                                  ws.random);
+    }
+    if (config_.preNorm) {
+        encoderFinalNorm_.forward(p, ws.encoderStates, ws.encoderOutput, ws.encoderFinalNorm);
+    } else {
+        ws.encoderOutput = ws.encoderStates;
+    }
+
+    // ---- the decoder of an encoder-decoder ----
+    if (encdec) {
+        ws.decoderShape = {sequences, batch.targetLength, batch.targetLength};
+        ws.decoderMask = AttentionMask{MaskKind::Causal, 0, nullptr};
+        ws.crossShape = {sequences, batch.targetLength, length};
+        embed(batch, batch.decoderTokens, batch.targetLength, decoderEmbeddings_, false, ws.decoderStates, ws, true);
+        ws.decoderBlocks.resize(decoderBlocks_.size());
+        for (std::size_t i = 0; i < decoderBlocks_.size(); ++i) {
+            decoderBlocks_[i].forward(p, ws.decoderStates, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
+                                      ws.crossShape, ws.decoderBlocks[i], ws.random);
+        }
+        if (config_.preNorm) {
+            decoderFinalNorm_.forward(p, ws.decoderStates, ws.decoderOutput, ws.decoderFinalNorm);
+        } else {
+            ws.decoderOutput = ws.decoderStates;
+        }
+    }
+
+    // ---- token losses: next token, masked token or tag ----
+    const Matrix<S>& hidden = encdec ? ws.decoderOutput : ws.encoderOutput;
+    const std::vector<std::int32_t>& targets = encdec ? batch.decoderTargets : batch.targets;
+    Losses losses;
+    ws.rows.clear();
+    std::vector<std::int32_t> rowTargets;
+    for (std::size_t r = 0; r < targets.size(); ++r) {
+        if (targets[r] >= 0) {
+            ws.rows.push_back(static_cast<Index>(r));
+            rowTargets.push_back(targets[r]);
+        }
+    }
+    const bool allRows = static_cast<Index>(ws.rows.size()) == hidden.rows();
+    if (!ws.rows.empty() && !allRows) {
+        ws.gathered.resize(static_cast<Index>(ws.rows.size()), config_.width);
+        for (std::size_t i = 0; i < ws.rows.size(); ++i) ws.gathered.row(static_cast<Index>(i)) = hidden.row(ws.rows[i]);
+    }
+    const Matrix<S>& gathered = allRows ? hidden : ws.gathered;
+    const auto tokenTable = p[tokenEmbedding_];
+    const bool tagging = config_.tags > 0;
+    const bool maskedLm = encoder && !tagging;
+    if (!ws.rows.empty()) {
+        if (tagging) {
+            ws.logits.resize(gathered.rows(), config_.tags);
+            tagHead_.forward(p, gathered, ws.logits);                                  // tags = h W + b
+        } else if (maskedLm) {
+            ws.transformHidden.resize(gathered.rows(), config_.width);
+            mlmTransform_.forward(p, gathered, ws.transformHidden);                    // BERT's head: dense,
+            geluForward(ws.transformHidden, ws.transformActivated);                    // GELU,
+            mlmNorm_.forward(p, ws.transformActivated, ws.transformed, ws.mlmNorm);    // LayerNorm,
+            ws.logits.resize(gathered.rows(), config_.vocabulary);
+            ws.logits.rowwise() = p[mlmBias_].row(0);
+            gemm<S>(S(1), ws.transformed, false, tokenTable, true, S(1), ws.logits);   // then t Eᵀ + b
+        } else {
+            ws.logits.resize(gathered.rows(), config_.vocabulary);
+            gemm<S>(S(1), gathered, false, tokenTable, true, S(0), ws.logits);         // logits = h Eᵀ (tied)
+        }
+        losses.tokenSum = crossEntropy(ws.logits, rowTargets.data(), S(tokenScale), gradients != nullptr, &losses.tokens);
+    } else {
+        ws.logits.resize(0, 0);
+    }
+
+    // ---- sequence losses: next sentence or class, from [CLS] (or the decoder's last token) ----
+    const bool hasSequenceHead = config_.classes > 0 || (encoder && config_.nextSentenceHead);
+    const Matrix<S>& sequenceSide = ws.encoderOutput;
+    ws.sequenceRows.clear();
+    if (hasSequenceHead && !batch.sequenceLabels.empty()) {
+        for (Index b = 0; b < sequences; ++b) {
+            Index row = b * length;  // [CLS]
+            if (architecture == Architecture::Decoder) {
+                row = b * length + length - 1;
+                while (!batch.padding.empty() && row > b * length && batch.padding[static_cast<std::size_t>(row)]) --row;
+            }
+            ws.sequenceRows.push_back(row);
+        }
+        ws.sequenceHidden.resize(sequences, config_.width);
+        for (Index b = 0; b < sequences; ++b) ws.sequenceHidden.row(b) = sequenceSide.row(ws.sequenceRows[static_cast<std::size_t>(b)]);
+        ws.sequenceLogits.resize(sequences, sequenceHead_.out);
+        sequenceHead_.forward(p, ws.sequenceHidden, ws.sequenceLogits);                // p(y|x) = softmax(W h + b)
+        losses.sequenceSum = crossEntropy(ws.sequenceLogits, batch.sequenceLabels.data(), S(sequenceScale),
+                                          gradients != nullptr, &losses.sequences);
+    }
+    if (!gradients) return losses;
+
+    // ==== backward ====
+    Gradients<S>& g = *gradients;
+    // d(hidden) of the stack whose output feeds the token head
+    ws.dOutput.setZero(hidden.rows(), config_.width);
+    if (!ws.rows.empty()) {
+        Matrix<S>& dLogits = ws.logits;  // crossEntropy left the gradient here
+        if (tagging) {
+            tagHead_.backward(p, g, gathered, dLogits, &ws.dGathered);
+        } else if (maskedLm) {
+            // forward: logits = t Eᵀ + b
+            p.in(g, mlmBias_).row(0) += dLogits.colwise().sum();
+            ws.dTransformed.resize(dLogits.rows(), config_.width);
+            gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dTransformed);          // dt = dlogits E
+            gemm<S>(S(1), dLogits, true, ws.transformed, false, S(1), p.in(g, tokenEmbedding_));  // dE += dlogitsᵀ t
+            mlmNorm_.backward(p, g, ws.mlmNorm, ws.dTransformed, ws.dActivated);
+            geluBackward(ws.transformHidden, ws.dActivated, ws.dHidden);
+            mlmTransform_.backward(p, g, gathered, ws.dHidden, &ws.dGathered);
+        } else {
+            // forward: logits = h Eᵀ
+            ws.dGathered.resize(dLogits.rows(), config_.width);
+            gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dGathered);            // dh = dlogits E
+            gemm<S>(S(1), dLogits, true, gathered, false, S(1), p.in(g, tokenEmbedding_));   // dE += dlogitsᵀ h
+        }
+        if (allRows) {
+            ws.dOutput += ws.dGathered;
+        } else {
+            for (std::size_t i = 0; i < ws.rows.size(); ++i) ws.dOutput.row(ws.rows[i]) += ws.dGathered.row(static_cast<Index>(i));
+        }
+    }
+    // d(encoder output): from the sequence head, and (encoder-decoder) from the cross-attention
+    Matrix<S>& dEncoderOutput = encdec ? ws.dMemory : ws.dOutput;
+    if (encdec) ws.dMemory.setZero(ws.encoderOutput.rows(), config_.width);
+    if (!ws.sequenceRows.empty()) {
+        sequenceHead_.backward(p, g, ws.sequenceHidden, ws.sequenceLogits, &ws.dSequenceHidden);
+        for (std::size_t b = 0; b < ws.sequenceRows.size(); ++b) {
+            dEncoderOutput.row(ws.sequenceRows[b]) += ws.dSequenceHidden.row(static_cast<Index>(b));
+        }
+    }
+
+    // (pre-LN) back through the final norm into the residual stream, then down the blocks
+    if (encdec) {
+        Matrix<S>* dDecoder = &ws.dOutput;
+        if (config_.preNorm) {
+            decoderFinalNorm_.backward(p, g, ws.decoderFinalNorm, ws.dOutput, ws.dStream);
+            dDecoder = &ws.dStream;
+        }
+        for (std::size_t i = decoderBlocks_.size(); i-- > 0;) {
+            decoderBlocks_[i].backward(p, g, *dDecoder, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
+                                       ws.crossShape, ws.decoderBlocks[i], &ws.dMemory);
+        }
+        embedBackward(batch, batch.decoderTokens, batch.targetLength, decoderEmbeddings_, false, *dDecoder, g, ws, true);
+    }
+    Matrix<S>* dEncoder = &dEncoderOutput;
+    if (config_.preNorm) {
+        encoderFinalNorm_.backward(p, g, ws.encoderFinalNorm, dEncoderOutput, ws.dStream);
+        dEncoder = &ws.dStream;
+    }
+    for (std::size_t i = encoderBlocks_.size(); i-- > 0;) {
+        encoderBlocks_[i].backward(p, g, *dEncoder, nullptr, ws.encoderShape, ws.encoderMask, {}, ws.encoderBlocks[i],
+                                   nullptr);
+    }
+    embedBackward(batch, batch.tokens, length, encoderEmbeddings_, encoder, *dEncoder, g, ws, false);
+    return losses;
+}
+
+template <typename S>
+const Matrix<S>& Transformer<S>::logits(const Workspace& workspace) const {
+    return workspace.logits;
+}
+
+template <typename S>
+const std::vector<Index>& Transformer<S>::logitRows(const Workspace& workspace) const {
+    return workspace.rows;
+}
+
+template <typename S>
+const Matrix<S>& Transformer<S>::sequenceLogits(const Workspace& workspace) const {
+    return workspace.sequenceLogits;
+}
+
+template <typename S>
+Matrix<S> Transformer<S>::attentionWeights(const Workspace& workspace, AttentionStack stack, Index layer,
+                                           Index sequence, Index head) const {
+    switch (stack) {
+        case AttentionStack::Encoder:
+            return encoderBlocks_.at(static_cast<std::size_t>(layer))
+                .attention.weights(workspace.encoderBlocks.at(static_cast<std::size_t>(layer)).attention,
+                                   workspace.encoderShape, sequence, head);
+        case AttentionStack::Decoder:
+            return decoderBlocks_.at(static_cast<std::size_t>(layer))
+                .attention.weights(workspace.decoderBlocks.at(static_cast<std::size_t>(layer)).attention,
+                                   workspace.decoderShape, sequence, head);
+        case AttentionStack::Cross:
+            return decoderBlocks_.at(static_cast<std::size_t>(layer))
+                .crossAttention.weights(workspace.decoderBlocks.at(static_cast<std::size_t>(layer)).crossAttention,
+                                        workspace.crossShape, sequence, head);
+    }
+    return {};
+}
+
+template class Transformer<float>;
+template class Transformer<double>;
+
+}  // namespace pretrainlab::nn

@@ -1,0 +1,256 @@
+#include <QtTest>
+
+#include <random>
+
+#include "core/nn/transformer.hpp"
+#include "gradient_check.hpp"
+
+using namespace pretrainlab::nn;
+
+namespace {
+
+// Random values in [-1, 1), reproducible.
+void fill(std::vector<double>& values, unsigned seed, double scale = 1.0) {
+    std::mt19937 random(seed);
+    std::uniform_real_distribution<double> uniform(-scale, scale);
+    for (double& v : values) v = uniform(random);
+}
+
+Matrix<double> randomMatrix(Index rows, Index cols, unsigned seed) {
+    std::vector<double> values(static_cast<std::size_t>(rows * cols));
+    fill(values, seed);
+    return Eigen::Map<Matrix<double>>(values.data(), rows, cols);
+}
+
+// Σ y ⊙ R for a fixed random R: a scalar whose gradient with respect to y is R.
+double project(const Matrix<double>& y, const Matrix<double>& r) { return (y.array() * r.array()).sum(); }
+
+Batch tinyBatch(Architecture architecture, unsigned seed, Index vocabulary, bool padding = false) {
+    std::mt19937 random(seed);
+    std::uniform_int_distribution<int> token(0, int(vocabulary) - 1);
+    Batch batch;
+    batch.sequences = 2;
+    batch.length = 5;
+    for (Index i = 0; i < 10; ++i) {
+        batch.tokens.push_back(token(random));
+        batch.targets.push_back(i % 3 == 1 ? -1 : token(random));
+    }
+    if (architecture == Architecture::Encoder) {
+        batch.segments = {0, 0, 0, 1, 1, 0, 0, 1, 1, 1};
+    }
+    if (architecture == Architecture::EncoderDecoder) {
+        batch.targetLength = 4;
+        for (Index i = 0; i < 8; ++i) {
+            batch.decoderTokens.push_back(token(random));
+            batch.decoderTargets.push_back(i == 2 ? -1 : token(random));
+        }
+    }
+    if (padding) batch.padding = {0, 0, 0, 0, 1, 0, 0, 0, 1, 1};
+    return batch;
+}
+
+}  // namespace
+
+class TestGradients : public QObject {
+    Q_OBJECT
+
+private slots:
+    void linear() {
+        Parameters<double> p;
+        const Linear layer = Linear::create(p, "fc", "g", 4, 3);
+        fill(p.values(), 1);
+        const Matrix<double> x0 = randomMatrix(5, 4, 2);
+        const Matrix<double> r = randomMatrix(5, 3, 3);
+        Matrix<double> x = x0;
+        const auto loss = [&] {
+            Matrix<double> y(5, 3);
+            layer.forward(p, x, y);
+            return project(y, r);
+        };
+        std::vector<double> g(p.size(), 0.0);
+        Matrix<double> dx;
+        layer.backward(p, g, x, r, &dx);
+        QCOMPARE(compareWithFiniteDifferences(p.values(), g, loss), QString());
+        std::vector<double> xs(x.data(), x.data() + x.size());
+        std::vector<double> dxs(dx.data(), dx.data() + dx.size());
+        QCOMPARE(compareWithFiniteDifferences(xs, dxs, [&] {
+                     x = Eigen::Map<Matrix<double>>(xs.data(), 5, 4);
+                     return loss();
+                 }),
+                 QString());
+    }
+
+    void layerNorm() {
+        Parameters<double> p;
+        const LayerNorm layer = LayerNorm::create(p, "norm", "g", 6);
+        fill(p.values(), 4);
+        std::vector<double> xs(4 * 6);
+        fill(xs, 5, 2.0);
+        const Matrix<double> r = randomMatrix(4, 6, 6);
+        const auto loss = [&] {
+            Matrix<double> y;
+            LayerNorm::Cache<double> cache;
+            layer.forward(p, Eigen::Map<Matrix<double>>(xs.data(), 4, 6), y, cache);
+            return project(y, r);
+        };
+        Matrix<double> y;
+        LayerNorm::Cache<double> cache;
+        layer.forward(p, Eigen::Map<Matrix<double>>(xs.data(), 4, 6), y, cache);
+        std::vector<double> g(p.size(), 0.0);
+        Matrix<double> dx;
+        layer.backward(p, g, cache, r, dx);
+        QCOMPARE(compareWithFiniteDifferences(p.values(), g, loss), QString());
+        std::vector<double> dxs(dx.data(), dx.data() + dx.size());
+        QCOMPARE(compareWithFiniteDifferences(xs, dxs, loss), QString());
+    }
+
+    void gelu() {
+        std::vector<double> hs(3 * 5);
+        fill(hs, 7, 3.0);
+        const Matrix<double> r = randomMatrix(3, 5, 8);
+        const auto loss = [&] {
+            Matrix<double> y;
+            geluForward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), y);
+            return project(y, r);
+        };
+        Matrix<double> dh;
+        geluBackward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), r, dh);
+        std::vector<double> dhs(dh.data(), dh.data() + dh.size());
+        QCOMPARE(compareWithFiniteDifferences(hs, dhs, loss), QString());
+        // GELU(0) = 0, GELU(x) → x for large x, GELU(1) = Φ(1) = 0.8413447...
+        Matrix<double> probe(1, 3);
+        probe << 0.0, 1.0, 8.0;
+        Matrix<double> out;
+        geluForward<double>(probe, out);
+        QCOMPARE(out(0, 0), 0.0);
+        QVERIFY(std::abs(out(0, 1) - 0.8413447460685429) < 1e-12);
+        QVERIFY(std::abs(out(0, 2) - 8.0) < 1e-9);
+    }
+
+    void attention_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<bool>("cross");
+        QTest::addColumn<bool>("padding");
+        QTest::newRow("bidirectional") << int(MaskKind::Bidirectional) << false << false;
+        QTest::newRow("causal") << int(MaskKind::Causal) << false << false;
+        QTest::newRow("prefix LM") << int(MaskKind::PrefixLm) << false << false;
+        QTest::newRow("padding") << int(MaskKind::Bidirectional) << false << true;
+        QTest::newRow("cross") << int(MaskKind::Bidirectional) << true << false;
+    }
+
+    void attention() {
+        QFETCH(int, kind);
+        QFETCH(bool, cross);
+        QFETCH(bool, padding);
+        Parameters<double> p;
+        const MultiHeadAttention layer = MultiHeadAttention::create(p, "attention", "g", 8, 2, cross);
+        fill(p.values(), 9, 0.5);
+        const Index sequences = 2, tq = 4, tk = cross ? 3 : 4;
+        std::vector<double> xs(static_cast<std::size_t>(sequences * tq * 8));
+        fill(xs, 10);
+        std::vector<double> ms(static_cast<std::size_t>(sequences * tk * 8));
+        fill(ms, 11);
+        const std::vector<std::uint8_t> pad{0, 0, 1, 0, 0, 0, 1, 1};
+        AttentionMask mask{static_cast<MaskKind>(kind), 2, padding ? &pad : nullptr};
+        const AttentionShape shape{sequences, tq, tk};
+        const Matrix<double> r = randomMatrix(sequences * tq, 8, 12);
+        const auto loss = [&] {
+            Matrix<double> y;
+            MultiHeadAttention::Cache<double> cache;
+            const Matrix<double> memory = Eigen::Map<Matrix<double>>(ms.data(), sequences * tk, 8);
+            layer.forward(p, Eigen::Map<Matrix<double>>(xs.data(), sequences * tq, 8), cross ? &memory : nullptr, shape,
+                          mask, y, cache);
+            return project(y, r);
+        };
+        Matrix<double> y;
+        MultiHeadAttention::Cache<double> cache;
+        const Matrix<double> x = Eigen::Map<Matrix<double>>(xs.data(), sequences * tq, 8);
+        const Matrix<double> memory = Eigen::Map<Matrix<double>>(ms.data(), sequences * tk, 8);
+        layer.forward(p, x, cross ? &memory : nullptr, shape, mask, y, cache);
+        std::vector<double> g(p.size(), 0.0);
+        Matrix<double> dx;
+        Matrix<double> dMemory = Matrix<double>::Zero(sequences * tk, 8);
+        layer.backward(p, g, x, cross ? &memory : nullptr, shape, mask, cache, r, dx, cross ? &dMemory : nullptr);
+        QCOMPARE(compareWithFiniteDifferences(p.values(), g, loss), QString());
+        std::vector<double> dxs(dx.data(), dx.data() + dx.size());
+        QCOMPARE(compareWithFiniteDifferences(xs, dxs, loss), QString());
+        if (cross) {
+            std::vector<double> dms(dMemory.data(), dMemory.data() + dMemory.size());
+            QCOMPARE(compareWithFiniteDifferences(ms, dms, loss), QString());
+        }
+        // The mask holds: nothing reaches a future or padded key.
+        for (Index b = 0; b < sequences; ++b) {
+            for (Index h = 0; h < 2; ++h) {
+                const Matrix<double> weights = layer.weights(cache, shape, b, h);
+                for (Index i = 0; i < tq; ++i) {
+                    for (Index j = 0; j < tk; ++j) {
+                        if (!cross && !mask.allows(b, i, j, tk)) QCOMPARE(weights(i, j), 0.0);
+                    }
+                    QVERIFY(std::abs(weights.row(i).sum() - 1.0) < 1e-12);
+                }
+            }
+        }
+    }
+
+    void models_data() {
+        QTest::addColumn<int>("architecture");
+        QTest::addColumn<bool>("preNorm");
+        QTest::addColumn<int>("classes");
+        QTest::addColumn<bool>("nextSentence");
+        QTest::addColumn<int>("tags");
+        QTest::addColumn<int>("prefix");
+        QTest::addColumn<bool>("padding");
+        QTest::newRow("decoder, pre-LN") << int(Architecture::Decoder) << true << 0 << false << 0 << 0 << false;
+        QTest::newRow("decoder, post-LN") << int(Architecture::Decoder) << false << 0 << false << 0 << 0 << false;
+        QTest::newRow("decoder, prefix LM") << int(Architecture::Decoder) << true << 0 << false << 0 << 3 << false;
+        QTest::newRow("decoder, classifier") << int(Architecture::Decoder) << true << 3 << false << 0 << 0 << true;
+        QTest::newRow("encoder MLM + NSP") << int(Architecture::Encoder) << true << 0 << true << 0 << 0 << false;
+        QTest::newRow("encoder, post-LN, padding") << int(Architecture::Encoder) << false << 0 << true << 0 << 0 << true;
+        QTest::newRow("encoder, classifier") << int(Architecture::Encoder) << true << 2 << false << 0 << 0 << false;
+        QTest::newRow("encoder, tagger") << int(Architecture::Encoder) << true << 0 << false << 4 << 0 << false;
+        QTest::newRow("encoder-decoder") << int(Architecture::EncoderDecoder) << true << 0 << false << 0 << 0 << false;
+        QTest::newRow("encoder-decoder, post-LN") << int(Architecture::EncoderDecoder) << false << 0 << false << 0 << 0 << false;
+    }
+
+    void models() {
+        QFETCH(int, architecture);
+        QFETCH(bool, preNorm);
+        QFETCH(int, classes);
+        QFETCH(bool, nextSentence);
+        QFETCH(int, tags);
+        QFETCH(int, prefix);
+        QFETCH(bool, padding);
+        ModelConfig config;
+        config.architecture = static_cast<Architecture>(architecture);
+        config.vocabulary = 11;
+        config.width = 8;
+        config.layers = 2;
+        config.decoderLayers = 1;
+        config.heads = 2;
+        config.context = 6;
+        config.preNorm = preNorm;
+        config.classes = classes;
+        config.nextSentenceHead = nextSentence;
+        config.tags = tags;
+        config.initialStd = 0.4;
+        Transformer<double> model(config, 21);
+        Batch batch = tinyBatch(config.architecture, 22, tags > 0 ? tags : config.vocabulary, padding);
+        batch.prefixLength = prefix;
+        if (classes > 0 || nextSentence) batch.sequenceLabels = {1, 0};
+        const double tokenScale = 1.0 / double(std::max<Index>(1, batch.tokensWithLoss()));
+        const double sequenceScale = batch.sequenceLabels.empty() ? 0.0 : 0.5;
+        Transformer<double>::Workspace workspace;
+        const auto loss = [&] {
+            const Losses losses = model.run(batch, workspace, nullptr, 0, 0);
+            return losses.tokenSum * tokenScale + losses.sequenceSum * sequenceScale;
+        };
+        std::vector<double> gradients(model.parameters().size(), 0.0);
+        const Losses losses = model.run(batch, workspace, &gradients, tokenScale, sequenceScale);
+        QVERIFY(losses.tokens > 0 || losses.sequences > 0);
+        // Every parameter that takes part gets a gradient matching finite differences.
+        QCOMPARE(compareWithFiniteDifferences(model.parameters().values(), gradients, loss, 1e-5), QString());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGradients)
+#include "test_gradients.moc"
