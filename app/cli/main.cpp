@@ -7,6 +7,7 @@
 #include "app/cli/bpe_steps_command.hpp"
 #include "app/cli/bpe_train_command.hpp"
 #include "app/cli/codec_commands.hpp"
+#include "app/cli/train_command.hpp"
 #include "core/common/error.hpp"
 
 namespace {
@@ -26,7 +27,13 @@ constexpr const char* usage =
     "      Print the ids of FILE's text on one line. PATH is a tokenizer.json, a vocab.json (with\n"
     "      --merges merges.txt), a tiktoken rank file or a BERT vocab.txt.\n"
     "  decode --tokenizer PATH [--merges PATH] --ids \"1 2 3\" [--skip-special-tokens]\n"
-    "      Print the text of the ids.\n";
+    "      Print the text of the ids.\n"
+    "  train --arch decoder|encoder|encdec [--config tiny|small|medium] [--vocab N --d N --layers N\n"
+    "        --heads N --ctx N --batch N] --steps N [--optimizer sgd|momentum|adam|adamw] [--lr X]\n"
+    "        [--schedule constant|linear|cosine|exponential|invsqrt] [--warmup N] [--accum K] [--clip X]\n"
+    "        [--threads N] [--seed N] [--random-data | --corpus FILE --tokenizer PATH]\n"
+    "        [--metrics FILE.csv] [--log-every N] [--weight-decay X] [--post-ln]\n"
+    "      Train a transformer; one JSON line per logged step and a summary line.\n";
 
 }  // namespace
 
@@ -45,6 +52,7 @@ int main(int argc, char** argv) {
         if (command == "bpe-train") return cli::runBpeTrain(args, std::cout);
         if (command == "encode") return cli::runEncode(args, std::cout, std::cerr);
         if (command == "decode") return cli::runDecode(args, std::cout);
+        if (command == "train") return cli::runTrain(args, std::cout);
         throw cli::UsageError("unknown command '" + command + "' (try --help)");
     } catch (const cli::UsageError& error) {
         std::cerr << "pretrainlab-cli " << command << ": " << error.what() << '\n';

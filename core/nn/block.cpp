@@ -32,19 +32,17 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
     const auto mlp = [&](const Matrix<S>& in) {
         cache.hidden.resize(in.rows(), fc.out);
         fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
-        geluForward(cache.hidden, cache.activated);        // GELU(h)
+        geluForward(cache.hidden, cache.activated, &cache.cdf);  // GELU(h)
         cache.mlpOut.resize(in.rows(), projection.out);
         projection.forward(p, cache.activated, cache.mlpOut);  // GELU(h) Wproj + b
         cache.dropMlp.forward(cache.mlpOut, random);
     };
-    cache.input = x;
     if (preNorm) {
         // x1 = x0 + Attention(LN1(x0))
         norm1.forward(p, x, cache.normed1, cache.norm1);
         attention.forward(p, cache.normed1, nullptr, self, selfMask, cache.attended, cache.attention);
         cache.dropAttention.forward(cache.attended, random);
         x += cache.attended;
-        cache.afterAttention = x;
         if (hasCross) {
             // x2 = x1 + CrossAttention(LNc(x1), encoder)
             crossNorm.forward(p, x, cache.normedCross, cache.crossNorm);
@@ -52,7 +50,6 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
                                    cache.crossAttention);
             cache.dropCross.forward(cache.crossed, random);
             x += cache.crossed;
-            cache.afterCross = x;
         }
         // x3 = x2 + MLP(LN2(x2))
         norm2.forward(p, x, cache.normed2, cache.norm2);
@@ -60,7 +57,8 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
         x += cache.mlpOut;
         return;
     }
-    // post-LN: x1 = LN1(x0 + Attention(x0))
+    // post-LN: x1 = LN1(x0 + Attention(x0)); backward needs x0, x1 and x2
+    cache.input = x;
     attention.forward(p, x, nullptr, self, selfMask, cache.attended, cache.attention);
     cache.dropAttention.forward(cache.attended, random);
     cache.dA = x + cache.attended;
@@ -86,11 +84,16 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
                                 const AttentionShape& crossShape, Cache<S>& cache, std::type_identity_t<Matrix<S>>* dMemory) const {
     const AttentionMask everything;
     // forward: mlpOut = GELU(in Wfc + b) Wproj + b; adds d(in) into dIn.
-    const auto mlpBackward = [&](const Matrix<S>& in, Matrix<S>& dIn, bool accumulate) {
+    // The gradient of a sublayer's output: dx itself, or (with dropout) dx through its mask.
+    const auto throughDropout = [&](const Dropout<S>& drop) -> const Matrix<S>& {
+        if (dropout <= 0) return dx;
         cache.dA = dx;
-        cache.dropMlp.backward(cache.dA);
-        projection.backward(p, g, cache.activated, cache.dA, &cache.dB);  // d GELU(h)
-        geluBackward(cache.hidden, cache.dB, cache.dHidden);               // dh
+        drop.backward(cache.dA);
+        return cache.dA;
+    };
+    const auto mlpBackward = [&](const Matrix<S>& in, Matrix<S>& dIn, bool accumulate) {
+        projection.backward(p, g, cache.activated, throughDropout(cache.dropMlp), &cache.dB);  // d GELU(h)
+        geluBackward(cache.hidden, cache.dB, cache.dHidden, &cache.cdf);   // dh
         fc.backward(p, g, in, cache.dHidden, &dIn, accumulate);
     };
     if (preNorm) {
@@ -99,16 +102,13 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
         norm2.backward(p, g, cache.norm2, cache.dNormed, dx, true);         // dx2 = dx3 + through LN2
         if (hasCross) {
             // forward: x2 = x1 + Cross(LNc(x1), encoder)
-            cache.dA = dx;
-            cache.dropCross.backward(cache.dA);
             crossAttention.backward(p, g, cache.normedCross, memory, crossShape, everything, cache.crossAttention,
-                                    cache.dA, cache.dB, dMemory);
+                                    throughDropout(cache.dropCross), cache.dB, dMemory);
             crossNorm.backward(p, g, cache.crossNorm, cache.dB, dx, true);  // dx1
         }
         // forward: x1 = x0 + Attention(LN1(x0))
-        cache.dA = dx;
-        cache.dropAttention.backward(cache.dA);
-        attention.backward(p, g, cache.normed1, nullptr, self, selfMask, cache.attention, cache.dA, cache.dB, nullptr);
+        attention.backward(p, g, cache.normed1, nullptr, self, selfMask, cache.attention,
+                           throughDropout(cache.dropAttention), cache.dB, nullptr);
         norm1.backward(p, g, cache.norm1, cache.dB, dx, true);              // dx0
         return;
     }

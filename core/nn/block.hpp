@@ -21,13 +21,13 @@ struct TransformerBlock {
 
     template <typename S>
     struct Cache {
-        Matrix<S> input;  // the block's input x0
+        Matrix<S> input;  // the block's input x0 (post-LN only)
         Matrix<S> normed1, normedCross, normed2;
         typename LayerNorm::Cache<S> norm1, crossNorm, norm2;
         typename MultiHeadAttention::Cache<S> attention, crossAttention;
         Matrix<S> attended, crossed, mlpOut;   // sublayer outputs (after dropout)
         Matrix<S> afterAttention, afterCross;  // the residual stream between sublayers
-        Matrix<S> hidden, activated;           // MLP: fc output, GELU of it
+        Matrix<S> hidden, activated, cdf;      // MLP: fc output h, GELU(h), Φ(h)
         Dropout<S> dropAttention, dropCross, dropMlp;
         Matrix<S> dA, dB, dHidden, dNormed;    // backward scratch
     };

@@ -102,41 +102,66 @@ namespace {
 constexpr double inverseSqrt2 = 0.70710678118654752440;
 constexpr double inverseSqrt2Pi = 0.39894228040143267794;
 
-// erf for float, vectorised with Eigen's exp: Abramowitz & Stegun 7.1.26, error below 1.5e-7,
-// under float's own rounding. Double (the gradient checks) uses the library's exact erf.
-using FloatArray = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// GELU for float, vectorised through Eigen and without allocating: the values go through in
+// chunks that live on the stack. erf is Abramowitz & Stegun 7.1.26 (error below 1.5e-7, under
+// float's own rounding); double (the gradient checks) uses the library's exact erf instead.
+constexpr Index chunk = 256;
+using Chunk = Eigen::Array<float, Eigen::Dynamic, 1, 0, chunk, 1>;
 
-FloatArray fastErf(const FloatArray& x) {
-    const FloatArray t = (1.0f + 0.3275911f * x.abs()).inverse();
-    const FloatArray polynomial =
-        ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
-    const FloatArray magnitude = 1.0f - polynomial * (-x.square()).exp();
-    return (x < 0.0f).select(-magnitude, magnitude);
+// erf(x) for a chunk, into `out`.
+void erfChunk(const Chunk& x, Chunk& out) {
+    Chunk t = (1.0f + 0.3275911f * x.abs()).inverse();
+    out = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
+    t = (-x.square()).exp();
+    out = 1.0f - out * t;
+    out = (x < 0.0f).select(-out, out);
 }
 
 }  // namespace
 
 template <>
-void geluForward<float>(const Matrix<float>& h, Matrix<float>& y) {
+void geluForward<float>(const Matrix<float>& h, Matrix<float>& y, Matrix<float>* cdf) {
     y.resize(h.rows(), h.cols());
-    const FloatArray erf = fastErf(h.array() * float(inverseSqrt2));
-    y.array() = 0.5f * h.array() * (1.0f + erf);
+    if (cdf) cdf->resize(h.rows(), h.cols());
+    const Index size = h.size();
+    Chunk x, erf;
+    for (Index start = 0; start < size; start += chunk) {
+        const Index n = std::min(chunk, size - start);
+        x = Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n);
+        erfChunk(x * float(inverseSqrt2), erf);
+        erf = 0.5f * (1.0f + erf);  // Φ(h)
+        Eigen::Map<Eigen::ArrayXf>(y.data() + start, n) = x * erf;
+        if (cdf) Eigen::Map<Eigen::ArrayXf>(cdf->data() + start, n) = erf;
+    }
 }
 
 template <>
-void geluBackward<float>(const Matrix<float>& h, const Matrix<float>& dy, Matrix<float>& dh) {
+void geluBackward<float>(const Matrix<float>& h, const Matrix<float>& dy, Matrix<float>& dh, const Matrix<float>* cdf) {
     dh.resize(h.rows(), h.cols());
-    const FloatArray cdf = 0.5f * (1.0f + fastErf(h.array() * float(inverseSqrt2)));
-    dh.array() = dy.array() * (cdf + h.array() * float(inverseSqrt2Pi) * (-0.5f * h.array().square()).exp());
+    const Index size = h.size();
+    Chunk x, phi, pdf;
+    for (Index start = 0; start < size; start += chunk) {
+        const Index n = std::min(chunk, size - start);
+        x = Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n);
+        if (cdf) {
+            phi = Eigen::Map<const Eigen::ArrayXf>(cdf->data() + start, n);
+        } else {
+            erfChunk(x * float(inverseSqrt2), phi);
+            phi = 0.5f * (1.0f + phi);
+        }
+        pdf = float(inverseSqrt2Pi) * (-0.5f * x.square()).exp();
+        Eigen::Map<Eigen::ArrayXf>(dh.data() + start, n) = Eigen::Map<const Eigen::ArrayXf>(dy.data() + start, n) * (phi + x * pdf);
+    }
 }
 
 template <>
-void geluForward<double>(const Matrix<double>& h, Matrix<double>& y) {
+void geluForward<double>(const Matrix<double>& h, Matrix<double>& y, Matrix<double>* cdf) {
     y = h.unaryExpr([](double x) { return 0.5 * x * (1.0 + std::erf(x * inverseSqrt2)); });
+    if (cdf) *cdf = h.unaryExpr([](double x) { return 0.5 * (1.0 + std::erf(x * inverseSqrt2)); });
 }
 
 template <>
-void geluBackward<double>(const Matrix<double>& h, const Matrix<double>& dy, Matrix<double>& dh) {
+void geluBackward<double>(const Matrix<double>& h, const Matrix<double>& dy, Matrix<double>& dh, const Matrix<double>*) {
     dh = h.binaryExpr(dy, [](double x, double d) {
         const double cdf = 0.5 * (1.0 + std::erf(x * inverseSqrt2));
         const double pdf = inverseSqrt2Pi * std::exp(-0.5 * x * x);

@@ -62,12 +62,13 @@ struct LayerNorm {
 };
 
 // GELU(h) = h Φ(h) = ½ h (1 + erf(h / √2)), the exact form (as PyTorch's default).
-// h: [n, m] -> y: [n, m]
+// h: [n, m] -> y: [n, m]; keeps Φ(h) in *cdf when given, for the backward pass.
 template <typename S>
-void geluForward(const Matrix<S>& h, Matrix<S>& y);
-// dy: [n, m] -> dh = dy ⊙ GELU'(h), GELU'(h) = Φ(h) + h φ(h)
+void geluForward(const Matrix<S>& h, Matrix<S>& y, Matrix<S>* cdf = nullptr);
+// dy: [n, m] -> dh = dy ⊙ GELU'(h), GELU'(h) = Φ(h) + h φ(h); Φ(h) from the forward pass when
+// given, else computed again.
 template <typename S>
-void geluBackward(const Matrix<S>& h, const Matrix<S>& dy, Matrix<S>& dh);
+void geluBackward(const Matrix<S>& h, const Matrix<S>& dy, Matrix<S>& dh, const Matrix<S>* cdf = nullptr);
 
 // Inverted dropout: keep each value with probability 1 − rate and scale it by 1 / (1 − rate).
 template <typename S>

@@ -1,0 +1,23 @@
+#include "core/optim/memory.hpp"
+
+namespace pretrainlab::optim {
+
+int optimizerStateCopies(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd: return 0;
+        case OptimizerKind::Momentum: return 1;
+        case OptimizerKind::Adam:
+        case OptimizerKind::AdamW: return 2;
+    }
+    return 0;
+}
+
+TrainingMemory trainingMemory(std::size_t parameterCount, OptimizerKind kind, std::size_t bytesPerValue) {
+    TrainingMemory memory;
+    memory.parameters = parameterCount * bytesPerValue;
+    memory.gradients = parameterCount * bytesPerValue;
+    memory.optimizerState = static_cast<std::size_t>(optimizerStateCopies(kind)) * parameterCount * bytesPerValue;
+    return memory;
+}
+
+}  // namespace pretrainlab::optim

@@ -1,0 +1,144 @@
+#include "core/optim/optimizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Dense>
+
+namespace pretrainlab::optim {
+
+std::string_view optimizerName(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::Sgd: return "sgd";
+        case OptimizerKind::Momentum: return "momentum";
+        case OptimizerKind::Adam: return "adam";
+        case OptimizerKind::AdamW: return "adamw";
+    }
+    return "adamw";
+}
+
+std::optional<OptimizerKind> parseOptimizer(std::string_view name) {
+    for (const OptimizerKind kind : {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW}) {
+        if (optimizerName(kind) == name) return kind;
+    }
+    return std::nullopt;
+}
+
+template <typename S>
+Optimizer<S>::Optimizer(OptimizerOptions options, std::size_t parameterCount) : options_(options) {
+    switch (options.kind) {
+        case OptimizerKind::Sgd: break;
+        case OptimizerKind::Momentum: m_.assign(parameterCount, S(0)); break;
+        case OptimizerKind::Adam:
+        case OptimizerKind::AdamW:
+            m_.assign(parameterCount, S(0));
+            v_.assign(parameterCount, S(0));
+            break;
+    }
+}
+
+template <typename S>
+void Optimizer<S>::step(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate) {
+    beginStep();
+    update(parameters, gradients, learningRate, 0, parameters.size());
+}
+
+template <typename S>
+void Optimizer<S>::update(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate,
+                          std::size_t begin, std::size_t end) {
+    // The trainable stretches of [begin, end): the gaps between frozen ranges.
+    std::vector<std::pair<std::size_t, std::size_t>> frozen = frozen_;
+    std::sort(frozen.begin(), frozen.end());
+    std::size_t from = begin;
+    for (const auto& [frozenBegin, frozenEnd] : frozen) {
+        if (frozenEnd <= from) continue;
+        if (frozenBegin >= end) break;
+        if (frozenBegin > from) updateRange(parameters.data(), gradients.data(), from, frozenBegin, S(learningRate));
+        from = std::max(from, frozenEnd);
+    }
+    if (from < end) updateRange(parameters.data(), gradients.data(), from, end, S(learningRate));
+}
+
+// The update of parameters [begin, end), written element by element as the lecture writes it,
+// over Eigen arrays so it runs vectorised.
+template <typename S>
+void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, std::size_t end, S eta) {
+    using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
+    const auto n = static_cast<Eigen::Index>(end - begin);
+    Eigen::Map<Array> theta(thetaAll + begin, n);
+    const Eigen::Map<const Array> g(gAll + begin, n);
+    const S lambda = S(options_.weightDecay);
+    switch (options_.kind) {
+        case OptimizerKind::Sgd:
+            // θ_t = θ_{t−1} − η g_t   (with L2: g_t + λ θ)
+            theta -= eta * (g + lambda * theta);
+            break;
+        case OptimizerKind::Momentum: {
+            // b_t = μ b_{t−1} + g_t;  θ_t = θ_{t−1} − η b_t   (PyTorch's SGD with momentum)
+            Eigen::Map<Array> b(m_.data() + begin, n);
+            if (t_ == 1) {
+                b = g + lambda * theta;
+            } else {
+                b = S(options_.momentum) * b + (g + lambda * theta);
+            }
+            theta -= eta * b;
+            break;
+        }
+        case OptimizerKind::Adam:
+        case OptimizerKind::AdamW: {
+            const S beta1 = S(options_.beta1);
+            const S beta2 = S(options_.beta2);
+            const S epsilon = S(options_.epsilon);
+            const S correction1 = S(1) - S(std::pow(options_.beta1, double(t_)));  // 1 − β₁ᵗ
+            const S correction2 = S(1) - S(std::pow(options_.beta2, double(t_)));  // 1 − β₂ᵗ
+            Eigen::Map<Array> m(m_.data() + begin, n);
+            Eigen::Map<Array> v(v_.data() + begin, n);
+            if (options_.kind == OptimizerKind::AdamW) {
+                theta *= S(1) - eta * lambda;           // AdamW: θ ← θ − η λ θ, apart from the gradient
+                m = beta1 * m + (S(1) - beta1) * g;     // (1) m_t = β₁ m_{t−1} + (1 − β₁) g_t
+                v = beta2 * v + (S(1) - beta2) * g.square();  // (2) v_t = β₂ v_{t−1} + (1 − β₂) g_t²
+            } else {
+                const Array g_t = g + lambda * theta;   // Adam: L2 in the gradient
+                m = beta1 * m + (S(1) - beta1) * g_t;   // (1)
+                v = beta2 * v + (S(1) - beta2) * g_t.square();  // (2)
+            }
+            // (3) m̂_t = m_t / (1 − β₁ᵗ), v̂_t = v_t / (1 − β₂ᵗ)
+            // (4) θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
+            theta -= eta * (m / correction1) / ((v / correction2).sqrt() + epsilon);
+            break;
+        }
+    }
+}
+
+template <typename S>
+void Optimizer<S>::restore(std::size_t steps, std::vector<S> firstMoment, std::vector<S> secondMoment) {
+    t_ = steps;
+    if (!m_.empty() && firstMoment.size() == m_.size()) m_ = std::move(firstMoment);
+    if (!v_.empty() && secondMoment.size() == v_.size()) v_ = std::move(secondMoment);
+}
+
+template <typename S>
+double gradientNorm(const std::vector<S>& gradients) {
+    double sum = 0;
+    for (const S g : gradients) sum += double(g) * double(g);
+    return std::sqrt(sum);
+}
+
+template <typename S>
+double clipGradientNorm(std::vector<S>& gradients, double maxNorm) {
+    const double norm = gradientNorm(gradients);
+    if (maxNorm > 0 && norm > maxNorm) {
+        const S scale = S(maxNorm / (norm + 1e-6));
+        for (S& g : gradients) g *= scale;
+    }
+    return norm;
+}
+
+template class Optimizer<float>;
+template class Optimizer<double>;
+template double clipGradientNorm<float>(std::vector<float>&, double);
+template double clipGradientNorm<double>(std::vector<double>&, double);
+template double gradientNorm<float>(const std::vector<float>&);
+template double gradientNorm<double>(const std::vector<double>&);
+
+}  // namespace pretrainlab::optim

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pretrainlab::optim {
+
+enum class OptimizerKind { Sgd, Momentum, Adam, AdamW };
+
+std::string_view optimizerName(OptimizerKind kind);  // "sgd", "momentum", "adam", "adamw"
+std::optional<OptimizerKind> parseOptimizer(std::string_view name);
+
+struct OptimizerOptions {
+    OptimizerKind kind = OptimizerKind::AdamW;
+    double beta1 = 0.9;     // β₁: how long the mean of gradients remembers
+    double beta2 = 0.999;   // β₂: how long the mean of squared gradients remembers
+    double epsilon = 1e-8;  // ε
+    double momentum = 0.9;  // SGD with momentum
+    // AdamW: decoupled, θ ← θ − η λ θ. SGD, momentum and Adam: λ θ added to the gradient (L2).
+    double weightDecay = 0.0;
+};
+
+// The lecture's optimizers over flat arrays of parameters and gradients. Adam keeps two more
+// arrays of the parameters' size (m and v): the memory cost of Adam against SGD.
+template <typename S>
+class Optimizer {
+public:
+    Optimizer(OptimizerOptions options, std::size_t parameterCount);
+
+    // One update with the learning rate η. Parameters in `frozen` ranges [begin, end) stay put.
+    void step(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate);
+    // The same in parts, so threads can share it: beginStep() once, then update() on ranges that
+    // together cover the parameters.
+    void beginStep() { ++t_; }
+    void update(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate, std::size_t begin,
+                std::size_t end);
+    void setFrozen(std::vector<std::pair<std::size_t, std::size_t>> ranges) { frozen_ = std::move(ranges); }
+
+    const OptimizerOptions& options() const { return options_; }
+    std::size_t steps() const { return t_; }
+    // Adam's m and v (momentum's velocity is m), for inspection and checkpoints.
+    const std::vector<S>& firstMoment() const { return m_; }
+    const std::vector<S>& secondMoment() const { return v_; }
+    void restore(std::size_t steps, std::vector<S> firstMoment, std::vector<S> secondMoment);
+    std::size_t stateBytes() const { return (m_.size() + v_.size()) * sizeof(S); }
+
+private:
+    void updateRange(S* theta, const S* g, std::size_t begin, std::size_t end, S eta);
+
+    OptimizerOptions options_;
+    std::size_t t_ = 0;  // updates made
+    std::vector<S> m_;   // m_t: first moment (Adam), velocity (momentum)
+    std::vector<S> v_;   // v_t: second moment (Adam)
+    std::vector<std::pair<std::size_t, std::size_t>> frozen_;
+};
+
+// Scales the gradients so their global L2 norm is at most `maxNorm` (PyTorch's
+// clip_grad_norm_). Returns the norm before clipping.
+template <typename S>
+double clipGradientNorm(std::vector<S>& gradients, double maxNorm);
+
+template <typename S>
+double gradientNorm(const std::vector<S>& gradients);
+
+extern template class Optimizer<float>;
+extern template class Optimizer<double>;
+
+}  // namespace pretrainlab::optim

@@ -1,0 +1,51 @@
+#include "core/optim/schedule.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pretrainlab::optim {
+
+std::string_view scheduleName(ScheduleKind kind) {
+    switch (kind) {
+        case ScheduleKind::Constant: return "constant";
+        case ScheduleKind::Linear: return "linear";
+        case ScheduleKind::Cosine: return "cosine";
+        case ScheduleKind::Exponential: return "exponential";
+        case ScheduleKind::InverseSqrt: return "invsqrt";
+    }
+    return "constant";
+}
+
+std::optional<ScheduleKind> parseSchedule(std::string_view name) {
+    for (const ScheduleKind kind : {ScheduleKind::Constant, ScheduleKind::Linear, ScheduleKind::Cosine,
+                                    ScheduleKind::Exponential, ScheduleKind::InverseSqrt}) {
+        if (scheduleName(kind) == name) return kind;
+    }
+    return std::nullopt;
+}
+
+double Schedule::at(std::size_t step) const {
+    step = std::max<std::size_t>(step, 1);
+    if (step <= warmup) return peak * double(step) / double(warmup);  // warmup: don't start large
+    const double after = double(step - warmup);                        // steps since the peak
+    const double span = double(std::max<std::size_t>(1, total > warmup ? total - warmup : 1));
+    switch (kind) {
+        case ScheduleKind::Constant:
+            return peak;
+        case ScheduleKind::Linear:
+            return peak * std::max(0.0, 1.0 - after / span);
+        case ScheduleKind::Cosine: {
+            const double progress = std::min(1.0, after / span);
+            return floor + (peak - floor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * progress));
+        }
+        case ScheduleKind::Exponential: {
+            const double factor = gamma > 0 ? gamma : std::pow(0.01, 1.0 / span);
+            return peak * std::pow(factor, after);
+        }
+        case ScheduleKind::InverseSqrt:
+            return warmup > 0 ? peak * std::sqrt(double(warmup) / double(step)) : peak / std::sqrt(double(step));
+    }
+    return peak;
+}
+
+}  // namespace pretrainlab::optim

@@ -1,0 +1,158 @@
+#include "core/train/trainer.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/nn/tensor.hpp"
+
+namespace pretrainlab::train {
+
+std::string Divergence::message() const {
+    std::ostringstream text;
+    text << "step " << step << ": the " << quantity << " is " << value
+         << "; the step was not taken. Try a smaller learning rate, warmup, or gradient clipping.";
+    return text.str();
+}
+
+template <typename S>
+Trainer<S>::Trainer(nn::Transformer<S>& model, TrainerOptions options)
+    : model_(model),
+      options_(std::move(options)),
+      optimizer_(options_.optimizer, model.parameters().size()),
+      gradients_(model.parameters().size(), S(0)) {
+    options_.threads = std::max(1u, options_.threads);
+    pool_ = std::make_unique<ThreadPool>(options_.threads);
+    workspaces_.resize(options_.threads);
+    shardGradients_.resize(options_.threads - 1);
+    std::vector<std::pair<std::size_t, std::size_t>> frozen;
+    for (const std::string& group : options_.frozenGroups) {
+        const auto ranges = model.parameters().rangesOf(group);
+        frozen.insert(frozen.end(), ranges.begin(), ranges.end());
+    }
+    optimizer_.setFrozen(std::move(frozen));
+    // Each shard runs one product at a time on its own thread.
+    nn::setBlasThreads(1);
+}
+
+template <typename S>
+StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t stepNumber = steps_ + 1;
+    // The mean over the whole batch: every token (and sequence) weighted by 1 / all of them.
+    nn::Index tokensWithLoss = 0;
+    nn::Index sequencesWithLoss = 0;
+    nn::Index tokens = 0;
+    for (const nn::Batch& micro : microBatches) {
+        tokensWithLoss += micro.tokensWithLoss();
+        if (!micro.sequenceLabels.empty()) sequencesWithLoss += micro.sequences;
+        tokens += micro.sequences * (micro.length + micro.targetLength);
+    }
+    const double tokenScale = tokensWithLoss > 0 ? 1.0 / double(tokensWithLoss) : 0.0;
+    const double sequenceScale = sequencesWithLoss > 0 ? 1.0 / double(sequencesWithLoss) : 0.0;
+
+    std::fill(gradients_.begin(), gradients_.end(), S(0));  // zero_grad()
+    nn::Losses losses;
+    for (std::size_t microIndex = 0; microIndex < microBatches.size(); ++microIndex) {
+        const nn::Batch& micro = microBatches[microIndex];
+        const unsigned shards = static_cast<unsigned>(std::min<nn::Index>(options_.threads, micro.sequences));
+        std::vector<nn::Batch> parts(shards);
+        std::vector<nn::Losses> partLosses(shards);
+        for (unsigned s = 0; s < shards; ++s) {
+            const nn::Index first = micro.sequences * s / shards;
+            const nn::Index last = micro.sequences * (s + 1) / shards;
+            parts[s] = shards == 1 ? micro : micro.slice(first, last - first);
+        }
+        pool_->run(shards, [&](unsigned s) {
+            std::vector<S>& target = s == 0 ? gradients_ : shardGradients_[s - 1];
+            if (s > 0) {
+                target.resize(gradients_.size());
+                std::fill(target.begin(), target.end(), S(0));
+            }
+            workspaces_[s].random.seed(options_.seed * 1000003u + stepNumber * 131u + microIndex * 17u + s);
+            partLosses[s] = model_.run(parts[s], workspaces_[s], &target, tokenScale, sequenceScale);
+        });
+        // Shards add up in a fixed order, so a run is the same every time; the sum itself is
+        // split by position across the threads.
+        if (shards > 1) {
+            const std::size_t size = gradients_.size();
+            pool_->run(shards, [&](unsigned part) {
+                const std::size_t begin = size * part / shards;
+                const auto n = static_cast<nn::Index>(size * (part + 1) / shards - begin);
+                nn::RowVectorMap<S> total(gradients_.data() + begin, n);
+                for (unsigned s = 1; s < shards; ++s) total += nn::ConstRowVectorMap<S>(shardGradients_[s - 1].data() + begin, n);
+            });
+        }
+        for (const nn::Losses& part : partLosses) losses += part;
+    }
+
+    StepMetrics metrics;
+    metrics.step = stepNumber;
+    metrics.tokenLoss = losses.tokenMean();
+    metrics.sequenceLoss = losses.sequenceMean();
+    metrics.loss = losses.total();
+    metrics.tokens = tokens;
+    metrics.tokensWithLoss = tokensWithLoss;
+    if (!std::isfinite(metrics.loss)) return Divergence{stepNumber, "loss", metrics.loss};
+    metrics.gradientNorm = optim::clipGradientNorm(gradients_, options_.clipNorm);
+    if (!std::isfinite(metrics.gradientNorm)) return Divergence{stepNumber, "gradient norm", metrics.gradientNorm};
+    metrics.clipped = options_.clipNorm > 0 && metrics.gradientNorm > options_.clipNorm;
+    metrics.learningRate = options_.schedule.at(stepNumber);
+    // The update splits across the threads too; each element's arithmetic is the same.
+    optimizer_.beginStep();
+    const std::size_t size = gradients_.size();
+    const unsigned parts = options_.threads;
+    pool_->run(parts, [&](unsigned part) {
+        optimizer_.update(model_.parameters().values(), gradients_, metrics.learningRate, size * part / parts,
+                          size * (part + 1) / parts);
+    });
+    steps_ = stepNumber;
+    metrics.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics.tokensPerSecond = metrics.seconds > 0 ? double(tokens) / metrics.seconds : 0.0;
+    return metrics;
+}
+
+template <typename S>
+optim::TrainingMemory Trainer<S>::memory() const {
+    return optim::trainingMemory(model_.parameters().size(), options_.optimizer.kind, sizeof(S));
+}
+
+template <typename S>
+std::size_t workspaceBytes(const typename nn::Transformer<S>::Workspace& ws) {
+    std::size_t bytes = 0;
+    const auto add = [&bytes](const nn::Matrix<S>& m) { bytes += static_cast<std::size_t>(m.size()) * sizeof(S); };
+    for (const nn::Matrix<S>* m : {&ws.encoderStates, &ws.decoderStates, &ws.encoderEmbedded, &ws.decoderEmbedded,
+                                   &ws.encoderOutput, &ws.decoderOutput, &ws.gathered, &ws.transformHidden,
+                                   &ws.transformActivated, &ws.transformed, &ws.logits, &ws.sequenceHidden,
+                                   &ws.sequenceLogits}) {
+        add(*m);
+    }
+    for (const auto* blocks : {&ws.encoderBlocks, &ws.decoderBlocks}) {
+        for (const auto& block : *blocks) {
+            for (const nn::Matrix<S>* m : {&block.input, &block.normed1, &block.normedCross, &block.normed2,
+                                           &block.attended, &block.crossed, &block.mlpOut, &block.afterAttention,
+                                           &block.afterCross, &block.hidden, &block.activated, &block.cdf,
+                                           &block.attention.projected, &block.attention.probabilities,
+                                           &block.attention.context, &block.crossAttention.projected,
+                                           &block.crossAttention.memoryProjected, &block.crossAttention.probabilities,
+                                           &block.crossAttention.context, &block.norm1.normalized,
+                                           &block.crossNorm.normalized, &block.norm2.normalized}) {
+                add(*m);
+            }
+        }
+    }
+    return bytes;
+}
+
+template <typename S>
+std::size_t Trainer<S>::activationBytes() const {
+    std::size_t bytes = 0;
+    for (const auto& workspace : workspaces_) bytes += workspaceBytes<S>(workspace);
+    return bytes;
+}
+
+template class Trainer<float>;
+template class Trainer<double>;
+template std::size_t workspaceBytes<float>(const nn::Transformer<float>::Workspace&);
+template std::size_t workspaceBytes<double>(const nn::Transformer<double>::Workspace&);
+
+}  // namespace pretrainlab::train

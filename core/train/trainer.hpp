@@ -1,0 +1,95 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/common/thread_pool.hpp"
+#include "core/nn/transformer.hpp"
+#include "core/optim/memory.hpp"
+#include "core/optim/optimizer.hpp"
+#include "core/optim/schedule.hpp"
+
+namespace pretrainlab::train {
+
+struct TrainerOptions {
+    optim::OptimizerOptions optimizer;
+    optim::Schedule schedule;
+    double clipNorm = 0.0;   // global gradient-norm clipping; 0: off
+    unsigned threads = 1;    // the batch's sequences are split into this many shards
+    std::uint64_t seed = 0;  // dropout
+    std::vector<std::string> frozenGroups;  // parameter groups the optimizer leaves alone
+};
+
+// What one optimizer step did.
+struct StepMetrics {
+    std::size_t step = 0;
+    double loss = 0;          // token loss + sequence loss (means)
+    double tokenLoss = 0;
+    double sequenceLoss = 0;
+    double learningRate = 0;
+    double gradientNorm = 0;  // before clipping
+    bool clipped = false;
+    nn::Index tokens = 0;          // input tokens seen
+    nn::Index tokensWithLoss = 0;  // the lecture's 15% (MLM) against all (next token)
+    double seconds = 0;
+    double tokensPerSecond = 0;
+};
+
+// A step that would have made the weights non-finite: it was not taken.
+struct Divergence {
+    std::size_t step = 0;
+    std::string quantity;  // "loss" or "gradient norm"
+    double value = 0;
+    std::string message() const;
+};
+
+using StepOutcome = std::variant<StepMetrics, Divergence>;
+
+// The training loop's step: forward and backward over micro-batches (gradient accumulation), each
+// split into shards that run at once, one per thread; then clipping, the schedule, the optimizer.
+template <typename S>
+class Trainer {
+public:
+    Trainer(nn::Transformer<S>& model, TrainerOptions options);
+
+    // One optimizer step over the micro-batches; their gradients add up to those of the one big
+    // batch they make (each token's loss weighted by 1 / all tokens with loss).
+    StepOutcome step(const std::vector<nn::Batch>& microBatches);
+    StepOutcome step(const nn::Batch& batch) { return step(std::vector<nn::Batch>{batch}); }
+
+    std::size_t stepsDone() const { return steps_; }
+    nn::Transformer<S>& model() { return model_; }
+    const optim::Optimizer<S>& optimizer() const { return optimizer_; }
+    optim::Optimizer<S>& optimizer() { return optimizer_; }
+    const TrainerOptions& options() const { return options_; }
+    void setStepsDone(std::size_t steps) { steps_ = steps; }
+    // Parameters, gradients and optimizer state, in bytes.
+    optim::TrainingMemory memory() const;
+    // Activations the last step kept for backward, summed over its shards, in bytes.
+    std::size_t activationBytes() const;
+    const std::vector<S>& gradients() const { return gradients_; }
+
+private:
+    nn::Transformer<S>& model_;
+    TrainerOptions options_;
+    optim::Optimizer<S> optimizer_;
+    std::vector<S> gradients_;
+    std::vector<std::vector<S>> shardGradients_;  // shards 1..n-1 (shard 0 adds into gradients_)
+    std::vector<typename nn::Transformer<S>::Workspace> workspaces_;
+    std::unique_ptr<ThreadPool> pool_;
+    std::size_t steps_ = 0;
+};
+
+// Bytes held by a workspace's matrices.
+template <typename S>
+std::size_t workspaceBytes(const typename nn::Transformer<S>::Workspace& workspace);
+
+extern template class Trainer<float>;
+extern template class Trainer<double>;
+
+}  // namespace pretrainlab::train
