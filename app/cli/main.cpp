@@ -46,6 +46,12 @@ int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    for (const std::string& arg : args) {
+        if (arg == "--help" || arg == "-h") {
+            std::cout << usage;
+            return 0;
+        }
+    }
     std::ios::sync_with_stdio(false);
     try {
         if (command == "bpe-steps") return cli::runBpeSteps(args, std::cout);

@@ -95,6 +95,16 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     if (!arguments.value("steps")) throw UsageError("missing --steps");
     const auto steps = static_cast<std::size_t>(*arguments.integer("steps", 1, 100'000'000));
     const auto accumulation = static_cast<std::size_t>(arguments.integer("accum", 1, 4096).value_or(1));
+    if (*architecture != nn::Architecture::Decoder && config.context > 0 && config.context < 3) {
+        throw UsageError(std::string("--ctx must be at least 3 for the ") +
+                         (*architecture == nn::Architecture::Encoder
+                              ? "encoder: [CLS], a token and [SEP]"
+                              : "encoder-decoder: the target holds a sentinel, a span and the closing sentinel"));
+    }
+    if (batchSize % static_cast<nn::Index>(accumulation) != 0) {
+        throw UsageError("--accum (" + std::to_string(accumulation) + ") must divide --batch (" +
+                         std::to_string(batchSize) + "): each micro-batch gets batch / accum sequences");
+    }
     const unsigned threads = static_cast<unsigned>(
         arguments.integer("threads", 1, 256).value_or(std::max(1u, std::thread::hardware_concurrency())));
     const auto seed = static_cast<std::uint64_t>(arguments.integer("seed", 0, 1LL << 62).value_or(0));
@@ -135,6 +145,13 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
         if (stream.empty()) {
             throw LocatedError(SourceLocation{*corpus, std::nullopt, std::nullopt}, "the corpus is empty: it holds no tokens");
         }
+        const nn::Index needed = config.context + 1;
+        if (static_cast<nn::Index>(stream.size()) < needed) {
+            throw LocatedError(SourceLocation{*corpus, std::nullopt, std::nullopt},
+                               "the corpus holds " + std::to_string(stream.size()) + " tokens; a window of --ctx " +
+                                   std::to_string(config.context) + " needs " + std::to_string(needed) +
+                                   ". Use a smaller --ctx or a longer corpus");
+        }
         textVocabulary = static_cast<nn::Index>(tokenizer.vocabulary().size());
         nn::Index vocabulary = textVocabulary;
         specials = data::appendSpecialTokens(vocabulary, *architecture);
@@ -173,12 +190,13 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     nn::Index tokensSeen = 0;
     for (std::size_t s = 0; s < steps; ++s) {
         std::vector<nn::Batch> micro;
-        const nn::Index perMicro = std::max<nn::Index>(1, batchSize / static_cast<nn::Index>(accumulation));
+        const nn::Index perMicro = batchSize / static_cast<nn::Index>(accumulation);
         for (std::size_t k = 0; k < accumulation; ++k) micro.push_back(nextBatch(perMicro));
         const train::StepOutcome outcome = trainer.step(micro);
         if (const auto* divergence = std::get_if<train::Divergence>(&outcome)) {
             Json line{{"diverged", true}, {"step", divergence->step}, {"quantity", divergence->quantity},
-                      {"value", std::isfinite(divergence->value) ? Json(divergence->value) : Json(std::to_string(divergence->value))},
+                      {"value", std::isfinite(divergence->value) ? Json(divergence->value)
+                                                          : Json(std::isnan(divergence->value) ? "nan" : "inf")},
                       {"message", divergence->message()}};
             out << line.dump() << '\n';
             return 3;
@@ -228,7 +246,9 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
                  {"tokens_seen", tokensSeen},
                  {"tokens_with_loss", tokensWithLoss},
                  {"memory_bytes", {{"parameters", memory.parameters}, {"gradients", memory.gradients},
-                                   {"optimizer_state", memory.optimizerState}, {"activations", trainer.activationBytes()}}},
+                                   {"optimizer_state", memory.optimizerState}, {"activations", trainer.activationBytes()},
+                                   // activations grow with the micro-batch: k micro-batches keep 1/k of them
+                                   {"activations_saved_by_accumulation", trainer.activationBytes() * (accumulation - 1)}}},
                  {"peak_rss_mb", peakResidentMegabytes()}};
     out << summary.dump() << '\n';
     return 0;

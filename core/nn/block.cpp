@@ -26,9 +26,9 @@ TransformerBlock TransformerBlock::create(Parameters<S>& parameters, const std::
 template <typename S>
 void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::type_identity_t<Matrix<S>>* memory,
                                const AttentionShape& self, const AttentionMask& selfMask,
-                               const AttentionShape& crossShape, Cache<S>& cache, std::mt19937_64& random) const {
+                               const AttentionShape& crossShape, const AttentionMask& crossMask, Cache<S>& cache,
+                               std::mt19937_64& random) const {
     cache.dropAttention.rate = cache.dropCross.rate = cache.dropMlp.rate = dropout;
-    const AttentionMask everything;
     const auto mlp = [&](const Matrix<S>& in) {
         cache.hidden.resize(in.rows(), fc.out);
         fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
@@ -46,7 +46,7 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
         if (hasCross) {
             // x2 = x1 + CrossAttention(LNc(x1), encoder)
             crossNorm.forward(p, x, cache.normedCross, cache.crossNorm);
-            crossAttention.forward(p, cache.normedCross, memory, crossShape, everything, cache.crossed,
+            crossAttention.forward(p, cache.normedCross, memory, crossShape, crossMask, cache.crossed,
                                    cache.crossAttention);
             cache.dropCross.forward(cache.crossed, random);
             x += cache.crossed;
@@ -66,7 +66,7 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
     cache.afterAttention = x;
     if (hasCross) {
         // x2 = LNc(x1 + CrossAttention(x1, encoder))
-        crossAttention.forward(p, x, memory, crossShape, everything, cache.crossed, cache.crossAttention);
+        crossAttention.forward(p, x, memory, crossShape, crossMask, cache.crossed, cache.crossAttention);
         cache.dropCross.forward(cache.crossed, random);
         cache.dA = x + cache.crossed;
         crossNorm.forward(p, cache.dA, x, cache.crossNorm);
@@ -81,8 +81,8 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
 template <typename S>
 void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<S>& dx, const std::type_identity_t<Matrix<S>>* memory,
                                 const AttentionShape& self, const AttentionMask& selfMask,
-                                const AttentionShape& crossShape, Cache<S>& cache, std::type_identity_t<Matrix<S>>* dMemory) const {
-    const AttentionMask everything;
+                                const AttentionShape& crossShape, const AttentionMask& crossMask, Cache<S>& cache,
+                                std::type_identity_t<Matrix<S>>* dMemory) const {
     // forward: mlpOut = GELU(in Wfc + b) Wproj + b; adds d(in) into dIn.
     // The gradient of a sublayer's output: dx itself, or (with dropout) dx through its mask.
     const auto throughDropout = [&](const Dropout<S>& drop) -> const Matrix<S>& {
@@ -102,7 +102,7 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
         norm2.backward(p, g, cache.norm2, cache.dNormed, dx, true);         // dx2 = dx3 + through LN2
         if (hasCross) {
             // forward: x2 = x1 + Cross(LNc(x1), encoder)
-            crossAttention.backward(p, g, cache.normedCross, memory, crossShape, everything, cache.crossAttention,
+            crossAttention.backward(p, g, cache.normedCross, memory, crossShape, crossMask, cache.crossAttention,
                                     throughDropout(cache.dropCross), cache.dB, dMemory);
             crossNorm.backward(p, g, cache.crossNorm, cache.dB, dx, true);  // dx1
         }
@@ -123,7 +123,7 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
         dx = dSum;
         cache.dA = dSum;
         cache.dropCross.backward(cache.dA);
-        crossAttention.backward(p, g, cache.afterAttention, memory, crossShape, everything, cache.crossAttention,
+        crossAttention.backward(p, g, cache.afterAttention, memory, crossShape, crossMask, cache.crossAttention,
                                 cache.dA, dx, dMemory, true);
     }
     // forward: x1 = LN1(s1), s1 = x0 + Attention(x0)
@@ -139,16 +139,18 @@ template TransformerBlock TransformerBlock::create<float>(Parameters<float>&, co
 template TransformerBlock TransformerBlock::create<double>(Parameters<double>&, const std::string&,
                                                            const std::string&, Index, Index, Index, bool, bool, double);
 template void TransformerBlock::forward<float>(const Parameters<float>&, Matrix<float>&, const Matrix<float>*,
-                                               const AttentionShape&, const AttentionMask&, const AttentionShape&,
+                                               const AttentionShape&, const AttentionMask&, const AttentionShape&, const AttentionMask&,
                                                Cache<float>&, std::mt19937_64&) const;
 template void TransformerBlock::forward<double>(const Parameters<double>&, Matrix<double>&, const Matrix<double>*,
-                                                const AttentionShape&, const AttentionMask&, const AttentionShape&,
+                                                const AttentionShape&, const AttentionMask&, const AttentionShape&, const AttentionMask&,
                                                 Cache<double>&, std::mt19937_64&) const;
 template void TransformerBlock::backward<float>(const Parameters<float>&, Gradients<float>&, Matrix<float>&,
                                                 const Matrix<float>*, const AttentionShape&, const AttentionMask&,
-                                                const AttentionShape&, Cache<float>&, Matrix<float>*) const;
+                                                const AttentionShape&, const AttentionMask&, Cache<float>&,
+                                                Matrix<float>*) const;
 template void TransformerBlock::backward<double>(const Parameters<double>&, Gradients<double>&, Matrix<double>&,
                                                  const Matrix<double>*, const AttentionShape&, const AttentionMask&,
-                                                 const AttentionShape&, Cache<double>&, Matrix<double>*) const;
+                                                 const AttentionShape&, const AttentionMask&, Cache<double>&,
+                                                 Matrix<double>*) const;
 
 }  // namespace pretrainlab::nn

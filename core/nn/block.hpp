@@ -37,17 +37,18 @@ struct TransformerBlock {
                                    Index width, Index heads, Index feedForward, bool preNorm, bool cross,
                                    double dropout);
 
-    // x: [B·T, d] in place; memory (cross only): the encoder's output [B·Tk, d]
+    // x: [B·T, d] in place; memory (cross only): the encoder's output [B·Tk, d], whose padding
+    // crossMask hides
     template <typename S>
     void forward(const Parameters<S>& p, Matrix<S>& x, const std::type_identity_t<Matrix<S>>* memory, const AttentionShape& self,
-                 const AttentionMask& selfMask, const AttentionShape& crossShape, Cache<S>& cache,
-                 std::mt19937_64& random) const;
+                 const AttentionMask& selfMask, const AttentionShape& crossShape, const AttentionMask& crossMask,
+                 Cache<S>& cache, std::mt19937_64& random) const;
     // dx: [B·T, d] in place, from the gradient of the block's output to that of its input;
     // cross blocks add the memory's gradient into *dMemory.
     template <typename S>
     void backward(const Parameters<S>& p, Gradients<S>& g, Matrix<S>& dx, const std::type_identity_t<Matrix<S>>* memory,
                   const AttentionShape& self, const AttentionMask& selfMask, const AttentionShape& crossShape,
-                  Cache<S>& cache, std::type_identity_t<Matrix<S>>* dMemory) const;
+                  const AttentionMask& crossMask, Cache<S>& cache, std::type_identity_t<Matrix<S>>* dMemory) const;
 };
 
 }  // namespace pretrainlab::nn

@@ -13,7 +13,7 @@
 namespace pretrainlab::nn {
 
 template <typename S>
-using Gradients = std::vector<S>;
+using Gradients = FlatArray<S>;
 
 // y = x W + b
 struct Linear {

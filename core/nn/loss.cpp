@@ -18,14 +18,16 @@ double crossEntropy(Matrix<S>& logits, const std::int32_t* targets, S scale, boo
         // log softmax = x − max − log Σ exp(x − max)
         const S largest = row.maxCoeff();
         const S target_logit = row(target);
+        ++rows;
+        if (!gradient) {  // the logits stay as they are
+            total += static_cast<double>(std::log((row - largest).exp().sum()) - (target_logit - largest));
+            continue;
+        }
         row = (row - largest).exp();
         const S sum = row.sum();
         total += static_cast<double>(std::log(sum) - (target_logit - largest));
-        ++rows;
-        if (gradient) {
-            row *= scale / sum;  // scale · softmax
-            row(target) -= scale;
-        }
+        row *= scale / sum;  // scale · softmax
+        row(target) -= scale;
     }
     if (counted) *counted = rows;
     return total;

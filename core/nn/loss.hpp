@@ -10,7 +10,7 @@ namespace pretrainlab::nn {
 // Cross-entropy −log softmax(logits)[target] of each row whose target is not −1.
 // logits: [n, classes]. Returns the sum over counted rows and how many were counted. With
 // `gradient`, turns `logits` into d(scale · sum)/d logits = scale (softmax − onehot) for counted
-// rows and 0 for the others, in place (the logits are not needed after).
+// rows and 0 for the others, in place (the logits are not needed after); without, leaves them.
 template <typename S>
 double crossEntropy(Matrix<S>& logits, const std::int32_t* targets, S scale, bool gradient, Index* counted);
 

@@ -35,22 +35,22 @@ public:
         return {values_.data() + info.offset, info.rows, info.cols};
     }
     // The same place in a flat array of gradients (or moments).
-    MatrixMap<S> in(std::vector<S>& flat, ParameterId id) const {
+    MatrixMap<S> in(FlatArray<S>& flat, ParameterId id) const {
         const ParameterInfo& info = infos_[id];
         return {flat.data() + info.offset, info.rows, info.cols};
     }
 
     const std::vector<ParameterInfo>& infos() const { return infos_; }
     const ParameterInfo* find(const std::string& name) const;
-    std::vector<S>& values() { return values_; }
-    const std::vector<S>& values() const { return values_; }
+    FlatArray<S>& values() { return values_; }
+    const FlatArray<S>& values() const { return values_; }
     std::size_t size() const { return values_.size(); }
     // Offsets [begin, end) of every parameter in `group` (and groups starting with "group.").
     std::vector<std::pair<std::size_t, std::size_t>> rangesOf(const std::string& group) const;
 
 private:
     std::vector<ParameterInfo> infos_;
-    std::vector<S> values_;
+    FlatArray<S> values_;
 };
 
 extern template class Parameters<float>;

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <type_traits>
+#include <vector>
 
 namespace pretrainlab::nn {
 
@@ -21,6 +22,12 @@ template <typename S>
 using RowVectorMap = Eigen::Map<RowVector<S>>;
 template <typename S>
 using ConstRowVectorMap = Eigen::Map<const RowVector<S>>;
+
+// A flat array of values (parameters, gradients, Adam's moments), aligned as Eigen's widest loads
+// want. Vectorised loops then split it the same way wherever it lands in memory, so a run gives
+// the same bits every time (the scalar head of a misaligned loop rounds differently).
+template <typename S>
+using FlatArray = std::vector<S, Eigen::aligned_allocator<S>>;
 
 // A matrix or a block of one (a head's columns, a sequence's rows), as the products take them.
 template <typename S>

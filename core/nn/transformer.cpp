@@ -205,8 +205,8 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
     embed(batch, batch.tokens, length, encoderEmbeddings_, encoder, ws.encoderStates, ws, false);
     ws.encoderBlocks.resize(encoderBlocks_.size());
     for (std::size_t i = 0; i < encoderBlocks_.size(); ++i) {
-        encoderBlocks_[i].forward(p, ws.encoderStates, nullptr, ws.encoderShape, ws.encoderMask, {}, ws.encoderBlocks[i],
-                                  ws.random);
+        encoderBlocks_[i].forward(p, ws.encoderStates, nullptr, ws.encoderShape, ws.encoderMask, {}, {},
+                                  ws.encoderBlocks[i], ws.random);
     }
     if (config_.preNorm) {
         encoderFinalNorm_.forward(p, ws.encoderStates, ws.encoderOutput, ws.encoderFinalNorm);
@@ -219,11 +219,12 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
         ws.decoderShape = {sequences, batch.targetLength, batch.targetLength};
         ws.decoderMask = AttentionMask{MaskKind::Causal, 0, nullptr};
         ws.crossShape = {sequences, batch.targetLength, length};
+        ws.crossMask = AttentionMask{MaskKind::Bidirectional, 0, ws.encoderMask.keyPadding};  // nor at the encoder's padding
         embed(batch, batch.decoderTokens, batch.targetLength, decoderEmbeddings_, false, ws.decoderStates, ws, true);
         ws.decoderBlocks.resize(decoderBlocks_.size());
         for (std::size_t i = 0; i < decoderBlocks_.size(); ++i) {
             decoderBlocks_[i].forward(p, ws.decoderStates, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
-                                      ws.crossShape, ws.decoderBlocks[i], ws.random);
+                                      ws.crossShape, ws.crossMask, ws.decoderBlocks[i], ws.random);
         }
         if (config_.preNorm) {
             decoderFinalNorm_.forward(p, ws.decoderStates, ws.decoderOutput, ws.decoderFinalNorm);
@@ -344,7 +345,7 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
         }
         for (std::size_t i = decoderBlocks_.size(); i-- > 0;) {
             decoderBlocks_[i].backward(p, g, *dDecoder, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
-                                       ws.crossShape, ws.decoderBlocks[i], &ws.dMemory);
+                                       ws.crossShape, ws.crossMask, ws.decoderBlocks[i], &ws.dMemory);
         }
         embedBackward(batch, batch.decoderTokens, batch.targetLength, decoderEmbeddings_, false, *dDecoder, g, ws, true);
     }
@@ -354,8 +355,8 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
         dEncoder = &ws.dStream;
     }
     for (std::size_t i = encoderBlocks_.size(); i-- > 0;) {
-        encoderBlocks_[i].backward(p, g, *dEncoder, nullptr, ws.encoderShape, ws.encoderMask, {}, ws.encoderBlocks[i],
-                                   nullptr);
+        encoderBlocks_[i].backward(p, g, *dEncoder, nullptr, ws.encoderShape, ws.encoderMask, {}, {},
+                                   ws.encoderBlocks[i], nullptr);
     }
     embedBackward(batch, batch.tokens, length, encoderEmbeddings_, encoder, *dEncoder, g, ws, false);
     return losses;

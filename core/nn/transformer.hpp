@@ -99,7 +99,8 @@ public:
     Losses run(const Batch& batch, Workspace& workspace, Gradients<S>* gradients, double tokenScale,
                double sequenceScale) const;
 
-    // After run(): the logits of the rows that had a target, in row order, and which rows.
+    // After a run() without gradients: the logits of the rows that had a target, in row order,
+    // and which rows (a run with gradients leaves the loss's gradient in their place).
     const Matrix<S>& logits(const Workspace& workspace) const;
     const std::vector<Index>& logitRows(const Workspace& workspace) const;
     const Matrix<S>& sequenceLogits(const Workspace& workspace) const;
@@ -140,7 +141,7 @@ template <typename S>
 struct Transformer<S>::Workspace {
     std::mt19937_64 random{0};
     AttentionShape encoderShape, decoderShape, crossShape;
-    AttentionMask encoderMask, decoderMask;
+    AttentionMask encoderMask, decoderMask, crossMask;
     Matrix<S> encoderStates;  // the residual stream (the decoder-only model's too)
     Matrix<S> decoderStates;
     Matrix<S> encoderEmbedded, decoderEmbedded;  // post-LN: before the embedding norm

@@ -38,13 +38,13 @@ Optimizer<S>::Optimizer(OptimizerOptions options, std::size_t parameterCount) : 
 }
 
 template <typename S>
-void Optimizer<S>::step(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate) {
+void Optimizer<S>::step(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate) {
     beginStep();
     update(parameters, gradients, learningRate, 0, parameters.size());
 }
 
 template <typename S>
-void Optimizer<S>::update(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate,
+void Optimizer<S>::update(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate,
                           std::size_t begin, std::size_t end) {
     // The trainable stretches of [begin, end): the gaps between frozen ranges.
     std::vector<std::pair<std::size_t, std::size_t>> frozen = frozen_;
@@ -111,21 +111,21 @@ void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, st
 }
 
 template <typename S>
-void Optimizer<S>::restore(std::size_t steps, std::vector<S> firstMoment, std::vector<S> secondMoment) {
+void Optimizer<S>::restore(std::size_t steps, nn::FlatArray<S> firstMoment, nn::FlatArray<S> secondMoment) {
     t_ = steps;
     if (!m_.empty() && firstMoment.size() == m_.size()) m_ = std::move(firstMoment);
     if (!v_.empty() && secondMoment.size() == v_.size()) v_ = std::move(secondMoment);
 }
 
 template <typename S>
-double gradientNorm(const std::vector<S>& gradients) {
+double gradientNorm(const nn::FlatArray<S>& gradients) {
     double sum = 0;
     for (const S g : gradients) sum += double(g) * double(g);
     return std::sqrt(sum);
 }
 
 template <typename S>
-double clipGradientNorm(std::vector<S>& gradients, double maxNorm) {
+double clipGradientNorm(nn::FlatArray<S>& gradients, double maxNorm) {
     const double norm = gradientNorm(gradients);
     if (maxNorm > 0 && norm > maxNorm) {
         const S scale = S(maxNorm / (norm + 1e-6));
@@ -136,9 +136,9 @@ double clipGradientNorm(std::vector<S>& gradients, double maxNorm) {
 
 template class Optimizer<float>;
 template class Optimizer<double>;
-template double clipGradientNorm<float>(std::vector<float>&, double);
-template double clipGradientNorm<double>(std::vector<double>&, double);
-template double gradientNorm<float>(const std::vector<float>&);
-template double gradientNorm<double>(const std::vector<double>&);
+template double clipGradientNorm<float>(nn::FlatArray<float>&, double);
+template double clipGradientNorm<double>(nn::FlatArray<double>&, double);
+template double gradientNorm<float>(const nn::FlatArray<float>&);
+template double gradientNorm<double>(const nn::FlatArray<double>&);
 
 }  // namespace pretrainlab::optim

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/nn/tensor.hpp"
+
 namespace pretrainlab::optim {
 
 enum class OptimizerKind { Sgd, Momentum, Adam, AdamW };
@@ -31,20 +33,20 @@ public:
     Optimizer(OptimizerOptions options, std::size_t parameterCount);
 
     // One update with the learning rate η. Parameters in `frozen` ranges [begin, end) stay put.
-    void step(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate);
+    void step(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate);
     // The same in parts, so threads can share it: beginStep() once, then update() on ranges that
     // together cover the parameters.
     void beginStep() { ++t_; }
-    void update(std::vector<S>& parameters, const std::vector<S>& gradients, double learningRate, std::size_t begin,
+    void update(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate, std::size_t begin,
                 std::size_t end);
     void setFrozen(std::vector<std::pair<std::size_t, std::size_t>> ranges) { frozen_ = std::move(ranges); }
 
     const OptimizerOptions& options() const { return options_; }
     std::size_t steps() const { return t_; }
     // Adam's m and v (momentum's velocity is m), for inspection and checkpoints.
-    const std::vector<S>& firstMoment() const { return m_; }
-    const std::vector<S>& secondMoment() const { return v_; }
-    void restore(std::size_t steps, std::vector<S> firstMoment, std::vector<S> secondMoment);
+    const nn::FlatArray<S>& firstMoment() const { return m_; }
+    const nn::FlatArray<S>& secondMoment() const { return v_; }
+    void restore(std::size_t steps, nn::FlatArray<S> firstMoment, nn::FlatArray<S> secondMoment);
     std::size_t stateBytes() const { return (m_.size() + v_.size()) * sizeof(S); }
 
 private:
@@ -52,18 +54,18 @@ private:
 
     OptimizerOptions options_;
     std::size_t t_ = 0;  // updates made
-    std::vector<S> m_;   // m_t: first moment (Adam), velocity (momentum)
-    std::vector<S> v_;   // v_t: second moment (Adam)
+    nn::FlatArray<S> m_;   // m_t: first moment (Adam), velocity (momentum)
+    nn::FlatArray<S> v_;   // v_t: second moment (Adam)
     std::vector<std::pair<std::size_t, std::size_t>> frozen_;
 };
 
 // Scales the gradients so their global L2 norm is at most `maxNorm` (PyTorch's
 // clip_grad_norm_). Returns the norm before clipping.
 template <typename S>
-double clipGradientNorm(std::vector<S>& gradients, double maxNorm);
+double clipGradientNorm(nn::FlatArray<S>& gradients, double maxNorm);
 
 template <typename S>
-double gradientNorm(const std::vector<S>& gradients);
+double gradientNorm(const nn::FlatArray<S>& gradients);
 
 extern template class Optimizer<float>;
 extern template class Optimizer<double>;

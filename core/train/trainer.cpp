@@ -9,8 +9,15 @@ namespace pretrainlab::train {
 
 std::string Divergence::message() const {
     std::ostringstream text;
-    text << "step " << step << ": the " << quantity << " is " << value
-         << "; the step was not taken. Try a smaller learning rate, warmup, or gradient clipping.";
+    text << "step " << step << ": the " << quantity << " is ";
+    if (std::isnan(value)) {
+        text << "not a number";
+    } else if (std::isinf(value)) {
+        text << "infinite";
+    } else {
+        text << value;
+    }
+    text << "; the step was not taken. Try a smaller learning rate, warmup, or gradient clipping.";
     return text.str();
 }
 
@@ -63,7 +70,7 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
             parts[s] = shards == 1 ? micro : micro.slice(first, last - first);
         }
         pool_->run(shards, [&](unsigned s) {
-            std::vector<S>& target = s == 0 ? gradients_ : shardGradients_[s - 1];
+            nn::FlatArray<S>& target = s == 0 ? gradients_ : shardGradients_[s - 1];
             if (s > 0) {
                 target.resize(gradients_.size());
                 std::fill(target.begin(), target.end(), S(0));

@@ -72,14 +72,14 @@ public:
     optim::TrainingMemory memory() const;
     // Activations the last step kept for backward, summed over its shards, in bytes.
     std::size_t activationBytes() const;
-    const std::vector<S>& gradients() const { return gradients_; }
+    const nn::FlatArray<S>& gradients() const { return gradients_; }
 
 private:
     nn::Transformer<S>& model_;
     TrainerOptions options_;
     optim::Optimizer<S> optimizer_;
-    std::vector<S> gradients_;
-    std::vector<std::vector<S>> shardGradients_;  // shards 1..n-1 (shard 0 adds into gradients_)
+    nn::FlatArray<S> gradients_;
+    std::vector<nn::FlatArray<S>> shardGradients_;  // shards 1..n-1 (shard 0 adds into gradients_)
     std::vector<typename nn::Transformer<S>::Workspace> workspaces_;
     std::unique_ptr<ThreadPool> pool_;
     std::size_t steps_ = 0;

@@ -7,11 +7,15 @@
 #include <functional>
 #include <vector>
 
+#include "core/nn/tensor.hpp"
+
+using Flat = pretrainlab::nn::FlatArray<double>;
+
 // Compares analytic[i] with (loss(x + h e_i) − loss(x − h e_i)) / 2h for each i of `indices`
 // (every index when empty). Returns a description of the worst mismatch beyond `tolerance`
 // (relative, with an absolute floor of 1e-3 below which central differences with h = 1e-5 are
 // only good to about 1e-9), or an empty string.
-inline QString compareWithFiniteDifferences(std::vector<double>& values, const std::vector<double>& analytic,
+inline QString compareWithFiniteDifferences(Flat& values, const Flat& analytic,
                                             const std::function<double()>& loss, double tolerance = 1e-6,
                                             std::vector<std::size_t> indices = {}) {
     if (indices.empty()) {

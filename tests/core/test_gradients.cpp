@@ -10,14 +10,14 @@ using namespace pretrainlab::nn;
 namespace {
 
 // Random values in [-1, 1), reproducible.
-void fill(std::vector<double>& values, unsigned seed, double scale = 1.0) {
+void fill(Flat& values, unsigned seed, double scale = 1.0) {
     std::mt19937 random(seed);
     std::uniform_real_distribution<double> uniform(-scale, scale);
     for (double& v : values) v = uniform(random);
 }
 
 Matrix<double> randomMatrix(Index rows, Index cols, unsigned seed) {
-    std::vector<double> values(static_cast<std::size_t>(rows * cols));
+    Flat values(static_cast<std::size_t>(rows * cols));
     fill(values, seed);
     return Eigen::Map<Matrix<double>>(values.data(), rows, cols);
 }
@@ -67,12 +67,12 @@ private slots:
             layer.forward(p, x, y);
             return project(y, r);
         };
-        std::vector<double> g(p.size(), 0.0);
+        Flat g(p.size(), 0.0);
         Matrix<double> dx;
         layer.backward(p, g, x, r, &dx);
         QCOMPARE(compareWithFiniteDifferences(p.values(), g, loss), QString());
-        std::vector<double> xs(x.data(), x.data() + x.size());
-        std::vector<double> dxs(dx.data(), dx.data() + dx.size());
+        Flat xs(x.data(), x.data() + x.size());
+        Flat dxs(dx.data(), dx.data() + dx.size());
         QCOMPARE(compareWithFiniteDifferences(xs, dxs, [&] {
                      x = Eigen::Map<Matrix<double>>(xs.data(), 5, 4);
                      return loss();
@@ -84,7 +84,7 @@ private slots:
         Parameters<double> p;
         const LayerNorm layer = LayerNorm::create(p, "norm", "g", 6);
         fill(p.values(), 4);
-        std::vector<double> xs(4 * 6);
+        Flat xs(4 * 6);
         fill(xs, 5, 2.0);
         const Matrix<double> r = randomMatrix(4, 6, 6);
         const auto loss = [&] {
@@ -96,16 +96,16 @@ private slots:
         Matrix<double> y;
         LayerNorm::Cache<double> cache;
         layer.forward(p, Eigen::Map<Matrix<double>>(xs.data(), 4, 6), y, cache);
-        std::vector<double> g(p.size(), 0.0);
+        Flat g(p.size(), 0.0);
         Matrix<double> dx;
         layer.backward(p, g, cache, r, dx);
         QCOMPARE(compareWithFiniteDifferences(p.values(), g, loss), QString());
-        std::vector<double> dxs(dx.data(), dx.data() + dx.size());
+        Flat dxs(dx.data(), dx.data() + dx.size());
         QCOMPARE(compareWithFiniteDifferences(xs, dxs, loss), QString());
     }
 
     void gelu() {
-        std::vector<double> hs(3 * 5);
+        Flat hs(3 * 5);
         fill(hs, 7, 3.0);
         const Matrix<double> r = randomMatrix(3, 5, 8);
         const auto loss = [&] {
@@ -115,7 +115,7 @@ private slots:
         };
         Matrix<double> dh;
         geluBackward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), r, dh);
-        std::vector<double> dhs(dh.data(), dh.data() + dh.size());
+        Flat dhs(dh.data(), dh.data() + dh.size());
         QCOMPARE(compareWithFiniteDifferences(hs, dhs, loss), QString());
         // GELU(0) = 0, GELU(x) → x for large x, GELU(1) = Φ(1) = 0.8413447...
         Matrix<double> probe(1, 3);
@@ -146,9 +146,9 @@ private slots:
         const MultiHeadAttention layer = MultiHeadAttention::create(p, "attention", "g", 8, 2, cross);
         fill(p.values(), 9, 0.5);
         const Index sequences = 2, tq = 4, tk = cross ? 3 : 4;
-        std::vector<double> xs(static_cast<std::size_t>(sequences * tq * 8));
+        Flat xs(static_cast<std::size_t>(sequences * tq * 8));
         fill(xs, 10);
-        std::vector<double> ms(static_cast<std::size_t>(sequences * tk * 8));
+        Flat ms(static_cast<std::size_t>(sequences * tk * 8));
         fill(ms, 11);
         const std::vector<std::uint8_t> pad{0, 0, 1, 0, 0, 0, 1, 1};
         AttentionMask mask{static_cast<MaskKind>(kind), 2, padding ? &pad : nullptr};
@@ -167,15 +167,15 @@ private slots:
         const Matrix<double> x = Eigen::Map<Matrix<double>>(xs.data(), sequences * tq, 8);
         const Matrix<double> memory = Eigen::Map<Matrix<double>>(ms.data(), sequences * tk, 8);
         layer.forward(p, x, cross ? &memory : nullptr, shape, mask, y, cache);
-        std::vector<double> g(p.size(), 0.0);
+        Flat g(p.size(), 0.0);
         Matrix<double> dx;
         Matrix<double> dMemory = Matrix<double>::Zero(sequences * tk, 8);
         layer.backward(p, g, x, cross ? &memory : nullptr, shape, mask, cache, r, dx, cross ? &dMemory : nullptr);
         QCOMPARE(compareWithFiniteDifferences(p.values(), g, loss), QString());
-        std::vector<double> dxs(dx.data(), dx.data() + dx.size());
+        Flat dxs(dx.data(), dx.data() + dx.size());
         QCOMPARE(compareWithFiniteDifferences(xs, dxs, loss), QString());
         if (cross) {
-            std::vector<double> dms(dMemory.data(), dMemory.data() + dMemory.size());
+            Flat dms(dMemory.data(), dMemory.data() + dMemory.size());
             QCOMPARE(compareWithFiniteDifferences(ms, dms, loss), QString());
         }
         // The mask holds: nothing reaches a future or padded key.
@@ -244,7 +244,7 @@ private slots:
             const Losses losses = model.run(batch, workspace, nullptr, 0, 0);
             return losses.tokenSum * tokenScale + losses.sequenceSum * sequenceScale;
         };
-        std::vector<double> gradients(model.parameters().size(), 0.0);
+        Flat gradients(model.parameters().size(), 0.0);
         const Losses losses = model.run(batch, workspace, &gradients, tokenScale, sequenceScale);
         QVERIFY(losses.tokens > 0 || losses.sequences > 0);
         // Every parameter that takes part gets a gradient matching finite differences.
