@@ -1,39 +1,22 @@
 #include "app/cli/train_command.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <map>
+#include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <random>
 #include <thread>
 
 #include "app/cli/arguments.hpp"
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
 #include "core/common/memory.hpp"
-#include "core/data/objectives.hpp"
-#include "core/text/utf8.hpp"
-#include "core/tokenize/io/tokenizer_files.hpp"
-#include "core/train/trainer.hpp"
+#include "core/train/session.hpp"
 
 namespace pretrainlab::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-struct Preset {
-    nn::Index vocabulary, width, layers, heads, context, batch;
-};
-
-const std::map<std::string, Preset>& presets() {
-    static const std::map<std::string, Preset> table = {
-        {"tiny", {256, 64, 2, 4, 64, 16}},
-        {"small", {512, 128, 4, 4, 128, 16}},
-        {"medium", {2048, 256, 6, 8, 256, 8}},
-    };
-    return table;
-}
 
 double number(const Arguments& arguments, const std::string& name, double fallback, double minimum, double maximum) {
     const std::optional<std::string> text = arguments.value(name);
@@ -52,11 +35,13 @@ double number(const Arguments& arguments, const std::string& name, double fallba
     return value;
 }
 
-// The model's problems in the words of the command line.
+// The settings' problems in the words of the command line.
 std::string asFlags(std::string problem) {
     const std::pair<const char*, const char*> words[] = {
         {"the number of heads", "--heads"}, {"the width d", "--d"}, {"the width (d)", "--d"},
-        {"the context", "--ctx"},           {"the vocabulary", "--vocab"}};
+        {"the context", "--ctx"},           {"the vocabulary", "--vocab"}, {"gradient accumulation", "--accum"},
+        {"the batch", "--batch"},           {"the encoder's context", "--ctx for the encoder"},
+        {"the encoder-decoder's context", "--ctx for the encoder-decoder"}, {"the masking rate", "--mask-rate"}};
     for (const auto& [from, to] : words) {
         if (const std::size_t at = problem.find(from); at != std::string::npos) {
             problem.replace(at, std::string(from).size(), to);
@@ -65,138 +50,142 @@ std::string asFlags(std::string problem) {
     return problem;
 }
 
+train::RunSettings settingsFrom(const Arguments& arguments, std::size_t steps) {
+    train::RunSettings settings;
+    const std::string archName = arguments.value("arch").value_or("decoder");
+    const std::optional<nn::Architecture> architecture = nn::parseArchitecture(archName);
+    if (!architecture) throw UsageError("--arch expects decoder, encoder or encdec, got '" + archName + "'");
+    settings.model.architecture = *architecture;
+    const std::string presetName = arguments.value("config").value_or("tiny");
+    if (!settings.applyPreset(presetName)) throw UsageError("--config expects tiny, small or medium, got '" + presetName + "'");
+    const auto integer = [&](const char* name, nn::Index fallback, long long minimum) {
+        return static_cast<nn::Index>(arguments.integer(name, minimum, 1'000'000'000).value_or(fallback));
+    };
+    settings.model.vocabulary = integer("vocab", settings.model.vocabulary, 2);
+    settings.model.width = integer("d", settings.model.width, 1);
+    settings.model.layers = integer("layers", settings.model.layers, 1);
+    settings.model.heads = integer("heads", settings.model.heads, 1);
+    settings.model.context = integer("ctx", settings.model.context, 0);
+    settings.model.preNorm = !arguments.flag("post-ln");
+    settings.batch = integer("batch", settings.batch, 1);
+    settings.accumulation = integer("accum", 1, 1);
+    settings.steps = steps;
+
+    const std::string optimizer = arguments.value("optimizer").value_or("adamw");
+    const std::optional<optim::OptimizerKind> kind = optim::parseOptimizer(optimizer);
+    if (!kind) throw UsageError("--optimizer expects sgd, momentum, adam or adamw, got '" + optimizer + "'");
+    settings.trainer.optimizer.kind = *kind;
+    settings.trainer.optimizer.weightDecay =
+        number(arguments, "weight-decay", *kind == optim::OptimizerKind::AdamW ? 0.01 : 0.0, 0, 10);
+    const std::string scheduleName = arguments.value("schedule").value_or("constant");
+    const std::optional<optim::ScheduleKind> schedule = optim::parseSchedule(scheduleName);
+    if (!schedule) {
+        throw UsageError("--schedule expects constant, linear, cosine, exponential or invsqrt, got '" + scheduleName + "'");
+    }
+    settings.trainer.schedule.kind = *schedule;
+    settings.trainer.schedule.peak = number(arguments, "lr", 3e-4, 0, 1e6);
+    settings.trainer.schedule.warmup = static_cast<std::size_t>(arguments.integer("warmup", 0, 100'000'000).value_or(0));
+    settings.trainer.clipNorm = number(arguments, "clip", 0, 0, 1e12);
+    settings.trainer.seed = static_cast<std::uint64_t>(arguments.integer("seed", 0, 1LL << 62).value_or(0));
+    settings.masking.rate = number(arguments, "mask-rate", 0.15, 0.001, 1.0);
+    if (arguments.flag("mask-only")) {
+        settings.masking.maskShare = 1.0;
+        settings.masking.randomShare = 0.0;
+    }
+    if (arguments.flag("random-data") && arguments.value("corpus")) {
+        throw UsageError("--random-data and --corpus exclude each other");
+    }
+    settings.corpus = arguments.value("corpus").value_or("");
+    settings.tokenizer = arguments.value("tokenizer").value_or("");
+    if (!settings.corpus.empty() && settings.corpus != train::toyWorldCorpus && settings.tokenizer.empty()) {
+        throw UsageError("--corpus needs --tokenizer (or --corpus " + std::string(train::toyWorldCorpus) + ")");
+    }
+    if (settings.corpus.empty() && !settings.tokenizer.empty()) throw UsageError("--tokenizer needs --corpus");
+    if (const std::string problem = settings.problem(); !problem.empty()) throw UsageError(asFlags(problem));
+    return settings;
+}
+
+Json probeJson(const train::ProbeReport& report) {
+    Json accuracy = Json::object();
+    for (int c = 0; c < data::probeCategoryCount; ++c) {
+        if (report.items[static_cast<std::size_t>(c)] > 0) {
+            accuracy[std::string(data::probeCategoryName(data::ProbeCategory(c)))] = report.accuracy[static_cast<std::size_t>(c)];
+        }
+    }
+    return accuracy;
+}
+
 }  // namespace
 
 int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     const Arguments arguments(args,
                               {"arch", "config", "vocab", "d", "layers", "heads", "ctx", "batch", "steps", "optimizer",
                                "lr", "schedule", "warmup", "accum", "clip", "threads", "seed", "corpus", "tokenizer",
-                               "metrics", "log-every", "weight-decay"},
-                              {"random-data", "post-ln"});
-    const std::string archName = arguments.value("arch").value_or("decoder");
-    const std::optional<nn::Architecture> architecture = nn::parseArchitecture(archName);
-    if (!architecture) throw UsageError("--arch expects decoder, encoder or encdec, got '" + archName + "'");
-    const std::string presetName = arguments.value("config").value_or("tiny");
-    const auto preset = presets().find(presetName);
-    if (preset == presets().end()) throw UsageError("--config expects tiny, small or medium, got '" + presetName + "'");
-
-    nn::ModelConfig config;
-    config.architecture = *architecture;
-    const auto integer = [&](const char* name, nn::Index fallback, long long minimum) {
-        return static_cast<nn::Index>(arguments.integer(name, minimum, 1'000'000'000).value_or(fallback));
-    };
-    config.vocabulary = integer("vocab", preset->second.vocabulary, 2);
-    config.width = integer("d", preset->second.width, 1);
-    config.layers = integer("layers", preset->second.layers, 1);
-    config.heads = integer("heads", preset->second.heads, 1);
-    config.context = integer("ctx", preset->second.context, 0);
-    config.preNorm = !arguments.flag("post-ln");
-    const nn::Index batchSize = integer("batch", preset->second.batch, 1);
+                               "metrics", "log-every", "weight-decay", "mask-rate", "save", "resume", "stop-after"},
+                              {"random-data", "post-ln", "probes", "mask-only"});
     if (!arguments.value("steps")) throw UsageError("missing --steps");
     const auto steps = static_cast<std::size_t>(*arguments.integer("steps", 1, 100'000'000));
-    const auto accumulation = static_cast<std::size_t>(arguments.integer("accum", 1, 4096).value_or(1));
-    if (*architecture != nn::Architecture::Decoder && config.context > 0 && config.context < 3) {
-        throw UsageError(std::string("--ctx must be at least 3 for the ") +
-                         (*architecture == nn::Architecture::Encoder
-                              ? "encoder: [CLS], a token and [SEP]"
-                              : "encoder-decoder: the target holds a sentinel, a span and the closing sentinel"));
-    }
-    if (batchSize % static_cast<nn::Index>(accumulation) != 0) {
-        throw UsageError("--accum (" + std::to_string(accumulation) + ") must divide --batch (" +
-                         std::to_string(batchSize) + "): each micro-batch gets batch / accum sequences");
-    }
     const unsigned threads = static_cast<unsigned>(
         arguments.integer("threads", 1, 256).value_or(std::max(1u, std::thread::hardware_concurrency())));
-    const auto seed = static_cast<std::uint64_t>(arguments.integer("seed", 0, 1LL << 62).value_or(0));
 
-    train::TrainerOptions options;
-    const std::string optimizer = arguments.value("optimizer").value_or("adamw");
-    const std::optional<optim::OptimizerKind> kind = optim::parseOptimizer(optimizer);
-    if (!kind) throw UsageError("--optimizer expects sgd, momentum, adam or adamw, got '" + optimizer + "'");
-    options.optimizer.kind = *kind;
-    options.optimizer.weightDecay = number(arguments, "weight-decay", *kind == optim::OptimizerKind::AdamW ? 0.01 : 0.0, 0, 10);
-    const std::string scheduleName = arguments.value("schedule").value_or("constant");
-    const std::optional<optim::ScheduleKind> schedule = optim::parseSchedule(scheduleName);
-    if (!schedule) {
-        throw UsageError("--schedule expects constant, linear, cosine, exponential or invsqrt, got '" + scheduleName + "'");
-    }
-    options.schedule.kind = *schedule;
-    options.schedule.peak = number(arguments, "lr", 3e-4, 0, 1e6);
-    options.schedule.warmup = static_cast<std::size_t>(arguments.integer("warmup", 0, 100'000'000).value_or(0));
-    options.schedule.total = steps;
-    options.clipNorm = number(arguments, "clip", 0, 0, 1e12);
-    options.threads = threads;
-    options.seed = seed;
-    if (arguments.flag("random-data") && arguments.value("corpus")) {
-        throw UsageError("--random-data and --corpus exclude each other");
-    }
-    if (arguments.value("corpus") && !arguments.value("tokenizer")) throw UsageError("--corpus needs --tokenizer");
-
-    // ---- data ----
-    std::mt19937_64 random(seed);
-    data::SpecialTokens specials;
-    nn::Index textVocabulary = 0;
-    std::vector<std::int32_t> stream;
-    if (const std::optional<std::string> corpus = arguments.value("corpus")) {
-        const Tokenizer tokenizer = loadTokenizer(*arguments.value("tokenizer"));
-        const std::string text = readFileBytes(*corpus);
-        if (!tokenizer.config().byteLevel || !tokenizer.config().normalizer.empty()) utf8::requireValid(text, *corpus);
-        for (const TokenId id : tokenizer.encode(text)) stream.push_back(static_cast<std::int32_t>(id));
-        if (stream.empty()) {
-            throw LocatedError(SourceLocation{*corpus, std::nullopt, std::nullopt}, "the corpus is empty: it holds no tokens");
+    std::unique_ptr<train::TrainingSession> session;
+    if (const std::optional<std::string> resume = arguments.value("resume")) {
+        for (const char* setting : {"arch", "config", "vocab", "d", "layers", "heads", "ctx", "batch", "optimizer", "lr",
+                                    "schedule", "warmup", "accum", "clip", "seed", "corpus", "tokenizer", "weight-decay",
+                                    "mask-rate"}) {
+            if (arguments.value(setting)) {
+                throw UsageError(std::string("--resume continues the saved run with its own settings; drop --") + setting);
+            }
         }
-        const nn::Index needed = config.context + 1;
-        if (static_cast<nn::Index>(stream.size()) < needed) {
-            throw LocatedError(SourceLocation{*corpus, std::nullopt, std::nullopt},
-                               "the corpus holds " + std::to_string(stream.size()) + " tokens; a window of --ctx " +
-                                   std::to_string(config.context) + " needs " + std::to_string(needed) +
-                                   ". Use a smaller --ctx or a longer corpus");
+        session = train::TrainingSession::load(*resume);
+        if (steps != session->settings().steps) {
+            throw UsageError("--steps must be the saved run's length (" + std::to_string(session->settings().steps) +
+                             "): its schedule was planned for it");
         }
-        textVocabulary = static_cast<nn::Index>(tokenizer.vocabulary().size());
-        nn::Index vocabulary = textVocabulary;
-        specials = data::appendSpecialTokens(vocabulary, *architecture);
-        config.vocabulary = vocabulary;
+        session->trainer().setThreads(threads);
     } else {
+        train::RunSettings settings = settingsFrom(arguments, steps);
+        settings.trainer.threads = threads;
         try {
-            specials = data::reserveSpecialTokens(config.vocabulary, *architecture, textVocabulary);
+            session = std::make_unique<train::TrainingSession>(settings);
         } catch (const std::invalid_argument& error) {
             throw UsageError(asFlags(error.what()));
         }
     }
-    if (const std::string problem = config.problem(); !problem.empty()) throw UsageError(asFlags(problem));
-    const nn::Index length = config.context;
-    data::MaskingOptions masking;
-    masking.textVocabulary = textVocabulary;
-    const auto nextBatch = [&](nn::Index sequences) {
-        if (stream.empty()) return data::randomBatch(*architecture, textVocabulary, sequences, length, specials, random);
-        switch (*architecture) {
-            case nn::Architecture::Decoder: return data::nextTokenBatch(stream, sequences, length, random);
-            case nn::Architecture::Encoder: return data::maskedLmBatch(stream, sequences, length, masking, specials, random);
-            case nn::Architecture::EncoderDecoder: return data::spanCorruptionBatch(stream, sequences, length, {}, specials, random);
+    if (const std::optional<std::string> path = arguments.value("save")) {
+        // Found out now, not after the training it would have saved.
+        const std::filesystem::path folder = std::filesystem::absolute(*path).parent_path();
+        if (!std::filesystem::is_directory(folder)) {
+            throw UsageError("--save " + *path + ": the folder " + folder.string() + " does not exist");
         }
-        return nn::Batch{};
-    };
-
-    nn::Transformer<float> model(config, seed);
-    train::Trainer<float> trainer(model, options);
+    }
+    const train::RunSettings& settings = session->settings();
+    const std::size_t stopAfter =
+        static_cast<std::size_t>(arguments.integer("stop-after", 1, 100'000'000).value_or(static_cast<long long>(steps)));
+    const bool probing = arguments.flag("probes");
+    if (probing && session->probeItems().empty()) {
+        throw UsageError("--probes needs the built-in world's probe sets: --corpus " + std::string(train::toyWorldCorpus));
+    }
     const std::size_t logEvery = static_cast<std::size_t>(
         arguments.integer("log-every", 1, 100'000'000).value_or(std::max<std::size_t>(1, steps / 20)));
-    const std::size_t untimed = std::min<std::size_t>(5, steps / 5);  // warm-up steps left out of the speed
-    std::string metricsCsv = "step,loss,token_loss,sequence_loss,learning_rate,gradient_norm,tokens,tokens_with_loss,tokens_per_s\n";
+
+    const std::size_t firstStep = session->stepsDone();
+    const std::size_t lastStep = std::min(steps, std::max(firstStep, stopAfter));
+    const std::size_t untimed = std::min<std::size_t>(5, (lastStep - firstStep) / 5);  // warm-up steps left out of the speed
+    std::string metricsCsv =
+        "step,loss,token_loss,sequence_loss,learning_rate,gradient_norm,tokens,tokens_with_loss,tokens_per_s\n";
     double timedSeconds = 0;
     nn::Index timedTokens = 0;
+    std::size_t timedSteps = 0;
     double finalLoss = 0;
     nn::Index tokensWithLoss = 0;
     nn::Index tokensSeen = 0;
-    for (std::size_t s = 0; s < steps; ++s) {
-        std::vector<nn::Batch> micro;
-        const nn::Index perMicro = batchSize / static_cast<nn::Index>(accumulation);
-        for (std::size_t k = 0; k < accumulation; ++k) micro.push_back(nextBatch(perMicro));
-        const train::StepOutcome outcome = trainer.step(micro);
+    for (std::size_t s = firstStep; s < lastStep; ++s) {
+        const train::StepOutcome outcome = session->step();
         if (const auto* divergence = std::get_if<train::Divergence>(&outcome)) {
             Json line{{"diverged", true}, {"step", divergence->step}, {"quantity", divergence->quantity},
                       {"value", std::isfinite(divergence->value) ? Json(divergence->value)
-                                                          : Json(std::isnan(divergence->value) ? "nan" : "inf")},
+                                                                 : Json(std::isnan(divergence->value) ? "nan" : "inf")},
                       {"message", divergence->message()}};
             out << line.dump() << '\n';
             return 3;
@@ -205,15 +194,16 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
         finalLoss = metrics.loss;
         tokensWithLoss += metrics.tokensWithLoss;
         tokensSeen += metrics.tokens;
-        if (s >= untimed) {
+        if (s - firstStep >= untimed) {
             timedSeconds += metrics.seconds;
             timedTokens += metrics.tokens;
+            ++timedSteps;
         }
         metricsCsv += std::to_string(metrics.step) + ',' + Json(metrics.loss).dump() + ',' + Json(metrics.tokenLoss).dump() +
                       ',' + Json(metrics.sequenceLoss).dump() + ',' + Json(metrics.learningRate).dump() + ',' +
                       Json(metrics.gradientNorm).dump() + ',' + std::to_string(metrics.tokens) + ',' +
                       std::to_string(metrics.tokensWithLoss) + ',' + Json(metrics.tokensPerSecond).dump() + '\n';
-        if (metrics.step % logEvery == 0 || metrics.step == steps) {
+        if (metrics.step % logEvery == 0 || metrics.step == lastStep) {
             Json line{{"step", metrics.step},
                       {"loss", metrics.loss},
                       {"lr", metrics.learningRate},
@@ -221,35 +211,47 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
                       {"tokens_with_loss", metrics.tokensWithLoss},
                       {"tokens", metrics.tokens},
                       {"tokens_per_s", metrics.tokensPerSecond}};
+            if (const std::optional<double> heldOut = session->heldOutLoss()) line["held_out_loss"] = *heldOut;
+            if (probing) line["probes"] = probeJson(session->probes());
             out << line.dump() << '\n';
             out.flush();
         }
     }
     if (const std::optional<std::string> path = arguments.value("metrics")) writeFileAtomically(*path, metricsCsv);
+    if (const std::optional<std::string> path = arguments.value("save")) session->save(*path);
 
+    const nn::ModelConfig& config = settings.model;
     const double seconds = timedSeconds > 0 ? timedSeconds : 1e-9;
-    const std::size_t timedSteps = steps - untimed;
-    const double params = double(model.parameters().size());
+    const double params = double(session->model().parameters().size());
+    const nn::Index length = config.context;
     // The peer's estimate: 6 · params · tokens for the matrix products, plus attention.
-    const double flopsPerStep = 6.0 * params * double(batchSize * length) +
-                                12.0 * double(config.layers) * double(length * length) * double(config.width) * double(batchSize);
-    const optim::TrainingMemory memory = trainer.memory();
-    Json summary{{"arch", std::string(nn::architectureName(*architecture))},
-                 {"config", presetName},
-                 {"steps", steps},
+    const double flopsPerStep = 6.0 * params * double(settings.batch * length) +
+                                12.0 * double(config.layers) * double(length * length) * double(config.width) *
+                                    double(settings.batch);
+    const optim::TrainingMemory memory = session->trainer().memory();
+    const std::size_t activations = session->trainer().activationBytes();
+    Json summary{{"arch", std::string(nn::architectureName(config.architecture))},
+                 {"config", settings.preset},
+                 {"steps", session->stepsDone()},
                  {"threads", threads},
-                 {"params", model.parameters().size()},
+                 {"params", session->model().parameters().size()},
                  {"tokens_per_s", double(timedTokens) / seconds},
                  {"ms_per_step", 1000.0 * seconds / double(std::max<std::size_t>(1, timedSteps))},
                  {"gflops", flopsPerStep * double(timedSteps) / seconds / 1e9},
                  {"final_loss", finalLoss},
                  {"tokens_seen", tokensSeen},
                  {"tokens_with_loss", tokensWithLoss},
-                 {"memory_bytes", {{"parameters", memory.parameters}, {"gradients", memory.gradients},
-                                   {"optimizer_state", memory.optimizerState}, {"activations", trainer.activationBytes()},
+                 {"memory_bytes", {{"parameters", memory.parameters},
+                                   {"gradients", memory.gradients},
+                                   {"optimizer_state", memory.optimizerState},
+                                   {"activations", activations},
                                    // activations grow with the micro-batch: k micro-batches keep 1/k of them
-                                   {"activations_saved_by_accumulation", trainer.activationBytes() * (accumulation - 1)}}},
+                                   {"activations_saved_by_accumulation",
+                                    activations * static_cast<std::size_t>(settings.accumulation - 1)}}},
                  {"peak_rss_mb", peakResidentMegabytes()}};
+    if (session->hasText()) summary["training_tokens"] = session->trainingTokens();
+    if (probing) summary["probes"] = probeJson(session->probes());
+    if (const std::optional<std::string> path = arguments.value("save")) summary["saved"] = *path;
     out << summary.dump() << '\n';
     return 0;
 }

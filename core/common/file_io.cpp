@@ -39,33 +39,49 @@ std::string readFileBytes(const std::filesystem::path& path) {
     return bytes;
 }
 
-void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+std::filesystem::path writeTemporaryFile(const std::filesystem::path& path, std::string_view bytes) {
     const SourceLocation where{path.string(), std::nullopt, std::nullopt};
     std::filesystem::path temporary = path;
     temporary += ".partial";
-    {
-        errno = 0;
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            const int code = errno;
-            throw LocatedError(where, std::string("cannot write: ") +
-                                          (code ? std::strerror(code) : "unknown error"));
-        }
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(temporary, ignored);
-            throw LocatedError(where, "write failed (is the disk full?)");
-        }
+    errno = 0;
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) {
+        const int code = errno;
+        throw LocatedError(where, std::string("cannot write: ") + (code ? std::strerror(code) : "unknown error"));
     }
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+        out.close();
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        throw LocatedError(where, "write failed (is the disk full?)");
+    }
+    return temporary;
+}
+
+void commitTemporaryFile(const std::filesystem::path& temporary, const std::filesystem::path& path) {
     std::error_code status;
     std::filesystem::rename(temporary, path, status);
     if (status) {
         std::error_code ignored;
         std::filesystem::remove(temporary, ignored);
-        throw LocatedError(where, "cannot replace the file: " + status.message());
+        throw LocatedError(SourceLocation{path.string(), std::nullopt, std::nullopt},
+                           "cannot replace the file: " + status.message());
     }
+}
+
+void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+    commitTemporaryFile(writeTemporaryFile(path, bytes), path);
+}
+
+std::uint64_t fingerprint(std::string_view bytes) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : bytes) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
 }
 
 std::size_t lineOfOffset(std::string_view text, std::size_t byteOffset) {

@@ -27,10 +27,7 @@ Trainer<S>::Trainer(nn::Transformer<S>& model, TrainerOptions options)
       options_(std::move(options)),
       optimizer_(options_.optimizer, model.parameters().size()),
       gradients_(model.parameters().size(), S(0)) {
-    options_.threads = std::max(1u, options_.threads);
-    pool_ = std::make_unique<ThreadPool>(options_.threads);
-    workspaces_.resize(options_.threads);
-    shardGradients_.resize(options_.threads - 1);
+    setThreads(options_.threads);
     std::vector<std::pair<std::size_t, std::size_t>> frozen;
     for (const std::string& group : options_.frozenGroups) {
         const auto ranges = model.parameters().rangesOf(group);
@@ -39,6 +36,14 @@ Trainer<S>::Trainer(nn::Transformer<S>& model, TrainerOptions options)
     optimizer_.setFrozen(std::move(frozen));
     // Each shard runs one product at a time on its own thread.
     nn::setBlasThreads(1);
+}
+
+template <typename S>
+void Trainer<S>::setThreads(unsigned threads) {
+    options_.threads = std::max(1u, threads);
+    pool_ = std::make_unique<ThreadPool>(options_.threads);
+    workspaces_.resize(options_.threads);
+    shardGradients_.resize(options_.threads - 1);
 }
 
 template <typename S>

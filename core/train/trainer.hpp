@@ -68,6 +68,8 @@ public:
     optim::Optimizer<S>& optimizer() { return optimizer_; }
     const TrainerOptions& options() const { return options_; }
     void setStepsDone(std::size_t steps) { steps_ = steps; }
+    // How many shards (threads) the next steps use.
+    void setThreads(unsigned threads);
     // Parameters, gradients and optimizer state, in bytes.
     optim::TrainingMemory memory() const;
     // Activations the last step kept for backward, summed over its shards, in bytes.

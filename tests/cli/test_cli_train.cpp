@@ -115,10 +115,13 @@ private slots:
         QTest::newRow("schedule") << QStringList{"--schedule", "step"} << "--schedule";
         QTest::newRow("arch") << QStringList{"--arch", "rnn"} << "--arch";
         QTest::newRow("accum") << QStringList{"--accum", "3"} << "--accum (3) must divide --batch (16)";
-        QTest::newRow("encoder ctx") << QStringList{"--arch", "encoder", "--ctx", "2"} << "--ctx must be at least 3";
+        QTest::newRow("encoder ctx") << QStringList{"--arch", "encoder", "--ctx", "2"} << "--ctx for the encoder must hold at least 3 tokens";
         QTest::newRow("vocab") << QStringList{"--arch", "encdec", "--vocab", "30"} << "special tokens";
         QTest::newRow("lr") << QStringList{"--lr", "fast"} << "--lr";
         QTest::newRow("corpus without tokenizer") << QStringList{"--corpus", "x.txt"} << "--tokenizer";
+        QTest::newRow("probes without the toy world") << QStringList{"--probes"} << "--probes needs";
+        QTest::newRow("save into nowhere") << QStringList{"--save", "/nonexistent/folder/x.safetensors"} << "does not exist";
+        QTest::newRow("resume with settings") << QStringList{"--resume", "x.safetensors", "--lr", "1"} << "drop --lr";
     }
     void badConfigurationsAreOneClearLine() {
         QFETCH(QStringList, args);
@@ -137,6 +140,36 @@ private slots:
         QVERIFY(last["diverged"].toBool());
         QVERIFY(last["step"].toInt() > 1);
         QVERIFY(last["message"].toString().contains("the step was not taken"));
+    }
+
+    void learnsTheToyWorldsSyntaxAndResumes() {
+        const QString checkpoint = folder_.filePath("toy.safetensors");
+        const QStringList run{"train", "--corpus", "builtin:toyworld", "--steps", "240", "--lr", "2e-3", "--probes",
+                              "--log-every", "40", "--threads", "2", "--seed", "1"};
+        const CliRun straight = runCli(run);
+        QCOMPARE(straight.exitCode, 0);
+        const auto lines = jsonLines(straight.out);
+        QCOMPARE(lines.size(), 7);
+        QVERIFY(lines[0].contains("held_out_loss"));
+        const QJsonObject probes = lines.last()["probes"].toObject();
+        QCOMPARE(probes.keys().size(), 5);
+        QVERIFY2(probes["syntax"].toDouble() > 0.75, QJsonDocument(probes).toJson().constData());  // chance is 0.5
+
+        const CliRun first = runCli(QStringList(run) << "--stop-after" << "120" << "--save" << checkpoint);
+        QCOMPARE(first.exitCode, 0);
+        QVERIFY(QFile::exists(checkpoint) && QFile::exists(folder_.filePath("toy.json")) &&
+                QFile::exists(folder_.filePath("toy.optimizer.safetensors")));
+        const CliRun second = runCli({"train", "--resume", checkpoint, "--steps", "240", "--probes", "--log-every", "40",
+                                      "--threads", "2"});
+        QCOMPARE(second.exitCode, 0);
+        const auto resumed = jsonLines(second.out);
+        QCOMPARE(resumed.first()["step"].toInt(), 160);
+        QCOMPARE(resumed.first()["loss"].toDouble(), lines[3]["loss"].toDouble());
+        QCOMPARE(resumed[resumed.size() - 2]["loss"].toDouble(), lines[5]["loss"].toDouble());
+
+        const CliRun wrongLength = runCli({"train", "--resume", checkpoint, "--steps", "300"});
+        QCOMPARE(wrongLength.exitCode, 2);
+        QVERIFY(wrongLength.err.contains("240"));
     }
 
     void trainsOnATokenizedCorpus() {
