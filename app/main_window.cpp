@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "app/pages/tokenization_page.hpp"
+#include "app/pages/training_page.hpp"
 #include "app/theme.hpp"
 #include "widgets/coming_soon_view.hpp"
 
@@ -37,15 +38,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                     "for T5"),
                  tr("Generate text token by token, and score zero-shot answers by "
                     "log-probability")}));
-    addPage(tr("Training"),
-            new widgets::ComingSoonView(
-                tr("Training lab"),
-                tr("Pretrain a tiny transformer on this computer while the loss falls and the "
-                   "lecture's fill-in-the-blank probes start to work."),
-                {tr("Follow training and held-out loss, learning rate and gradient norm live"),
-                 tr("Watch syntax, coreference, knowledge, commonsense and arithmetic probes "
-                    "improve"),
-                 tr("Compare runs side by side and save checkpoints")}));
+    training_ = new TrainingPage;
+    training_->setTokenizerSource([this] { return tokenization_->trainedBpeTokenizer(); });
+    addPage(tr("Training"), training_);
     addPage(tr("Optimization"),
             new widgets::ComingSoonView(
                 tr("Optimization"),
@@ -108,6 +103,9 @@ void MainWindow::setTextSize(double points) {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addActions(tokenization_->fileActions());
+    file->addSeparator();
+    QMenu* training = file->addMenu(tr("&Training"));
+    training->addActions(training_->fileActions());
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace pretrainlab::app {
 
 class TokenizationPage;
+class TrainingPage;
 
 // The lecture's parts down the left, the selected lesson on the right.
 class MainWindow : public QMainWindow {
@@ -22,6 +23,7 @@ public:
     bool showPage(const QString& name);
     QString currentPageName() const;
     TokenizationPage* tokenizationPage() const { return tokenization_; }
+    TrainingPage* trainingPage() const { return training_; }
 
     void setTextSize(double points);
     double textSize() const { return textSize_; }
@@ -33,6 +35,7 @@ private:
     QListWidget* navigation_ = nullptr;
     QStackedWidget* pages_ = nullptr;
     TokenizationPage* tokenization_ = nullptr;
+    TrainingPage* training_ = nullptr;
     double textSize_ = 0;
 };
 

@@ -6,9 +6,12 @@
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
+#include <algorithm>
+#include <thread>
 
 #include "app/main_window.hpp"
 #include "app/pages/tokenization_page.hpp"
+#include "app/pages/training_page.hpp"
 
 namespace pretrainlab::app {
 namespace {
@@ -83,8 +86,49 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
         tokenization->chooseExample(0);
         idle();
 
+        // The training lab: a run that learns, a second one to compare, one that diverges.
+        TrainingPage* training = window.trainingPage();
+        window.showPage(QStringLiteral("training"));
+        const auto trainUntilEnded = [&](train::RunSettings settings) {
+            training->setSettings(settings);
+            training->start();
+            for (int waited = 0; waited < 60000; waited += 100) {
+                const auto state = training->controller().state();
+                if (state == TrainingController::State::Finished || state == TrainingController::State::Diverged ||
+                    state == TrainingController::State::Failed) {
+                    break;
+                }
+                settle(100);
+            }
+            training->pullUpdates();
+        };
+        {
+            training->clearRuns();
+            training->showSideTab(TrainingPage::SideTab::Setup);
+            save(QStringLiteral("training-setup"));
+            train::RunSettings run;
+            run.applyPreset("tiny");
+            run.corpus = train::toyWorldCorpus;
+            run.steps = 500;
+            run.trainer.threads = std::max(1u, std::thread::hardware_concurrency());
+            run.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3, 30, 500};
+            trainUntilEnded(run);
+            save(QStringLiteral("training"));
+            train::RunSettings sgd = run;
+            sgd.trainer.optimizer.kind = optim::OptimizerKind::Momentum;
+            sgd.trainer.schedule = {optim::ScheduleKind::Constant, 0.05, 0, 500};
+            trainUntilEnded(sgd);
+            training->showSideTab(TrainingPage::SideTab::Runs);
+            save(QStringLiteral("training-compare"));
+            train::RunSettings wild = run;
+            wild.trainer.optimizer.kind = optim::OptimizerKind::Sgd;
+            wild.trainer.schedule = {optim::ScheduleKind::Constant, 400.0, 0, 500};
+            trainUntilEnded(wild);
+            save(QStringLiteral("training-diverged"));
+        }
+
         for (const QString& page : MainWindow::pageNames()) {
-            if (page == QStringLiteral("tokenization")) continue;
+            if (page == QStringLiteral("tokenization") || page == QStringLiteral("training")) continue;
             window.showPage(page);
             save(page);
         }

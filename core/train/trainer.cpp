@@ -9,7 +9,7 @@ namespace pretrainlab::train {
 
 std::string Divergence::message() const {
     std::ostringstream text;
-    text << "step " << step << ": the " << quantity << " is ";
+    text << "Step " << step << ": the " << quantity << " is ";
     if (std::isnan(value)) {
         text << "not a number";
     } else if (std::isinf(value)) {

@@ -262,7 +262,7 @@ private slots:
         QCOMPARE(divergence->step, trainer.stepsDone() + 1);
         QVERIFY(!std::isfinite(divergence->value));
         QVERIFY(divergence->quantity == "loss" || divergence->quantity == "gradient norm");
-        QVERIFY(divergence->message().find("step " + std::to_string(divergence->step)) != std::string::npos);
+        QVERIFY(divergence->message().find("Step " + std::to_string(divergence->step)) != std::string::npos);
         QVERIFY(std::memcmp(before.data(), model.parameters().values().data(), before.size() * sizeof(float)) == 0);
 
         // A non-finite weight makes the loss non-finite at once.

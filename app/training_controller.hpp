@@ -1,0 +1,124 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/train/session.hpp"
+
+namespace pretrainlab::app {
+
+// What one step did, as the plots need it.
+struct StepPoint {
+    std::size_t step = 0;
+    double loss = 0;
+    double learningRate = 0;
+    double gradientNorm = 0;
+    double tokensPerSecond = 0;
+    bool clipped = false;
+};
+
+struct HeldOutPoint {
+    std::size_t step = 0;
+    double loss = 0;
+};
+
+// An evaluation of the probes, made between two steps and handed over whole.
+struct ProbeSnapshot {
+    std::size_t step = 0;
+    train::ProbeReport report;
+};
+
+// Runs a TrainingSession on a worker thread. The worker checks its flags between steps; the UI
+// never waits for it: steps, held-out losses and probe snapshots pile up in a queue that the UI
+// drains on its own timer, and rare events (prepared, finished, diverged, failed, saved) come as
+// queued signals. Everything the session does (preparing data, training, probing, saving) runs
+// on the worker.
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Preparing, Running, Paused, Finished, Stopped, Diverged, Failed };
+    Q_ENUM(State)
+
+    explicit TrainingController(QObject* parent = nullptr);
+    ~TrainingController() override;  // stops the worker (within a step) and joins it
+
+    // A new run (any previous one is ended first). Data preparation happens on the worker.
+    void start(const train::RunSettings& settings, bool paused = false);
+    // A run from a checkpoint, paused where it was saved.
+    void resumeFrom(const QString& weightsPath);
+    void pause();
+    void resume();
+    void stepOnce();
+    void stop();   // ends training; the model stays for probing and saving
+    void reset();  // ends the run and drops the model
+    void requestSave(const QString& weightsPath);
+    void requestProbes();
+
+    State state() const { return state_.load(); }
+    bool hasSession() const { return hasSession_.load(); }
+    std::size_t stepsDone() const { return stepsDone_.load(); }
+    // How often the worker evaluates, in steps (0: never).
+    void setEvaluationInterval(std::size_t steps) { evaluateEvery_ = steps; }
+    std::size_t evaluationInterval() const { return evaluateEvery_.load(); }
+
+    struct Drained {
+        std::vector<StepPoint> steps;
+        std::vector<HeldOutPoint> heldOut;
+        std::vector<std::shared_ptr<const ProbeSnapshot>> probes;
+    };
+    Drained drain();
+
+    // Facts about the prepared run (set before `prepared` is emitted; read on the UI thread after).
+    train::RunSettings preparedSettings() const;
+    std::vector<data::ProbeItem> probeItems() const;
+    std::size_t parameterCount() const;
+    std::size_t trainingTokens() const;
+    optim::TrainingMemory memory() const;
+
+signals:
+    void stateChanged(pretrainlab::app::TrainingController::State state);
+    void preparing(double fraction);
+    void prepared();
+    void diverged(const QString& message, qulonglong step);
+    void failed(const QString& message);
+    void saved(const QString& path);
+    void saveFailed(const QString& message);
+
+private:
+    enum class Command { Save, Probe };
+    void launch(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make, bool paused);
+    void finish();  // joins the worker
+    void work(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make);
+    void setState(State state);
+    void evaluate(train::TrainingSession& session, bool probes);
+    void runCommands(train::TrainingSession& session);
+
+    std::thread worker_;
+    mutable std::mutex mutex_;  // guards the queues, commands and facts below
+    std::condition_variable wake_;
+    Drained pending_;
+    std::deque<std::pair<Command, QString>> commands_;
+    std::atomic<bool> quit_{false};
+    std::atomic<bool> paused_{false};
+    std::atomic<bool> stopped_{false};
+    std::atomic<int> stepRequests_{0};
+    std::atomic<State> state_{State::Idle};
+    std::atomic<bool> hasSession_{false};
+    std::atomic<std::size_t> stepsDone_{0};
+    std::atomic<std::size_t> evaluateEvery_{25};
+    train::RunSettings prepared_;
+    std::vector<data::ProbeItem> probeItems_;
+    std::size_t parameterCount_ = 0;
+    std::size_t trainingTokens_ = 0;
+    optim::TrainingMemory memory_;
+};
+
+}  // namespace pretrainlab::app

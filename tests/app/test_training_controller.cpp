@@ -1,0 +1,174 @@
+// The training thread: start, pause, single steps, resume, stop, reset, saving between steps,
+// divergence, and ending mid-run. Runs in the sanitizer build too.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+#include "app/training_controller.hpp"
+
+using namespace pretrainlab;
+using app::TrainingController;
+using State = TrainingController::State;
+
+namespace {
+
+train::RunSettings tinyToyWorld(std::size_t steps = 100000) {
+    train::RunSettings settings;
+    settings.applyPreset("tiny");
+    settings.model.width = 32;
+    settings.model.context = 32;
+    settings.batch = 8;
+    settings.steps = steps;
+    settings.corpus = train::toyWorldCorpus;
+    settings.toyWorldBytes = 60'000;
+    settings.trainer.threads = 2;
+    settings.trainer.schedule = {optim::ScheduleKind::Constant, 2e-3};
+    return settings;
+}
+
+}  // namespace
+
+class TestTrainingController : public QObject {
+    Q_OBJECT
+
+private slots:
+    void pauseStepResumeStopReset() {
+        TrainingController controller;
+        controller.setEvaluationInterval(0);
+        QSignalSpy prepared(&controller, &TrainingController::prepared);
+        controller.start(tinyToyWorld(), /*paused=*/true);
+        QTRY_COMPARE_WITH_TIMEOUT(prepared.count(), 1, 30000);
+        QTRY_COMPARE(controller.state(), State::Paused);
+        QCOMPARE(controller.stepsDone(), std::size_t(0));
+        QVERIFY(!controller.probeItems().empty());
+
+        controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(1));
+        controller.stepOnce();
+        controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(3));
+        QTest::qWait(150);
+        QCOMPARE(controller.stepsDone(), std::size_t(3));  // paused: nothing more
+        TrainingController::Drained drained = controller.drain();
+        QCOMPARE(drained.steps.size(), std::size_t(3));
+        QCOMPARE(drained.steps.back().step, std::size_t(3));
+        QVERIFY(drained.steps.front().loss > 0);
+        QCOMPARE(drained.probes.size(), std::size_t(1));  // the evaluation before the first step
+        QCOMPARE(drained.probes.front()->step, std::size_t(0));
+
+        controller.resume();
+        QTRY_VERIFY(controller.stepsDone() > 10);
+        QTRY_COMPARE(controller.state(), State::Running);
+        controller.pause();
+        QTRY_COMPARE(controller.state(), State::Paused);
+        const std::size_t pausedAt = controller.stepsDone();
+        QTest::qWait(150);
+        QCOMPARE(controller.stepsDone(), pausedAt);
+
+        controller.stop();
+        QTRY_COMPARE(controller.state(), State::Stopped);
+        controller.stepOnce();  // a stopped run takes no more steps
+        QTest::qWait(100);
+        QCOMPARE(controller.stepsDone(), pausedAt);
+        QVERIFY(controller.hasSession());
+
+        controller.reset();
+        QCOMPARE(controller.state(), State::Idle);
+        QVERIFY(!controller.hasSession());
+        QVERIFY(controller.drain().steps.empty());
+    }
+
+    void savesBetweenStepsAndResumes() {
+        QTemporaryDir folder;
+        const QString path = folder.filePath("live.safetensors");
+        TrainingController controller;
+        controller.setEvaluationInterval(0);
+        controller.start(tinyToyWorld(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Paused, 30000);
+        for (int i = 0; i < 5; ++i) controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(5));
+        QSignalSpy saved(&controller, &TrainingController::saved);
+        controller.requestSave(path);
+        QTRY_COMPARE(saved.count(), 1);
+        QVERIFY(std::filesystem::exists(path.toStdString()));
+
+        TrainingController again;
+        again.resumeFrom(path);
+        QTRY_COMPARE_WITH_TIMEOUT(again.state(), State::Paused, 30000);
+        QCOMPARE(again.stepsDone(), std::size_t(5));
+        again.stepOnce();
+        QTRY_COMPARE(again.stepsDone(), std::size_t(6));
+
+        QSignalSpy failed(&again, &TrainingController::saveFailed);
+        again.requestSave(folder.filePath("no/such/folder/x.safetensors"));
+        QTRY_COMPARE(failed.count(), 1);
+        QVERIFY(failed.front().front().toString().contains("no/such/folder"));
+    }
+
+    void aBadCheckpointFailsWithItsName() {
+        TrainingController controller;
+        QSignalSpy failed(&controller, &TrainingController::failed);
+        controller.resumeFrom(QStringLiteral("/nonexistent/run.safetensors"));
+        QTRY_COMPARE(failed.count(), 1);
+        QVERIFY(failed.front().front().toString().contains("/nonexistent/run.json"));
+        QTRY_COMPARE(controller.state(), State::Failed);
+    }
+
+    void divergenceStopsAndKeepsTheModel() {
+        train::RunSettings settings = tinyToyWorld();
+        settings.trainer.optimizer.kind = optim::OptimizerKind::Sgd;
+        settings.trainer.schedule.peak = 1000;
+        TrainingController controller;
+        controller.setEvaluationInterval(0);
+        QSignalSpy diverged(&controller, &TrainingController::diverged);
+        controller.start(settings);
+        QTRY_COMPARE_WITH_TIMEOUT(diverged.count(), 1, 30000);
+        QVERIFY(diverged.front().front().toString().contains("was not taken"));
+        const auto step = diverged.front().at(1).toULongLong();
+        QTRY_COMPARE(controller.state(), State::Diverged);
+        QCOMPARE(controller.stepsDone(), std::size_t(step - 1));
+        controller.drain();
+        controller.requestProbes();  // the last good model still answers
+        std::size_t snapshots = 0;
+        QTRY_VERIFY((snapshots += controller.drain().probes.size()) == 1);
+    }
+
+    void endingMidRunStopsWithinAStep() {
+        auto controller = std::make_unique<TrainingController>();
+        controller->start(tinyToyWorld());
+        QTRY_VERIFY_WITH_TIMEOUT(controller->stepsDone() > 5, 30000);
+        QElapsedTimer timer;
+        timer.start();
+        controller.reset();  // as when the window closes mid-run
+        QVERIFY2(timer.elapsed() < 2000, QByteArray::number(timer.elapsed()).constData());
+    }
+
+    void endingWhilePreparing() {
+        train::RunSettings settings = tinyToyWorld();
+        settings.toyWorldBytes = 8u << 20;
+        auto controller = std::make_unique<TrainingController>();
+        controller->start(settings);
+        QTest::qWait(20);
+        controller.reset();  // joins; the preparation gives up at its next check
+    }
+
+    void finishedRunsReportFinished() {
+        TrainingController controller;
+        controller.setEvaluationInterval(4);
+        controller.start(tinyToyWorld(12));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Finished, 30000);
+        QCOMPARE(controller.stepsDone(), std::size_t(12));
+        const TrainingController::Drained drained = controller.drain();
+        QCOMPARE(drained.steps.size(), std::size_t(12));
+        // at the start, every 4 steps and at the end
+        QVERIFY(drained.probes.size() >= 4);
+        QCOMPARE(drained.probes.back()->step, std::size_t(12));
+        QVERIFY(!drained.heldOut.empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainingController)
+#include "test_training_controller.moc"
