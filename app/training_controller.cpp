@@ -169,7 +169,7 @@ void TrainingController::runCommands(train::TrainingSession& session) {
 void TrainingController::work(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make) {
     // Training yields to the window: on two cores the UI thread must still get its frames. The
     // trainer's threads, started from here, inherit the lower priority.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 4);
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 1);
     std::unique_ptr<train::TrainingSession> session;
     try {
         Progress progress;

@@ -270,7 +270,9 @@ void LiveChart::updateLegendRow() {
         entries << QStringLiteral("<span style=\"color:%1; font-weight:900\">%2</span>&nbsp;%3")
                        .arg(s.colour.name(), dashed ? QStringLiteral("- - -") : QStringLiteral("━━"), s.name.toHtmlEscaped());
     }
-    legendRow_->setText(entries.join(QStringLiteral("&nbsp;&nbsp;&nbsp; ")));
+    const QString text = entries.join(QStringLiteral("&nbsp;&nbsp;&nbsp; "));
+    if (text == legendRow_->text()) return;  // laying out rich text again costs every frame
+    legendRow_->setText(text);
     legendRow_->setVisible(!entries.isEmpty());
 }
 

@@ -1,5 +1,6 @@
 #include "app/cli/train_command.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -180,6 +181,7 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     double finalLoss = 0;
     nn::Index tokensWithLoss = 0;
     nn::Index tokensSeen = 0;
+    const auto started = std::chrono::steady_clock::now();
     for (std::size_t s = firstStep; s < lastStep; ++s) {
         const train::StepOutcome outcome = session->step();
         if (const auto* divergence = std::get_if<train::Divergence>(&outcome)) {
@@ -213,6 +215,7 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
                       {"tokens_per_s", metrics.tokensPerSecond}};
             if (const std::optional<double> heldOut = session->heldOutLoss()) line["held_out_loss"] = *heldOut;
             if (probing) line["probes"] = probeJson(session->probes());
+            line["elapsed_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             out << line.dump() << '\n';
             out.flush();
         }

@@ -829,6 +829,11 @@ void TrainingPage::updateButtons() {
     saveAction_->setEnabled(controller_.hasSession() && state != State::Preparing);
 }
 
+std::vector<StepPoint> TrainingPage::currentRunSteps() const {
+    if (currentRun_ < 0 || currentRun_ >= static_cast<int>(runs_.size())) return {};
+    return runs_[static_cast<std::size_t>(currentRun_)].steps;
+}
+
 QString TrainingPage::statusText() const { return status_->text(); }
 
 void TrainingPage::updateStatus() {
@@ -856,14 +861,28 @@ void TrainingPage::updateStatus() {
             if (!preparingText_.isEmpty()) text += QStringLiteral(" · ") + preparingText_;
         }
     }
-    status_->setText(text);
-    status_->setToolTip(text);
+    if (status_->text() != text) {
+        status_->setText(text);
+        status_->setToolTip(text);
+    }
 }
 
 void TrainingPage::pullUpdates() {
+    takeUpdates();
+    // The data goes in at every tick; the charts redraw ten times a second, which looks as live
+    // and leaves the cores to training (redrawing five charts costs a few milliseconds).
+    if (chartsChanged_ && (!sinceReplot_.isValid() || sinceReplot_.elapsed() >= 100)) {
+        for (widgets::LiveChart* chart : {lossChart_, probeChart_, rateChart_, gradientChart_, speedChart_}) chart->refresh();
+        chartsChanged_ = false;
+        sinceReplot_.start();
+    }
+}
+
+void TrainingPage::takeUpdates() {
     TrainingController::Drained drained = controller_.drain();
     Run* run = current();
     if (!run || (drained.steps.empty() && drained.heldOut.empty() && drained.probes.empty())) return;
+    chartsChanged_ = true;
     if (!drained.steps.empty()) {
         std::vector<double> x, loss, rate, gradient, speed;
         for (const StepPoint& p : drained.steps) {
@@ -881,9 +900,6 @@ void TrainingPage::pullUpdates() {
         lastStep_ = drained.steps.back().step;
         lastSpeed_ = drained.steps.back().tokensPerSecond;
         rateChart_->setMarker(double(lastStep_));
-        rateChart_->refresh();
-        gradientChart_->refresh();
-        speedChart_->refresh();
     }
     if (!drained.heldOut.empty()) {
         std::vector<double> x, y;
@@ -892,7 +908,6 @@ void TrainingPage::pullUpdates() {
         run->lastHeldOut = drained.heldOut.back().loss;
         lossChart_->appendPoints(run->heldOut, x, y);
     }
-    lossChart_->refresh();
     if (!drained.probes.empty()) {
         for (const auto& snapshot : drained.probes) {
             run->probes.push_back(snapshot);
@@ -910,7 +925,6 @@ void TrainingPage::pullUpdates() {
                                        percent(report.chance[static_cast<std::size_t>(c)]));
         }
         probeChart_->setMessage(tr("chance: %1").arg(chances.join(QStringLiteral(", "))));
-        probeChart_->refresh();
         showProbes();
     }
     updateStatus();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
@@ -70,6 +71,8 @@ public:
     QLabel* problemBanner() const { return problem_; }
     QString statusText() const;
     int runCount() const { return static_cast<int>(runs_.size()); }
+    // What the current run's steps reported (for exports and benchmarks).
+    std::vector<StepPoint> currentRunSteps() const;
     void setRunVisible(int index, bool visible);
     // Drains the controller now (the timer does it about 30 times a second).
     void pullUpdates();
@@ -96,6 +99,7 @@ private:
     QWidget* buildRunsSide();
     void buildActions();
     void onStateChanged(TrainingController::State state);
+    void takeUpdates();
     void onPrepared();
     void beginRun(const train::RunSettings& settings, const QString& origin);
     void updateSchedulePreview();
@@ -109,6 +113,8 @@ private:
 
     TrainingController controller_;
     QTimer drainTimer_;
+    QElapsedTimer sinceReplot_;
+    bool chartsChanged_ = false;
     std::function<std::optional<Tokenizer>()> tokenizerSource_;
     std::vector<Run> runs_;
     int nextRunId_ = 1;
