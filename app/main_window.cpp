@@ -9,6 +9,7 @@
 #include <QStackedWidget>
 #include <algorithm>
 
+#include "app/pages/attention_page.hpp"
 #include "app/pages/tokenization_page.hpp"
 #include "app/pages/training_page.hpp"
 #include "app/theme.hpp"
@@ -27,20 +28,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     tokenization_ = new TokenizationPage;
     addPage(tr("Tokenization"), tokenization_);
-    addPage(tr("Architectures\n& attention"),
-            new widgets::ComingSoonView(
-                tr("Architectures & attention"),
-                tr("Encoders (BERT), decoders (GPT) and encoder-decoders (T5): what each one may "
-                   "look at, how each is trained, and how each generates."),
-                {tr("See causal and bidirectional attention masks row by row, and the attention "
-                    "weights of models trained here"),
-                 tr("Mask 15% of tokens for BERT, predict the next token for GPT, corrupt spans "
-                    "for T5"),
-                 tr("Generate text token by token, and score zero-shot answers by "
-                    "log-probability")}));
+    attention_ = new AttentionPage;
+    addPage(tr("Architectures\n& attention"), attention_);
     training_ = new TrainingPage;
     training_->setTokenizerSource([this] { return tokenization_->trainedBpeTokenizer(); });
     addPage(tr("Training"), training_);
+    connect(attention_, &AttentionPage::labModelWanted, &training_->controller(), &TrainingController::requestSnapshot);
+    connect(&training_->controller(), &TrainingController::snapshotReady, attention_, &AttentionPage::setLabModel);
+    connect(attention_, &AttentionPage::comparisonWanted, this, [this] {
+        showPage(QStringLiteral("training"));
+        training_->compareObjectives();
+    });
     addPage(tr("Optimization"),
             new widgets::ComingSoonView(
                 tr("Optimization"),

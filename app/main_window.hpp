@@ -8,6 +8,7 @@ class QStackedWidget;
 
 namespace pretrainlab::app {
 
+class AttentionPage;
 class TokenizationPage;
 class TrainingPage;
 
@@ -24,6 +25,7 @@ public:
     QString currentPageName() const;
     TokenizationPage* tokenizationPage() const { return tokenization_; }
     TrainingPage* trainingPage() const { return training_; }
+    AttentionPage* attentionPage() const { return attention_; }
 
     void setTextSize(double points);
     double textSize() const { return textSize_; }
@@ -36,6 +38,7 @@ private:
     QStackedWidget* pages_ = nullptr;
     TokenizationPage* tokenization_ = nullptr;
     TrainingPage* training_ = nullptr;
+    AttentionPage* attention_ = nullptr;
     double textSize_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/main_window.hpp"
+#include "app/pages/attention_page.hpp"
 #include "app/pages/tokenization_page.hpp"
 #include "app/pages/training_page.hpp"
 
@@ -127,8 +128,67 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
             save(QStringLiteral("training-diverged"));
         }
 
+        // Architectures and attention: masks, the weights of a tiny encoder and decoder trained here,
+        // generation, zero-shot scores and the tokens that produce loss.
+        {
+            AttentionPage* attention = window.attentionPage();
+            window.showPage(QStringLiteral("architectures"));
+            const auto quiet = [&] {
+                for (int waited = 0; waited < 120000 && attention->busy(); waited += 100) settle(100);
+                settle(200);
+            };
+            attention->showView(AttentionPage::View::Masks);
+            attention->setMaskKind(train::ModelKind::Decoder);
+            attention->showMaskRow(3);
+            save(QStringLiteral("attention-masks"));
+            attention->setMaskKind(train::ModelKind::EncoderDecoder);
+            attention->showMaskRow(1);
+            save(QStringLiteral("attention-masks-t5"));
+            attention->setMaskKind(train::ModelKind::Decoder);
+            attention->showMaskRow(-1);
+            if (!attention->decoder()) {
+                attention->trainTinyModels();
+                quiet();
+            }
+            attention->setSource(AttentionPage::Source::TinyModels);
+            attention->showView(AttentionPage::View::Weights);
+            quiet();
+            if (attention->weightColumns() == 2) {
+                attention->selectHead(0, 1, 1);
+                attention->selectHead(1, 1, 1);
+            }
+            save(QStringLiteral("attention-weights"));
+            attention->showView(AttentionPage::View::Generation);
+            attention->setSampling(0, 0, 1);
+            attention->generate(4);
+            quiet();
+            attention->fillOneMask();
+            quiet();
+            save(QStringLiteral("attention-generation"));
+            attention->showView(AttentionPage::View::ZeroShot);
+            attention->scoreZeroShot();
+            quiet();
+            save(QStringLiteral("attention-zero-shot"));
+            attention->showView(AttentionPage::View::Loss);
+            save(QStringLiteral("attention-loss"));
+            // Its link: an encoder and a decoder in the Training lab, loss against tokens with loss.
+            training->clearRuns();
+            emit attention->comparisonWanted();
+            for (int waited = 0; waited < 120000; waited += 100) {
+                if (training->runCount() == 2 && training->controller().state() == TrainingController::State::Finished) break;
+                settle(100);
+            }
+            training->pullUpdates();
+            training->showSideTab(TrainingPage::SideTab::Runs);
+            save(QStringLiteral("training-objectives"));
+            training->setLossAgainstTokensWithLoss(false);
+        }
+
         for (const QString& page : MainWindow::pageNames()) {
-            if (page == QStringLiteral("tokenization") || page == QStringLiteral("training")) continue;
+            if (page == QStringLiteral("tokenization") || page == QStringLiteral("training") ||
+                page == QStringLiteral("architectures")) {
+                continue;
+            }
             window.showPage(page);
             save(page);
         }

@@ -100,6 +100,18 @@ void TrainingController::requestProbes() {
     wake_.notify_all();
 }
 
+void TrainingController::requestSnapshot() {
+    if (!hasSession_) {
+        QMetaObject::invokeMethod(this, [this] { emit snapshotReady(nullptr); }, Qt::QueuedConnection);
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        commands_.emplace_back(Command::Snapshot, QString());
+    }
+    wake_.notify_all();
+}
+
 TrainingController::Drained TrainingController::drain() {
     std::lock_guard lock(mutex_);
     Drained out = std::move(pending_);
@@ -156,6 +168,15 @@ void TrainingController::runCommands(train::TrainingSession& session) {
             evaluate(session, true);
             continue;
         }
+        if (command.first == Command::Snapshot) {
+            const train::RunSettings& s = session.settings();
+            std::string description = std::string(nn::architectureName(s.model.architecture)) + " (" + s.preset +
+                                      "), step " + std::to_string(session.stepsDone()) + " of " + std::to_string(s.steps);
+            if (s.corpus == train::toyWorldCorpus) description += " on the toy world";
+            auto model = train::snapshotOf(session, std::move(description));
+            QMetaObject::invokeMethod(this, [this, model] { emit snapshotReady(model); }, Qt::QueuedConnection);
+            continue;
+        }
         try {
             session.save(command.second.toStdString());
             QMetaObject::invokeMethod(this, [this, path = command.second] { emit saved(path); }, Qt::QueuedConnection);
@@ -171,6 +192,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
     // trainer's threads, started from here, inherit the lower priority.
     setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 1);
     std::unique_ptr<train::TrainingSession> session;
+    tokensWithLoss_ = 0;
     try {
         Progress progress;
         progress.report = [this](double fraction) {
@@ -242,10 +264,11 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
         }
         const auto& metrics = std::get<train::StepMetrics>(outcome);
         stepsDone_ = metrics.step;
+        tokensWithLoss_ += double(metrics.tokensWithLoss);
         {
             std::lock_guard lock(mutex_);
             pending_.steps.push_back({metrics.step, metrics.loss, metrics.learningRate, metrics.gradientNorm,
-                                      metrics.tokensPerSecond, metrics.clipped});
+                                      metrics.tokensPerSecond, metrics.clipped, tokensWithLoss_});
         }
         const std::size_t every = evaluateEvery_;
         if (every > 0 && metrics.step % every == 0) evaluate(*session, true);

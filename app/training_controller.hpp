@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/train/inspect.hpp"
 #include "core/train/session.hpp"
 
 namespace pretrainlab::app {
@@ -23,6 +24,7 @@ struct StepPoint {
     double gradientNorm = 0;
     double tokensPerSecond = 0;
     bool clipped = false;
+    double tokensWithLoss = 0;  // since the run (or its resumption) began: the lecture's 15% against all
 };
 
 struct HeldOutPoint {
@@ -61,6 +63,9 @@ public:
     void reset();  // ends the run and drops the model
     void requestSave(const QString& weightsPath);
     void requestProbes();
+    // A copy of the model as it is now, between two steps: snapshotReady brings it (nullptr when
+    // there is no run, or it trains on random tokens and has no tokenizer).
+    void requestSnapshot();
 
     State state() const { return state_.load(); }
     bool hasSession() const { return hasSession_.load(); }
@@ -91,9 +96,10 @@ signals:
     void failed(const QString& message);
     void saved(const QString& path);
     void saveFailed(const QString& message);
+    void snapshotReady(std::shared_ptr<const pretrainlab::train::ModelBundle> model);
 
 private:
-    enum class Command { Save, Probe };
+    enum class Command { Save, Probe, Snapshot };
     void launch(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make, bool paused);
     void finish();  // joins the worker
     void work(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make);
@@ -113,6 +119,7 @@ private:
     std::atomic<State> state_{State::Idle};
     std::atomic<bool> hasSession_{false};
     std::atomic<std::size_t> stepsDone_{0};
+    double tokensWithLoss_ = 0;  // the worker's running sum
     std::atomic<std::size_t> evaluateEvery_{25};
     train::RunSettings prepared_;
     std::vector<data::ProbeItem> probeItems_;

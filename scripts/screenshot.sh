@@ -31,5 +31,6 @@ if [ "$update_docs" -eq 1 ]; then
   cp "$out/1920x1080-08-training.png" "$PROJECT_ROOT/docs/screenshots/training.png"
   cp "$out/1920x1080-09-training-compare.png" "$PROJECT_ROOT/docs/screenshots/training-compare.png"
   cp "$out/1280x720-10-training-diverged.png" "$PROJECT_ROOT/docs/screenshots/training-diverged.png"
+  cp "$out/1920x1080-13-attention-weights.png" "$PROJECT_ROOT/docs/screenshots/attention-weights.png"
   log "updated the pictures in docs/screenshots/"
 fi

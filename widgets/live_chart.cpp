@@ -323,6 +323,12 @@ int LiveChart::pointCount(int series) const {
     return s ? s->shown->dataCount() : 0;
 }
 
+double LiveChart::pointKey(int series, int index) const {
+    const Series* s = find(series);
+    if (!s || index < 0 || index >= s->shown->dataCount()) return std::nan("");
+    return s->shown->data()->at(index)->key;
+}
+
 double LiveChart::shownValue(int series, int index) const {
     const Series* s = find(series);
     if (!s || index < 0 || index >= s->shown->dataCount()) return std::nan("");

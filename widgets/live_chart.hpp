@@ -62,6 +62,7 @@ public:
     int pointCount(int series) const;
     // The plotted (smoothed, for smoothed series) value of point `index`.
     double shownValue(int series, int index) const;
+    double pointKey(int series, int index) const;  // its x
     bool isFollowing() const { return following_; }
     QCustomPlot* plot() const { return plot_; }
     QString hoverText(double x) const;

@@ -504,6 +504,14 @@ QWidget* TrainingPage::buildSide() {
     note->setProperty("role", QStringLiteral("muted"));
     runsLayout->addWidget(note);
     runsLayout->addWidget(runList_, 1);
+    lossAxis_ = new QComboBox;
+    lossAxis_->setObjectName(QStringLiteral("lossAxis"));
+    lossAxis_->addItem(tr("Loss against steps"));
+    lossAxis_->addItem(tr("Loss against tokens with loss"));
+    lossAxis_->setToolTip(tr("Plot the loss against the optimizer's steps, or against the tokens that have "
+                             "produced loss so far (about 15% of an encoder's, all of a decoder's)"));
+    connect(lossAxis_, &QComboBox::currentIndexChanged, this, [this](int index) { setLossAgainstTokensWithLoss(index == 1); });
+    runsLayout->addWidget(lossAxis_);
     auto* clearRuns = new QPushButton(tr("Clear all runs"));
     clearRuns->setProperty("role", QStringLiteral("small"));
     connect(clearRuns, &QPushButton::clicked, this, &TrainingPage::clearRuns);
@@ -706,6 +714,7 @@ void TrainingPage::beginRun(const train::RunSettings& settings, const QString& o
 }
 
 void TrainingPage::start() {
+    queued_.reset();  // a run the user starts replaces a planned comparison
     train::RunSettings s = settings();
     if (s.tokenizer == "page") {
         std::optional<Tokenizer> tokenizer = tokenizerSource_ ? tokenizerSource_() : std::nullopt;
@@ -753,9 +762,13 @@ void TrainingPage::togglePause() {
 
 void TrainingPage::stepOnce() { controller_.stepOnce(); }
 
-void TrainingPage::stop() { controller_.stop(); }
+void TrainingPage::stop() {
+    queued_.reset();
+    controller_.stop();
+}
 
 void TrainingPage::reset() {
+    queued_.reset();
     controller_.reset();
     if (Run* run = current()) {
         for (widgets::LiveChart* chart : {lossChart_, rateChart_, gradientChart_, speedChart_}) chart->refresh();
@@ -812,9 +825,67 @@ void TrainingPage::onPrepared() {
     updateStatus();
 }
 
-void TrainingPage::onStateChanged(TrainingController::State) {
+void TrainingPage::onStateChanged(TrainingController::State state) {
+    using State = TrainingController::State;
+    if (queued_ && state == State::Finished) {
+        takeUpdates();  // the finished run's last points stay with it
+        const train::RunSettings next = *queued_;
+        queued_.reset();
+        setSettings(next);
+        start();
+    } else if (state == State::Diverged || state == State::Failed) {
+        queued_.reset();
+    }
     updateButtons();
     updateStatus();
+}
+
+double TrainingPage::lossX(const Run& run, std::size_t step) const {
+    if (!lossByTokens_) return double(step);
+    const auto at = std::lower_bound(run.steps.begin(), run.steps.end(), step,
+                                     [](const StepPoint& p, std::size_t s) { return p.step < s; });
+    if (at != run.steps.end() && at->step == step) return at->tokensWithLoss;
+    return run.steps.empty() ? 0.0 : run.steps.back().tokensWithLoss;
+}
+
+void TrainingPage::replotLoss() {
+    for (const Run& run : runs_) {
+        std::vector<double> x, y;
+        for (const StepPoint& p : run.steps) x.push_back(lossX(run, p.step)), y.push_back(p.loss);
+        lossChart_->setPoints(run.loss, x, y);
+        x.clear(), y.clear();
+        for (const HeldOutPoint& p : run.heldOutPoints) x.push_back(lossX(run, p.step)), y.push_back(p.loss);
+        lossChart_->setPoints(run.heldOut, x, y);
+    }
+    lossChart_->setXLabel(lossByTokens_ ? tr("Tokens that produced loss") : tr("Step"));
+    lossChart_->followNewPoints();
+    lossChart_->refresh();
+}
+
+void TrainingPage::setLossAgainstTokensWithLoss(bool on) {
+    if (lossAxis_->currentIndex() != (on ? 1 : 0)) {
+        lossAxis_->setCurrentIndex(on ? 1 : 0);  // comes back here
+        return;
+    }
+    lossByTokens_ = on;
+    replotLoss();
+}
+
+void TrainingPage::compareObjectives(std::size_t steps) {
+    train::RunSettings s;
+    s.applyPreset("tiny");
+    s.corpus = train::toyWorldCorpus;
+    s.steps = steps;
+    s.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3, 30, steps};
+    s.trainer.threads = static_cast<unsigned>(threads_->value());
+    s.trainer.seed = 1;
+    s.model.architecture = nn::Architecture::Encoder;
+    queued_.reset();
+    setSettings(s);
+    setLossAgainstTokensWithLoss(true);
+    start();
+    s.model.architecture = nn::Architecture::Decoder;
+    queued_ = s;  // the same batches of tokens, predicted the other way
 }
 
 void TrainingPage::updateButtons() {
@@ -884,16 +955,17 @@ void TrainingPage::takeUpdates() {
     if (!run || (drained.steps.empty() && drained.heldOut.empty() && drained.probes.empty())) return;
     chartsChanged_ = true;
     if (!drained.steps.empty()) {
-        std::vector<double> x, loss, rate, gradient, speed;
+        std::vector<double> x, lossX, loss, rate, gradient, speed;
         for (const StepPoint& p : drained.steps) {
             x.push_back(double(p.step));
+            lossX.push_back(lossByTokens_ ? p.tokensWithLoss : double(p.step));
             loss.push_back(p.loss);
             rate.push_back(p.learningRate);
             gradient.push_back(p.gradientNorm);
             speed.push_back(p.tokensPerSecond / 1000);
         }
         run->steps.insert(run->steps.end(), drained.steps.begin(), drained.steps.end());
-        lossChart_->appendPoints(run->loss, x, loss);
+        lossChart_->appendPoints(run->loss, lossX, loss);
         rateChart_->appendPoints(run->rate, x, rate);
         gradientChart_->appendPoints(run->gradient, x, gradient);
         speedChart_->appendPoints(run->speed, x, speed);
@@ -903,7 +975,7 @@ void TrainingPage::takeUpdates() {
     }
     if (!drained.heldOut.empty()) {
         std::vector<double> x, y;
-        for (const HeldOutPoint& p : drained.heldOut) x.push_back(double(p.step)), y.push_back(p.loss);
+        for (const HeldOutPoint& p : drained.heldOut) x.push_back(lossX(*run, p.step)), y.push_back(p.loss);
         run->heldOutPoints.insert(run->heldOutPoints.end(), drained.heldOut.begin(), drained.heldOut.end());
         run->lastHeldOut = drained.heldOut.back().loss;
         lossChart_->appendPoints(run->heldOut, x, y);

@@ -74,6 +74,13 @@ public:
     // What the current run's steps reported (for exports and benchmarks).
     std::vector<StepPoint> currentRunSteps() const;
     void setRunVisible(int index, bool visible);
+    // The loss chart's x axis: steps, or the tokens that produced loss so far (the lecture's "15%
+    // against all": an encoder and a decoder compared on what they learned from).
+    void setLossAgainstTokensWithLoss(bool on);
+    bool lossAgainstTokensWithLoss() const { return lossByTokens_; }
+    // A tiny encoder (masked LM) and then a tiny decoder (next token) on the toy world with the
+    // same batches of tokens, the loss plotted against the tokens that produced it.
+    void compareObjectives(std::size_t steps = 600);
     // Drains the controller now (the timer does it about 30 times a second).
     void pullUpdates();
     QList<QAction*> fileActions() const { return fileActions_; }
@@ -110,6 +117,8 @@ private:
     void markCustom();
     Run* current();
     QString describe(const train::RunSettings& settings) const;
+    double lossX(const Run& run, std::size_t step) const;
+    void replotLoss();
 
     TrainingController controller_;
     QTimer drainTimer_;
@@ -124,6 +133,9 @@ private:
     double lastSpeed_ = 0;
     QString preparingText_;
     bool applyingPreset_ = false;
+    bool lossByTokens_ = false;
+    std::optional<train::RunSettings> queued_;  // starts when the current run finishes
+    QComboBox* lossAxis_ = nullptr;
 
     // setup
     QComboBox* architecture_ = nullptr;

@@ -35,6 +35,40 @@ class TestTrainingController : public QObject {
     Q_OBJECT
 
 private slots:
+    void snapshotsAreCopiesTakenBetweenSteps() {
+        TrainingController controller;
+        controller.setEvaluationInterval(0);
+        std::vector<std::shared_ptr<const train::ModelBundle>> received;
+        int arrivals = 0;
+        connect(&controller, &TrainingController::snapshotReady, this,
+                [&](std::shared_ptr<const train::ModelBundle> model) { received.push_back(model), ++arrivals; });
+        controller.requestSnapshot();  // no run yet
+        QTRY_COMPARE(arrivals, 1);
+        QVERIFY(!received[0]);
+
+        QSignalSpy prepared(&controller, &TrainingController::prepared);
+        controller.start(tinyToyWorld(), /*paused=*/true);
+        QTRY_COMPARE_WITH_TIMEOUT(prepared.count(), 1, 30000);
+        controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(1));
+        controller.requestSnapshot();
+        QTRY_COMPARE(arrivals, 2);
+        QVERIFY(received[1]);
+        const nn::FlatArray<float> first = received[1]->model->parameters().values();
+        QCOMPARE(received[1]->model->config().width, nn::Index(32));
+        QVERIFY(received[1]->description.find("step 1 of") != std::string::npos);
+        // Training on leaves the copy as it was.
+        controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(2));
+        QVERIFY(received[1]->model->parameters().values() == first);
+        // While it runs, a snapshot still comes between two steps.
+        controller.resume();
+        controller.requestSnapshot();
+        QTRY_COMPARE_WITH_TIMEOUT(arrivals, 3, 30000);
+        QVERIFY(received[2] && received[2]->model->parameters().values() != first);
+        controller.reset();
+    }
+
     void pauseStepResumeStopReset() {
         TrainingController controller;
         controller.setEvaluationInterval(0);

@@ -112,6 +112,28 @@ private slots:
         QVERIFY(page.controller().hasSession());  // the last good model stays
     }
 
+    void anEncoderAgainstADecoderOnTokensWithLoss() {
+        TrainingPage page;
+        page.resize(1280, 720);
+        page.show();
+        page.compareObjectives(20);
+        QVERIFY(page.lossAgainstTokensWithLoss());
+        QTRY_VERIFY_WITH_TIMEOUT(page.runCount() == 2 && page.controller().state() == State::Finished, 120000);
+        page.pullUpdates();
+        const train::RunSettings decoder = page.settings();
+        QCOMPARE(decoder.model.architecture, nn::Architecture::Decoder);
+        // Series 0 and 1: the encoder's training and held-out loss; 2 and 3: the decoder's.
+        QCOMPARE(page.lossChart()->pointCount(0), 20);
+        QCOMPARE(page.lossChart()->pointCount(2), 20);
+        const double all = 20.0 * double(decoder.batch * decoder.model.context);
+        QCOMPARE(page.lossChart()->pointKey(2, 19), all);  // every token of the decoder
+        const double masked = page.lossChart()->pointKey(0, 19);
+        QVERIFY2(masked > 0.08 * all && masked < 0.22 * all, qPrintable(QString::number(masked / all)));
+        page.setLossAgainstTokensWithLoss(false);
+        QCOMPARE(page.lossChart()->pointKey(0, 19), 20.0);
+        QCOMPARE(page.lossChart()->pointKey(2, 9), 10.0);
+    }
+
     void exportsAndCheckpoints() {
         QTemporaryDir folder;
         TrainingPage page;
