@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <thread>
+#include <utility>
 
 #include "app/background_job.hpp"
 #include "core/data/toyworld.hpp"
@@ -309,12 +310,16 @@ void AttentionPage::compute(int channel, std::function<Apply()> work) {
         if (apply) apply();
         emit computed();
     });
-    watcher->setFuture(QtConcurrent::run([this, work = std::move(work)]() -> Apply {
+    watcher->setFuture(QtConcurrent::run([this, channel, work = std::move(work)]() -> Apply {
         try {
             return work();
         } catch (const std::exception& error) {
             // Only the returned function touches the page, on the UI thread.
-            return [this, message = QString::fromUtf8(error.what())] { setStatus(message, true); };
+            return [this, channel, message = QString::fromUtf8(error.what())] {
+                if (channel == GenerationChannel) generating_ = false, queuedTokens_ = 0;
+                if (channel == FillingChannel) filling_ = false;
+                setStatus(message, true);
+            };
         }
     }));
 }
@@ -700,6 +705,8 @@ void AttentionPage::showWeightGrids(const std::vector<train::AttentionGrid>& gri
 
 void AttentionPage::selectHead(int column, int layer, int head) {
     if (column < 0 || column >= int(columns_.size())) return;
+    const train::AttentionGrid& grid = columns_[std::size_t(column)].grid;
+    if (layer < 0 || layer >= int(grid.layers) || head < 0 || head >= int(grid.heads)) return;
     columns_[std::size_t(column)].layer = layer;
     columns_[std::size_t(column)].head = head;
     showEnlarged(column);
@@ -854,6 +861,8 @@ void AttentionPage::setSampling(double temperature, int topK, quint64 seed) {
 
 void AttentionPage::restartGeneration() {
     ++tickets_[GenerationChannel];  // drops a generation still running
+    generating_ = false;
+    queuedTokens_ = 0;
     generator_.reset();
     generatedIds_.clear();
     newestAttention_->clear();
@@ -877,17 +886,23 @@ void AttentionPage::restartGeneration() {
     options.shown = 6;
     generator_ = std::make_shared<train::Generator>(model, promptIds_, options);
     showGeneration();
-    candidates_->setMessage(tr("“Next token” asks the decoder for a probability over its whole vocabulary, and "
+    candidates_->setMessage(tr("“Next token” asks the decoder for a probability over its text tokens, and "
                                "picks one (the most likely, or a sample)."));
 }
 
 void AttentionPage::generate(int count) {
-    if (!generator_) return;
+    if (!generator_ || count <= 0) return;
+    if (generating_) {  // one request at a time: clicks meanwhile add to the next one
+        queuedTokens_ += count;
+        return;
+    }
+    generating_ = true;
     const auto start = std::make_shared<train::Generator>(*generator_);  // the worker steps a copy
     compute(GenerationChannel, [this, start, count]() -> Apply {
         std::vector<train::GeneratedToken> made;
         for (int i = 0; i < count; ++i) made.push_back(start->next());
         return [this, start, made] {
+            generating_ = false;
             generator_ = start;
             for (const train::GeneratedToken& token : made) generatedIds_.push_back(token.id);
             const train::GeneratedToken& last = made.back();
@@ -910,6 +925,10 @@ void AttentionPage::generate(int count) {
             newestAttention_->setTitle(tr("Where “%1” looked (last layer, mean of heads)")
                                            .arg(fromStd(last.keyLabels.empty() ? std::string() : last.keyLabels.back())));
             showGeneration();
+            if (queuedTokens_ > 0) {
+                const int more = std::exchange(queuedTokens_, 0);
+                generate(more);
+            }
         };
     });
 }
@@ -942,6 +961,7 @@ void AttentionPage::setMaskedText(const QString& text) {
         return;
     }
     ++tickets_[FillingChannel];
+    filling_ = false;
     filler_.reset();
     fillOrder_.clear();
     fillCandidates_->setMessage({});
@@ -970,11 +990,13 @@ void AttentionPage::setMaskedText(const QString& text) {
 }
 
 void AttentionPage::fillOneMask() {
-    if (!filler_ || filler_->done()) return;
+    if (!filler_ || filler_->done() || filling_) return;
+    filling_ = true;
     const auto start = std::make_shared<train::MaskFiller>(*filler_);
     compute(FillingChannel, [this, start]() -> Apply {
         const train::FilledToken filled = start->next();
         return [this, start, filled] {
+            filling_ = false;
             filler_ = start;
             fillOrder_.push_back(filled.position);
             QStringList labels;
@@ -1086,8 +1108,8 @@ QWidget* AttentionPage::buildZeroShotTab() {
     }
     auto* score = button(tr("Score"), QStringLiteral("scoreZeroShot"), tr("Score again with the current decoder"));
     auto* intro = wrapped(tr("Zero-shot prediction, as in GPT-2: no finetuning, the decoder only scores texts. "
-                             "Each number is a sum of the model's log-probabilities of the tokens, log p(w<sub>i</sub> | "
-                             "w<sub>1</sub> … w<sub>i−1</sub>)."),
+                             "Each number sums the model's log-probabilities of the tokens, log p(w<sub>i</sub> | "
+                             "w<sub>1</sub> … w<sub>i−1</sub>) (acceptability: their mean per token)."),
                           true);
     auto* head = new QHBoxLayout;
     head->addWidget(intro, 1);
@@ -1140,10 +1162,24 @@ void AttentionPage::scoreZeroShot() {
             int best = -1;
         };
         std::array<Scored, 3> out;
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        // The continuation's tokens as they come in running text after the context (with its
+        // space, for byte-level BPE), when the context's tokens are a prefix of the whole's.
         const auto score = [&](const std::string& context, const std::string& continuation) {
-            const std::vector<std::int32_t> ids = model->encode(continuation);
-            if (ids.empty()) return std::numeric_limits<double>::quiet_NaN();
-            return train::scoreContinuation(*model, model->encode(context), ids).logProbability;
+            try {
+                const std::vector<std::int32_t> before = model->encode(context);
+                const std::vector<std::int32_t> whole = model->encode(context + " " + continuation);
+                std::vector<std::int32_t> ids;
+                if (whole.size() > before.size() && std::equal(before.begin(), before.end(), whole.begin())) {
+                    ids.assign(whole.begin() + std::ptrdiff_t(before.size()), whole.end());
+                } else {
+                    ids = model->encode(continuation);
+                }
+                if (ids.empty()) return nan;
+                return train::scoreContinuation(*model, before, ids).logProbability;
+            } catch (const std::exception&) {
+                return nan;  // too long for the model, or not text it can read: no bar
+            }
         };
         const auto best = [](const std::vector<double>& values) {
             int at = -1;
@@ -1156,7 +1192,7 @@ void AttentionPage::scoreZeroShot() {
         out[0].labels << fromStd(request.positive) << fromStd(request.negative);
         out[0].values = {score(request.sentiment, request.positive), score(request.sentiment, request.negative)};
         out[0].best = best(out[0].values);
-        if (out[0].best >= 0) {
+        if (out[0].best >= 0 && std::isfinite(out[0].values[0]) && std::isfinite(out[0].values[1])) {
             out[0].verdict = out[0].best == 0 ? QObject::tr("→ <b>positive</b>: “%1” is more likely by a factor of %2")
                                               : QObject::tr("→ <b>negative</b>: “%1” is more likely by a factor of %2");
             out[0].verdict = out[0].verdict.arg(out[0].labels[out[0].best].toHtmlEscaped())
@@ -1172,8 +1208,13 @@ void AttentionPage::scoreZeroShot() {
         // Acceptability: mean log-probability per token of each sentence on its own.
         int acceptedCount = 0;
         for (const std::string& s : request.sentences) {
-            const train::ContinuationScore scored = train::scoreContinuation(*model, {}, model->encode(s));
-            const double mean = scored.tokens.empty() ? std::numeric_limits<double>::quiet_NaN() : scored.mean();
+            double mean = nan;
+            try {
+                const train::ContinuationScore scored = train::scoreContinuation(*model, {}, model->encode(s));
+                if (!scored.tokens.empty()) mean = scored.mean();
+            } catch (const std::exception&) {
+                // longer than the model reads: left without a bar
+            }
             const bool accepted = std::isfinite(mean) && mean >= request.threshold;
             out[2].labels << (accepted ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + fromStd(s);
             out[2].values.push_back(mean);
@@ -1217,7 +1258,7 @@ QWidget* AttentionPage::buildLossTab() {
     lossSeed_->setValue(1);
     auto* redraw = button(tr("Pick again"), QStringLiteral("pickAgain"), tr("Another random choice of masked tokens"));
     auto* compare = button(tr("Compare in the Training lab"), QStringLiteral("compareInLab"),
-                           tr("Sets up a tiny encoder and a tiny decoder run on the same tokens, with the loss "
+                           tr("Runs a tiny encoder and then a tiny decoder with the same corpus, sizes and seed, the loss "
                               "plotted against the tokens that produced loss"));
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Mask rate")));
@@ -1294,7 +1335,7 @@ void AttentionPage::refreshLoss() {
         } else {
             masked += chip(word, plainChip) + QLatin1Char(' ');
         }
-        next += chip(word, lossChip, false) + QLatin1Char(' ');
+        next += chip(word, i == 0 ? plainChip : lossChip, false) + QLatin1Char(' ');
     }
     masked += chip(QStringLiteral("[SEP]"), plainChip);
     maskedView_->setText(masked);
@@ -1302,7 +1343,7 @@ void AttentionPage::refreshLoss() {
     efficiencyNote_->setText(
         tr("Orange tokens produce loss. BERT's encoder reads what is shown (picked tokens become [MASK] 80% of the "
            "time, a random token 10%, stay 10%; the small word is the token it must predict) and learns from "
-           "the picked ones only. GPT's decoder predicts every token from those before it. For the same tokens "
+           "the picked ones only. GPT's decoder predicts every token after the first from those before it. For the same tokens "
            "read, the decoder gets about %1× as many predictions to learn from; “Compare in the Training lab” "
            "runs both and plots their loss against the tokens that produced it.")
             .arg(maskedCount_ ? double(nextCount_) / maskedCount_ : 0.0, 0, 'f', 1));

@@ -189,6 +189,9 @@ private:
     widgets::ScoreBars* candidates_ = nullptr;
     widgets::AttentionHeatmap* newestAttention_ = nullptr;
     std::shared_ptr<train::Generator> generator_;
+    bool generating_ = false;  // a generation request is on a worker
+    int queuedTokens_ = 0;     // asked for meanwhile
+    bool filling_ = false;
     std::vector<std::int32_t> generatedIds_;
     std::vector<std::int32_t> promptIds_;
     QLineEdit* maskedText_ = nullptr;

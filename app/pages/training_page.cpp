@@ -529,6 +529,7 @@ QWidget* TrainingPage::buildProbeSide() { return buildSide(), probeSide_; }
 QWidget* TrainingPage::buildRunsSide() { return runsSide_; }
 
 void TrainingPage::clearRuns() {
+    queued_.reset();
     controller_.reset();
     for (const Run& run : runs_) {
         lossChart_->removeSeries(run.loss);
@@ -794,6 +795,7 @@ void TrainingPage::saveCheckpoint(const QString& weightsPath) {
 }
 
 void TrainingPage::openCheckpoint(const QString& weightsPath) {
+    queued_.reset();
     beginRun(settings(), tr(" (from %1)").arg(QFileInfo(weightsPath).fileName()));
     controller_.resumeFrom(weightsPath);
     updateButtons();
@@ -827,7 +829,8 @@ void TrainingPage::onPrepared() {
 
 void TrainingPage::onStateChanged(TrainingController::State state) {
     using State = TrainingController::State;
-    if (queued_ && state == State::Finished) {
+    // The state the signal carries may be an earlier run's: the controller's own says what is now.
+    if (queued_ && state == State::Finished && controller_.state() == State::Finished) {
         takeUpdates();  // the finished run's last points stay with it
         const train::RunSettings next = *queued_;
         queued_.reset();
@@ -842,10 +845,10 @@ void TrainingPage::onStateChanged(TrainingController::State state) {
 
 double TrainingPage::lossX(const Run& run, std::size_t step) const {
     if (!lossByTokens_) return double(step);
-    const auto at = std::lower_bound(run.steps.begin(), run.steps.end(), step,
-                                     [](const StepPoint& p, std::size_t s) { return p.step < s; });
-    if (at != run.steps.end() && at->step == step) return at->tokensWithLoss;
-    return run.steps.empty() ? 0.0 : run.steps.back().tokensWithLoss;
+    // The last recorded step at or before `step` (0 before the first: the untrained model).
+    const auto after = std::upper_bound(run.steps.begin(), run.steps.end(), step,
+                                        [](std::size_t s, const StepPoint& p) { return s < p.step; });
+    return after == run.steps.begin() ? 0.0 : std::prev(after)->tokensWithLoss;
 }
 
 void TrainingPage::replotLoss() {
@@ -885,7 +888,7 @@ void TrainingPage::compareObjectives(std::size_t steps) {
     setLossAgainstTokensWithLoss(true);
     start();
     s.model.architecture = nn::Architecture::Decoder;
-    queued_ = s;  // the same batches of tokens, predicted the other way
+    queued_ = s;  // the same corpus, sizes and seed, predicted the other way
 }
 
 void TrainingPage::updateButtons() {

@@ -79,7 +79,7 @@ public:
     void setLossAgainstTokensWithLoss(bool on);
     bool lossAgainstTokensWithLoss() const { return lossByTokens_; }
     // A tiny encoder (masked LM) and then a tiny decoder (next token) on the toy world with the
-    // same batches of tokens, the loss plotted against the tokens that produced it.
+    // same sizes and seed, the loss plotted against the tokens that produced it.
     void compareObjectives(std::size_t steps = 600);
     // Drains the controller now (the timer does it about 30 times a second).
     void pullUpdates();

@@ -450,7 +450,7 @@ LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& 
         out.masked.push_back(target ? 1 : 0);
         out.maskedCount += target ? 1 : 0;
     }
-    out.nextTokenCount = tokens.size();
+    out.nextTokenCount = tokens.empty() ? 0 : tokens.size() - 1;
     return out;
 }
 

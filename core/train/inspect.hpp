@@ -175,7 +175,7 @@ struct LossTokens {
     std::vector<std::string> maskedInput;  // what the encoder reads at each text position
     std::vector<std::uint8_t> masked;      // 1 where the text token produces loss
     std::size_t maskedCount = 0;
-    // Next-token prediction (GPT): every position predicts the one after it.
+    // Next-token prediction (GPT): every token after the first is predicted from those before it.
     std::size_t nextTokenCount = 0;
 };
 LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& tokenizer, double rate,

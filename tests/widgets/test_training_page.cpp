@@ -129,6 +129,15 @@ private slots:
         QCOMPARE(page.lossChart()->pointKey(2, 19), all);  // every token of the decoder
         const double masked = page.lossChart()->pointKey(0, 19);
         QVERIFY2(masked > 0.08 * all && masked < 0.22 * all, qPrintable(QString::number(masked / all)));
+        // The held-out losses sit where they were measured: the first, before any step, at 0.
+        for (const bool replotted : {false, true}) {
+            if (replotted) page.setLossAgainstTokensWithLoss(false), page.setLossAgainstTokensWithLoss(true);
+            const int heldOut = page.lossChart()->pointCount(1);
+            QVERIFY(heldOut >= 2);
+            QCOMPARE(page.lossChart()->pointKey(1, 0), 0.0);
+            for (int i = 1; i < heldOut; ++i) QVERIFY(page.lossChart()->pointKey(1, i) > page.lossChart()->pointKey(1, i - 1));
+            QCOMPARE(page.lossChart()->pointKey(1, heldOut - 1), masked);
+        }
         page.setLossAgainstTokensWithLoss(false);
         QCOMPARE(page.lossChart()->pointKey(0, 19), 20.0);
         QCOMPARE(page.lossChart()->pointKey(2, 9), 10.0);
