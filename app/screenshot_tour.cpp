@@ -107,12 +107,8 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
             training->clearRuns();
             training->showSideTab(TrainingPage::SideTab::Setup);
             save(QStringLiteral("training-setup"));
-            train::RunSettings run;
-            run.applyPreset("tiny");
-            run.corpus = train::toyWorldCorpus;
-            run.steps = 500;
+            train::RunSettings run = train::toyWorldRun(nn::Architecture::Decoder, 500, 2e-3);
             run.trainer.threads = std::max(1u, std::thread::hardware_concurrency());
-            run.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3, 30, 500};
             trainUntilEnded(run);
             save(QStringLiteral("training"));
             train::RunSettings sgd = run;

@@ -70,20 +70,9 @@ const QString promptChip = QStringLiteral("#e3e8f2");
 const QString newChip = QStringLiteral("#c6dbef");
 const QString lossChip = QStringLiteral("#fdd49e");
 
-std::vector<std::int32_t> idsOf(const Tokenizer& tokenizer, const QString& text) {
-    std::vector<std::int32_t> ids;
-    for (const TokenId id : tokenizer.encode(text.toStdString())) ids.push_back(static_cast<std::int32_t>(id));
-    return ids;
-}
-
 train::RunSettings tinyToyWorldRun(nn::Architecture architecture, std::size_t steps, double rate) {
-    train::RunSettings s;
-    s.applyPreset("tiny");
-    s.model.architecture = architecture;
-    s.corpus = train::toyWorldCorpus;
+    train::RunSettings s = train::toyWorldRun(architecture, steps, rate);
     s.toyWorldBytes = 1u << 20;
-    s.steps = steps;
-    s.trainer.schedule = {optim::ScheduleKind::Cosine, rate, 30, steps};
     s.trainer.threads = std::max(1u, std::thread::hardware_concurrency());
     s.trainer.seed = 1;
     return s;
@@ -212,11 +201,11 @@ void AttentionPage::setLabModel(std::shared_ptr<const train::ModelBundle> model)
     labModel_ = std::move(model);
     if (labModel_) {
         setStatus({});
-        setSource(Source::TrainingLab);
-    } else {
-        setStatus(tr("The Training lab has no model that reads text yet: train one there on the toy world or a "
-                     "text file, then take it."), true);
+        setSource(Source::TrainingLab);  // shows it
+        return;
     }
+    setStatus(tr("The Training lab has no model that reads text yet: train one there on the toy world or a "
+                 "text file, then take it."), true);
     modelsChanged();
 }
 
@@ -270,8 +259,9 @@ void AttentionPage::trainTinyModels(std::size_t decoderSteps, std::size_t encode
                                                          " steps on the toy world, loss " + QString::number(loss, 'f', 2).toStdString());
             }
             return [this, made] {
-                setTinyModels(made[0], made[1]);
-                setSource(Source::TinyModels);
+                tinyEncoder_ = made[0];
+                tinyDecoder_ = made[1];
+                setSource(Source::TinyModels);  // shows them
             };
         },
         [this](const QString& message) { setStatus(tr("The tiny models could not be trained: %1").arg(message), true); });
@@ -325,7 +315,7 @@ void AttentionPage::compute(int channel, std::function<Apply()> work) {
 }
 
 std::vector<std::int32_t> AttentionPage::sentenceTokens(const train::ModelBundle* bundle) const {
-    return bundle ? bundle->encode(sentence_->text().toStdString()) : idsOf(tokenizer_, sentence_->text());
+    return bundle ? bundle->encode(sentence_->text().toStdString()) : train::tokenIds(tokenizer_, sentence_->text().toStdString());
 }
 
 // ---- Masks -------------------------------------------------------------------------------------
@@ -518,9 +508,7 @@ void AttentionPage::refreshMasks() {
         if (i >= maskPatterns_.size()) continue;
         const train::MaskPattern& p = maskPatterns_[i];
         std::vector<float> values(p.allowed.begin(), p.allowed.end());
-        std::vector<std::uint8_t> hidden(p.allowed.size());
-        for (std::size_t c = 0; c < hidden.size(); ++c) hidden[c] = p.allowed[c] ? 0 : 1;
-        map->setMatrix(int(p.queries), int(p.keys), std::move(values), maskRowLabels_[i], colLabels[i], std::move(hidden));
+        map->setMatrix(int(p.queries), int(p.keys), std::move(values), maskRowLabels_[i], colLabels[i], p.hidden());
         map->setTitle(fromStd(p.title));
         map->setAxisNames(p.decoderQueries ? tr("query (decoder position)") : tr("query (position)"),
                           p.decoderKeys || kind != train::ModelKind::EncoderDecoder ? tr("key: what it may look at")
@@ -674,10 +662,8 @@ void AttentionPage::showWeightGrids(const std::vector<train::AttentionGrid>& gri
                 map->setToolTip(tr("Layer %1, head %2: click to enlarge").arg(l + 1).arg(h + 1));
                 const nn::Matrix<float>& w = column.grid.at(l, h);
                 std::vector<float> values(w.data(), w.data() + w.size());
-                std::vector<std::uint8_t> hidden(column.grid.mask.allowed.size());
-                for (std::size_t c = 0; c < hidden.size(); ++c) hidden[c] = column.grid.mask.allowed[c] ? 0 : 1;
                 map->setMatrix(int(w.rows()), int(w.cols()), std::move(values), labelsOf(column.grid.queryLabels),
-                               labelsOf(column.grid.keyLabels), std::move(hidden));
+                               labelsOf(column.grid.keyLabels), column.grid.mask.hidden());
                 map->setMinimumSize(40, 48);
                 const int index = int(i);
                 const int layer = int(l), head = int(h);
@@ -719,10 +705,8 @@ void AttentionPage::showEnlarged(int index) {
         column.thumbs[t]->setSelected(int(t) == column.layer * int(grid.heads) + column.head);
     }
     const nn::Matrix<float>& w = grid.at(column.layer, column.head);
-    std::vector<std::uint8_t> hidden(grid.mask.allowed.size());
-    for (std::size_t c = 0; c < hidden.size(); ++c) hidden[c] = grid.mask.allowed[c] ? 0 : 1;
     column.big->setMatrix(int(w.rows()), int(w.cols()), std::vector<float>(w.data(), w.data() + w.size()),
-                          labelsOf(grid.queryLabels), labelsOf(grid.keyLabels), std::move(hidden));
+                          labelsOf(grid.queryLabels), labelsOf(grid.keyLabels), grid.mask.hidden());
     column.title->setText(tr("%1 · layer %2, head %3").arg(column.titleText).arg(column.layer + 1).arg(column.head + 1));
     column.big->setAxisNames(tr("query"), tr("key: what it attends to"));
 }
@@ -1315,7 +1299,7 @@ void AttentionPage::setLossText(const QString& text) { lossText_->setPlainText(t
 
 void AttentionPage::refreshLoss() {
     // Masking a few sentences is quick enough for the UI thread (no model runs here).
-    const std::vector<std::int32_t> tokens = idsOf(tokenizer_, lossText_->toPlainText());
+    const std::vector<std::int32_t> tokens = train::tokenIds(tokenizer_, lossText_->toPlainText().toStdString());
     const train::LossTokens loss = train::lossTokens(tokens, tokenizer_, lossRate_->value() / 100.0,
                                                      static_cast<std::uint64_t>(lossSeed_->value()));
     maskedCount_ = int(loss.maskedCount);

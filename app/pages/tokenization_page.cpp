@@ -723,6 +723,10 @@ bool TokenizationPage::exportMerges(const QString& path) {
     };
     rows(QStringLiteral("bpe"), *bpeRules_);
     rows(QStringLiteral("wordpiece"), *wordPieceRules_);
+    return writeCsv(path, csv);
+}
+
+bool TokenizationPage::writeCsv(const QString& path, const QString& csv) {
     try {
         const QByteArray bytes = csv.toUtf8();
         writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
@@ -747,15 +751,7 @@ bool TokenizationPage::exportCurve(const QString& path) {
                    .arg(point.totalTokens)
                    .arg(point.tokensPerWord, 0, 'g', 10);
     }
-    try {
-        const QByteArray bytes = csv.toUtf8();
-        writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
-        emit message(tr("Saved %1").arg(QFileInfo(path).fileName()));
-        return true;
-    } catch (const std::exception& error) {
-        showProblem(QString::fromUtf8(error.what()));
-        return false;
-    }
+    return writeCsv(path, csv);
 }
 
 bool TokenizationPage::saveChart(const QString& path) {

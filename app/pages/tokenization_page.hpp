@@ -129,6 +129,8 @@ private:
     bool largeCorpus() const;
     void setBusy(bool busy);
     void showProblem(const QString& text);
+    // Writes a CSV atomically and says so, or shows what went wrong.
+    bool writeCsv(const QString& path, const QString& csv);
 
     Corpus corpus_;
     QString corpusName_;

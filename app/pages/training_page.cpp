@@ -875,14 +875,9 @@ void TrainingPage::setLossAgainstTokensWithLoss(bool on) {
 }
 
 void TrainingPage::compareObjectives(std::size_t steps) {
-    train::RunSettings s;
-    s.applyPreset("tiny");
-    s.corpus = train::toyWorldCorpus;
-    s.steps = steps;
-    s.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3, 30, steps};
+    train::RunSettings s = train::toyWorldRun(nn::Architecture::Encoder, steps, 2e-3);
     s.trainer.threads = static_cast<unsigned>(threads_->value());
     s.trainer.seed = 1;
-    s.model.architecture = nn::Architecture::Encoder;
     queued_.reset();
     setSettings(s);
     setLossAgainstTokensWithLoss(true);

@@ -16,11 +16,7 @@ std::string ModelBundle::name(std::int32_t id) const {
     return tokenName(static_cast<TokenId>(id), tokenizer, specials);
 }
 
-std::vector<std::int32_t> ModelBundle::encode(const std::string& text) const {
-    std::vector<std::int32_t> out;
-    for (const TokenId id : tokenizer.encode(text)) out.push_back(static_cast<std::int32_t>(id));
-    return out;
-}
+std::vector<std::int32_t> ModelBundle::encode(const std::string& text) const { return tokenIds(tokenizer, text); }
 
 std::shared_ptr<const ModelBundle> snapshotOf(const TrainingSession& session, std::string description) {
     if (!session.tokenizer()) return nullptr;
@@ -53,6 +49,12 @@ nn::AttentionMask maskOf(nn::MaskKind kind, Index prefixLength = 0) {
 }
 
 }  // namespace
+
+std::vector<std::uint8_t> MaskPattern::hidden() const {
+    std::vector<std::uint8_t> out(allowed.size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = allowed[i] ? 0 : 1;
+    return out;
+}
 
 std::vector<MaskPattern> maskPatterns(ModelKind kind, Index encoderLength, Index decoderLength, Index prefixLength) {
     switch (kind) {

@@ -49,6 +49,8 @@ struct MaskPattern {
     bool decoderKeys = false;     // the columns are the decoder's positions
 
     bool allows(nn::Index query, nn::Index key) const { return allowed[std::size_t(query * keys + key)] != 0; }
+    // The complement: 1 where the query may not look.
+    std::vector<std::uint8_t> hidden() const;
 };
 
 // The self-attention of an encoder or a decoder (one matrix), a prefix LM whose first

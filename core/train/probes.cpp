@@ -27,12 +27,19 @@ std::string tokenName(TokenId id, const Tokenizer& tokenizer, const data::Specia
     return name;
 }
 
-namespace {
-
-std::vector<std::int32_t> ids(const Tokenizer& tokenizer, const std::string& text) {
+std::vector<std::int32_t> tokenIds(const Tokenizer& tokenizer, std::string_view text) {
     std::vector<std::int32_t> out;
     for (const TokenId id : tokenizer.encode(text)) out.push_back(static_cast<std::int32_t>(id));
     return out;
+}
+
+namespace {
+
+// Keeps the last `room` tokens before a blank and what fits of the ones after it.
+void fitAround(std::vector<std::int32_t>& before, std::vector<std::int32_t>& after, nn::Index room) {
+    if (static_cast<nn::Index>(before.size()) > room) before.erase(before.begin(), before.end() - room);
+    const nn::Index left = room - static_cast<nn::Index>(before.size());
+    if (static_cast<nn::Index>(after.size()) > left) after.resize(static_cast<std::size_t>(left));
 }
 
 }  // namespace
@@ -54,9 +61,9 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
     std::vector<Sequence> sequences;
     for (const data::ProbeItem& item : items) {
         Sequence s;
-        std::vector<std::int32_t> before = ids(tokenizer, item.prefix);
-        std::vector<std::int32_t> after = ids(tokenizer, item.suffix);
-        const std::vector<std::int32_t> answer = ids(tokenizer, item.answer);
+        std::vector<std::int32_t> before = tokenIds(tokenizer, item.prefix);
+        std::vector<std::int32_t> after = tokenIds(tokenizer, item.suffix);
+        const std::vector<std::int32_t> answer = tokenIds(tokenizer, item.answer);
         s.answer = answer.empty() ? 0 : answer.front();
         switch (config.architecture) {
             case nn::Architecture::Decoder:
@@ -66,10 +73,7 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
                 break;
             case nn::Architecture::Encoder: {
                 // [CLS] before [MASK] after [SEP], cut to the context around the blank
-                const nn::Index room = std::max<nn::Index>(1, context - 3);
-                if (static_cast<nn::Index>(before.size()) > room) before.erase(before.begin(), before.end() - room);
-                const nn::Index left = room - static_cast<nn::Index>(before.size());
-                if (static_cast<nn::Index>(after.size()) > left) after.resize(static_cast<std::size_t>(left));
+                fitAround(before, after, std::max<nn::Index>(1, context - 3));
                 s.tokens.push_back(specials.cls);
                 s.tokens.insert(s.tokens.end(), before.begin(), before.end());
                 s.blank = static_cast<nn::Index>(s.tokens.size());
@@ -79,10 +83,7 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
                 break;
             }
             case nn::Architecture::EncoderDecoder: {
-                const nn::Index room = std::max<nn::Index>(1, context - 1);
-                if (static_cast<nn::Index>(before.size()) > room) before.erase(before.begin(), before.end() - room);
-                const nn::Index left = room - static_cast<nn::Index>(before.size());
-                if (static_cast<nn::Index>(after.size()) > left) after.resize(static_cast<std::size_t>(left));
+                fitAround(before, after, std::max<nn::Index>(1, context - 1));
                 s.tokens = before;
                 s.tokens.push_back(specials.firstSentinel);
                 s.tokens.insert(s.tokens.end(), after.begin(), after.end());

@@ -42,5 +42,7 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
 
 // The name of a model's token id: the tokenizer's token, or [PAD], [CLS], <X_3>, ...
 std::string tokenName(TokenId id, const Tokenizer& tokenizer, const data::SpecialTokens& specials);
+// A text as the model's input ids.
+std::vector<std::int32_t> tokenIds(const Tokenizer& tokenizer, std::string_view text);
 
 }  // namespace pretrainlab::train

@@ -177,12 +177,6 @@ void requireEnough(const std::vector<std::int32_t>& stream, nn::Index needed, co
     }
 }
 
-std::vector<std::int32_t> tokenize(const Tokenizer& tokenizer, std::string_view text) {
-    std::vector<std::int32_t> ids;
-    for (const TokenId id : tokenizer.encode(text)) ids.push_back(static_cast<std::int32_t>(id));
-    return ids;
-}
-
 std::vector<std::int64_t> shapeOf(const nn::ParameterInfo& info) {
     if (info.rows == 1) return {info.cols};
     return {info.rows, info.cols};
@@ -231,7 +225,7 @@ TrainingSession::TrainingSession(RunSettings settings, const Progress& progress,
             tokenizer_ = data::ToyWorld::tokenizer();
         }
         if (!tokenizer_->config().byteLevel || !tokenizer_->config().normalizer.empty()) utf8::requireValid(text, settings_.corpus);
-        stream_ = tokenize(*tokenizer_, text);
+        stream_ = tokenIds(*tokenizer_, text);
         if (stream_.empty()) throw LocatedError({settings_.corpus, {}, {}}, "the corpus is empty: it holds no tokens");
         progress(0.8);
         if (progress.stopRequested()) throw Cancelled();
@@ -243,7 +237,7 @@ TrainingSession::TrainingSession(RunSettings settings, const Progress& progress,
                 stream_.resize(stream_.size() - tail);
             }
         } else {
-            heldOut_ = tokenize(*tokenizer_, heldOutText);
+            heldOut_ = tokenIds(*tokenizer_, heldOutText);
         }
         requireEnough(stream_, architecture == nn::Architecture::Decoder ? window : settings_.model.context,
                       settings_.corpus);
@@ -302,6 +296,16 @@ ProbeReport TrainingSession::probe(const std::vector<data::ProbeItem>& items, st
 ProbeReport TrainingSession::probes(std::size_t top) const { return probe(probeItems_, top); }
 
 // ---- checkpoints ----
+
+RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, double peak) {
+    RunSettings s;
+    s.applyPreset("tiny");
+    s.model.architecture = architecture;
+    s.corpus = toyWorldCorpus;
+    s.steps = steps;
+    s.trainer.schedule = {optim::ScheduleKind::Cosine, peak, 30, steps};
+    return s;
+}
 
 std::string checkpointJsonPath(const std::string& weightsPath) {
     std::filesystem::path path(weightsPath);

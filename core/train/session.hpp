@@ -96,6 +96,10 @@ private:
     std::uint64_t corpusHash_ = 0;
 };
 
+// The tiny preset of `architecture` on the built-in toy world for `steps` steps: AdamW, a cosine
+// schedule peaking at `peak` after 30 warmup steps (the runs the lessons start for you).
+RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, double peak);
+
 // Paths of a checkpoint's companions: "run.safetensors" -> "run.json", "run.optimizer.safetensors".
 std::string checkpointJsonPath(const std::string& weightsPath);
 std::string checkpointOptimizerPath(const std::string& weightsPath);
