@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "app/main_window.hpp"
-#include "app/pages/tokenization_page.hpp"
+#include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/screenshot_tour.hpp"
 #include "app/theme.hpp"
 
@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("PretrainLab"));
     QApplication::setOrganizationName(QStringLiteral("PretrainLab"));
     QApplication::setApplicationVersion(QStringLiteral(PRETRAINLAB_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.pretrainlab.PretrainLab"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -97,9 +98,9 @@ int main(int argc, char** argv) {
         return usageError(QStringLiteral("--page expects one of: %1")
                                       .arg(MainWindow::pageNames().join(QStringLiteral(", "))));
     }
-    if (parser.isSet(corpusOption)) window.tokenizationPage()->setCorpus(parser.value(corpusOption));
+    if (parser.isSet(corpusOption)) window.tokenizationPage()->state().setCorpus(parser.value(corpusOption));
     if (parser.isSet(tokenizerOption) && !screenshots) {
-        window.tokenizationPage()->openTokenizerFile(parser.value(tokenizerOption));
+        window.tokenizationPage()->state().openTokenizerFile(parser.value(tokenizerOption));
     }
 
     if (screenshots) {

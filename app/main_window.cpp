@@ -3,15 +3,17 @@
 #include <QAction>
 #include <QApplication>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
 #include <algorithm>
 
-#include "app/pages/attention_page.hpp"
-#include "app/pages/tokenization_page.hpp"
-#include "app/pages/training_page.hpp"
+#include "app/lessons/attention/attention_page.hpp"
+#include "app/lessons/tokenization/tokenization_page.hpp"
+#include "app/lessons/training/run_setup_form.hpp"
+#include "app/lessons/training/training_page.hpp"
 #include "app/theme.hpp"
 #include "widgets/coming_soon_view.hpp"
 
@@ -19,6 +21,9 @@ namespace pretrainlab::app {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("PretrainLab"));
+    QIcon icon;
+    for (const int size : {16, 24, 32, 48, 64, 128, 256}) icon.addFile(QStringLiteral(":/icons/pretrainlab-%1.png").arg(size));
+    setWindowIcon(icon);
 
     navigation_ = new QListWidget;
     navigation_->setObjectName(QStringLiteral("navigation"));
@@ -31,10 +36,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     attention_ = new AttentionPage;
     addPage(tr("Architectures\n& attention"), attention_);
     training_ = new TrainingPage;
-    training_->setTokenizerSource([this] { return tokenization_->trainedBpeTokenizer(); });
+    training_->setupForm().setTokenizerSource([this] { return tokenization_->state().trainedBpeTokenizer(); });
     addPage(tr("Training"), training_);
-    connect(attention_, &AttentionPage::labModelWanted, &training_->controller(), &TrainingController::requestSnapshot);
-    connect(&training_->controller(), &TrainingController::snapshotReady, attention_, &AttentionPage::setLabModel);
+    connect(&attention_->state(), &AttentionState::labModelWanted, &training_->state().controller(),
+            &TrainingController::requestSnapshot);
+    connect(&training_->state().controller(), &TrainingController::snapshotReady, &attention_->state(),
+            &AttentionState::setLabModel);
     connect(attention_, &AttentionPage::comparisonWanted, this, [this] {
         showPage(QStringLiteral("training"));
         training_->compareObjectives();
@@ -90,8 +97,6 @@ bool MainWindow::showPage(const QString& name) {
     navigation_->setCurrentRow(index);
     return true;
 }
-
-QString MainWindow::currentPageName() const { return pageNames().value(pages_->currentIndex()); }
 
 void MainWindow::setTextSize(double points) {
     textSize_ = std::clamp(points, minimumTextPointSize, maximumTextPointSize);

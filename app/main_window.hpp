@@ -22,7 +22,6 @@ public:
     // optimization, finetuning.
     static QStringList pageNames();
     bool showPage(const QString& name);
-    QString currentPageName() const;
     TokenizationPage* tokenizationPage() const { return tokenization_; }
     TrainingPage* trainingPage() const { return training_; }
     AttentionPage* attentionPage() const { return attention_; }

@@ -9,10 +9,16 @@
 #include <algorithm>
 #include <thread>
 
+#include "app/lessons/attention/attention_page.hpp"
+#include "app/lessons/attention/generation_tab.hpp"
+#include "app/lessons/attention/masks_tab.hpp"
+#include "app/lessons/attention/weights_tab.hpp"
+#include "app/lessons/attention/zero_shot_tab.hpp"
+#include "app/lessons/tokenization/tokenization_page.hpp"
+#include "app/lessons/training/run_setup_form.hpp"
+#include "app/lessons/training/training_page.hpp"
 #include "app/main_window.hpp"
-#include "app/pages/attention_page.hpp"
-#include "app/pages/tokenization_page.hpp"
-#include "app/pages/training_page.hpp"
+#include "core/train/tiny_models.hpp"
 
 namespace pretrainlab::app {
 namespace {
@@ -51,60 +57,62 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
         };
 
         TokenizationPage* tokenization = window.tokenizationPage();
+        TokenizationState& words = tokenization->state();
         const auto idle = [&] {
-            tokenization->waitForIdle();
+            words.waitForIdle();
             settle(200);
         };
         window.showPage(QStringLiteral("tokenization"));
-        tokenization->showTab(TokenizationPage::MergeTab);
-        tokenization->setByteLevel(false);
-        tokenization->chooseExample(0);
+        tokenization->showTab(TokenizationPage::MergeTabIndex);
+        words.setByteLevel(false);
+        words.chooseExample(0);
         idle();
         save(QStringLiteral("tokenization-start"));
-        tokenization->step();
-        tokenization->step();
+        words.step();
+        words.step();
         save(QStringLiteral("tokenization-tie"));
-        tokenization->chooseExample(2);
-        tokenization->goToMerge(40);
+        words.chooseExample(2);
+        words.goToMerge(40);
         idle();
         save(QStringLiteral("tokenization-multilingual"));
-        tokenization->setByteLevel(true);
-        tokenization->goToMerge(120);
+        words.setByteLevel(true);
+        words.goToMerge(120);
         idle();
-        tokenization->showTab(TokenizationPage::TokenizeTab);
+        tokenization->showTab(TokenizationPage::TokenizeTabIndex);
         save(QStringLiteral("tokenization-new-text"));
-        tokenization->showTab(TokenizationPage::TradeoffTab);
+        tokenization->showTab(TokenizationPage::TradeoffTabIndex);
         idle();
         save(QStringLiteral("tokenization-tradeoff"));
         if (!compareTokenizer.isEmpty()) {
-            tokenization->openTokenizerFile(compareTokenizer);
+            words.openTokenizerFile(compareTokenizer);
             idle();
         }
-        tokenization->showTab(TokenizationPage::CompareTab);
+        tokenization->showTab(TokenizationPage::CompareTabIndex);
         save(QStringLiteral("tokenization-real-tokenizers"));
-        tokenization->showTab(TokenizationPage::MergeTab);
-        tokenization->setByteLevel(false);
-        tokenization->chooseExample(0);
+        tokenization->showTab(TokenizationPage::MergeTabIndex);
+        words.setByteLevel(false);
+        words.chooseExample(0);
         idle();
 
         // The training lab: a run that learns, a second one to compare, one that diverges.
         TrainingPage* training = window.trainingPage();
+        TrainingLabState& lab = training->state();
         window.showPage(QStringLiteral("training"));
         const auto trainUntilEnded = [&](train::RunSettings settings) {
-            training->setSettings(settings);
+            training->setupForm().setSettings(settings);
             training->start();
             for (int waited = 0; waited < 60000; waited += 100) {
-                const auto state = training->controller().state();
+                const auto state = lab.controller().state();
                 if (state == TrainingController::State::Finished || state == TrainingController::State::Diverged ||
                     state == TrainingController::State::Failed) {
                     break;
                 }
                 settle(100);
             }
-            training->pullUpdates();
+            lab.pullUpdates();
         };
         {
-            training->clearRuns();
+            lab.clearRuns();
             training->showSideTab(TrainingPage::SideTab::Setup);
             save(QStringLiteral("training-setup"));
             train::RunSettings run = train::toyWorldRun(nn::Architecture::Decoder, 500, 2e-3);
@@ -128,56 +136,60 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
         // generation, zero-shot scores and the tokens that produce loss.
         {
             AttentionPage* attention = window.attentionPage();
+            AttentionState& models = attention->state();
+            auto* masks = attention->findChild<MasksTab*>();
+            auto* weights = attention->findChild<WeightsTab*>();
+            auto* generation = attention->findChild<GenerationTab*>();
             window.showPage(QStringLiteral("architectures"));
             const auto quiet = [&] {
                 for (int waited = 0; waited < 120000 && attention->busy(); waited += 100) settle(100);
                 settle(200);
             };
             attention->showView(AttentionPage::View::Masks);
-            attention->setMaskKind(train::ModelKind::Decoder);
-            attention->showMaskRow(3);
+            masks->setMaskKind(train::ModelKind::Decoder);
+            masks->showMaskRow(3);
             save(QStringLiteral("attention-masks"));
-            attention->setMaskKind(train::ModelKind::EncoderDecoder);
-            attention->showMaskRow(1);
+            masks->setMaskKind(train::ModelKind::EncoderDecoder);
+            masks->showMaskRow(1);
             save(QStringLiteral("attention-masks-t5"));
-            attention->setMaskKind(train::ModelKind::Decoder);
-            attention->showMaskRow(-1);
-            if (!attention->decoder()) {
-                attention->trainTinyModels();
+            masks->setMaskKind(train::ModelKind::Decoder);
+            masks->showMaskRow(-1);
+            if (!models.decoder()) {
+                models.trainTinyModels();
                 quiet();
             }
-            attention->setSource(AttentionPage::Source::TinyModels);
+            models.setSource(AttentionState::Source::TinyModels);
             attention->showView(AttentionPage::View::Weights);
             quiet();
-            if (attention->weightColumns() == 2) {
-                attention->selectHead(0, 1, 1);
-                attention->selectHead(1, 1, 1);
+            if (weights->columns() == 2) {
+                weights->selectHead(0, 1, 1);
+                weights->selectHead(1, 1, 1);
             }
             save(QStringLiteral("attention-weights"));
             attention->showView(AttentionPage::View::Generation);
-            attention->setSampling(0, 0, 1);
-            attention->generate(4);
+            generation->setSampling(0, 0, 1);
+            generation->generate(4);
             quiet();
-            attention->fillOneMask();
+            generation->fillOneMask();
             quiet();
             save(QStringLiteral("attention-generation"));
             attention->showView(AttentionPage::View::ZeroShot);
-            attention->scoreZeroShot();
+            attention->findChild<ZeroShotTab*>()->score();
             quiet();
             save(QStringLiteral("attention-zero-shot"));
             attention->showView(AttentionPage::View::Loss);
             save(QStringLiteral("attention-loss"));
             // Its link: an encoder and a decoder in the Training lab, loss against tokens with loss.
-            training->clearRuns();
+            lab.clearRuns();
             emit attention->comparisonWanted();
             for (int waited = 0; waited < 120000; waited += 100) {
-                if (training->runCount() == 2 && training->controller().state() == TrainingController::State::Finished) break;
+                if (lab.runs().count() == 2 && lab.controller().state() == TrainingController::State::Finished) break;
                 settle(100);
             }
-            training->pullUpdates();
+            lab.pullUpdates();
             training->showSideTab(TrainingPage::SideTab::Runs);
             save(QStringLiteral("training-objectives"));
-            training->setLossAgainstTokensWithLoss(false);
+            lab.setLossAgainstTokensWithLoss(false);
         }
 
         for (const QString& page : MainWindow::pageNames()) {

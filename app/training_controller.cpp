@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/common/error.hpp"
+#include "core/train/checkpoint.hpp"
 
 namespace pretrainlab::app {
 
@@ -42,14 +43,17 @@ void TrainingController::launch(std::function<std::unique_ptr<train::TrainingSes
     worker_ = std::thread([this, make = std::move(make)] { work(make); });
 }
 
-void TrainingController::start(const train::RunSettings& settings, bool paused) {
-    launch([settings](const Progress& progress) { return std::make_unique<train::TrainingSession>(settings, progress); },
-           paused);
+void TrainingController::start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer, bool paused) {
+    launch(
+        [settings, tokenizer = std::move(tokenizer)](const Progress& progress) {
+            return std::make_unique<train::TrainingSession>(settings, tokenizer, progress);
+        },
+        paused);
 }
 
 void TrainingController::resumeFrom(const QString& weightsPath) {
     const std::string path = weightsPath.toStdString();
-    launch([path](const Progress& progress) { return train::TrainingSession::load(path, progress); }, true);
+    launch([path](const Progress& progress) { return train::loadCheckpoint(path, progress); }, true);
 }
 
 void TrainingController::pause() {
@@ -178,7 +182,7 @@ void TrainingController::runCommands(train::TrainingSession& session) {
             continue;
         }
         try {
-            session.save(command.second.toStdString());
+            train::saveCheckpoint(session, command.second.toStdString());
             QMetaObject::invokeMethod(this, [this, path = command.second] { emit saved(path); }, Qt::QueuedConnection);
         } catch (const std::exception& error) {
             QMetaObject::invokeMethod(this, [this, message = QString::fromStdString(error.what())] { emit saveFailed(message); },
@@ -267,8 +271,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
         tokensWithLoss_ += double(metrics.tokensWithLoss);
         {
             std::lock_guard lock(mutex_);
-            pending_.steps.push_back({metrics.step, metrics.loss, metrics.learningRate, metrics.gradientNorm,
-                                      metrics.tokensPerSecond, metrics.clipped, tokensWithLoss_});
+            pending_.steps.push_back({metrics, tokensWithLoss_});
         }
         const std::size_t every = evaluateEvery_;
         if (every > 0 && metrics.step % every == 0) evaluate(*session, true);

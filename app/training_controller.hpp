@@ -11,20 +11,16 @@
 #include <thread>
 #include <vector>
 
-#include "core/train/inspect.hpp"
+#include "core/train/model_bundle.hpp"
 #include "core/train/session.hpp"
 
 namespace pretrainlab::app {
 
-// What one step did, as the plots need it.
+// What one step did, and the tokens that produced loss since the run (or its resumption) began:
+// the lecture's 15% against all.
 struct StepPoint {
-    std::size_t step = 0;
-    double loss = 0;
-    double learningRate = 0;
-    double gradientNorm = 0;
-    double tokensPerSecond = 0;
-    bool clipped = false;
-    double tokensWithLoss = 0;  // since the run (or its resumption) began: the lecture's 15% against all
+    train::StepMetrics metrics;
+    double tokensWithLossSoFar = 0;
 };
 
 struct HeldOutPoint {
@@ -52,8 +48,9 @@ public:
     explicit TrainingController(QObject* parent = nullptr);
     ~TrainingController() override;  // stops the worker (within a step) and joins it
 
-    // A new run (any previous one is ended first). Data preparation happens on the worker.
-    void start(const train::RunSettings& settings, bool paused = false);
+    // A new run (any previous one is ended first). Data preparation happens on the worker. A
+    // tokenizer made in memory (the Tokenization lesson's) reads the corpus in place of a file.
+    void start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer = std::nullopt, bool paused = false);
     // A run from a checkpoint, paused where it was saved.
     void resumeFrom(const QString& weightsPath);
     void pause();

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "app/pages/tokenization_page.hpp"
+#include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/theme.hpp"
 
 int main(int argc, char** argv) {
@@ -21,9 +21,10 @@ int main(int argc, char** argv) {
     }
     const int steps = argc > 2 ? std::max(1, QString::fromLocal8Bit(argv[2]).toInt()) : 300;
     pretrainlab::app::applyTheme(app, pretrainlab::app::defaultTextPointSize);
-    pretrainlab::app::TokenizationPage page;
-    page.resize(1280, 720);
-    page.show();
+    pretrainlab::app::TokenizationPage window;
+    window.resize(1280, 720);
+    window.show();
+    pretrainlab::app::TokenizationState& page = window.state();
     QElapsedTimer loading;
     loading.start();
     page.openCorpusFile(QString::fromLocal8Bit(argv[1]));

@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "app/main_window.hpp"
-#include "app/pages/training_page.hpp"
+#include "app/lessons/training/run_setup_form.hpp"
+#include "app/lessons/training/training_page.hpp"
 #include "app/theme.hpp"
 
 using namespace pretrainlab;
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
     window.resize(1280, 720);
     window.show();
     window.showPage(QStringLiteral("training"));
-    app::TrainingPage& page = *window.trainingPage();
+    app::TrainingPage& trainingPage = *window.trainingPage();
+    app::TrainingLabState& page = trainingPage.state();
 
     train::RunSettings settings;
     if (!settings.applyPreset(config)) {
@@ -50,9 +52,9 @@ int main(int argc, char** argv) {
     settings.trainer.threads = threads;
     settings.trainer.schedule = {optim::ScheduleKind::Constant, 3e-4};
     settings.trainer.optimizer.weightDecay = 0.01;
-    if (toyWorld) settings.corpus = train::toyWorldCorpus;
-    page.setSettings(settings);
-    page.start();
+    settings.corpus = toyWorld ? train::toyWorldCorpus : "";
+    trainingPage.setupForm().setSettings(settings);
+    trainingPage.start();
     while (page.controller().stepsDone() < 5) app.processEvents(QEventLoop::AllEvents, 20);
 
     // A 1 ms precise timer: each firing's lateness is what the UI thread made it wait.
@@ -86,9 +88,9 @@ int main(int argc, char** argv) {
     // As the CLI counts it: tokens over the time spent in steps (probes and held-out loss apart).
     double stepSeconds = 0;
     std::size_t counted = 0;
-    for (const app::StepPoint& point : page.currentRunSteps()) {
-        if (point.step <= firstStep || point.tokensPerSecond <= 0) continue;
-        stepSeconds += double(settings.batch * settings.model.context) / point.tokensPerSecond;
+    for (const app::StepPoint& point : page.currentRun()->steps) {
+        if (point.metrics.step <= firstStep || point.metrics.tokensPerSecond <= 0) continue;
+        stepSeconds += double(settings.batch * settings.model.context) / point.metrics.tokensPerSecond;
         ++counted;
     }
     const double stepTokensPerSecond =

@@ -8,15 +8,11 @@
 #include <array>
 #include <cmath>
 
+#include "widgets/view_palette.hpp"
+
 namespace pretrainlab::widgets {
 namespace {
 
-const QColor hiddenFill(236, 237, 240);
-const QColor hiddenHatch(196, 199, 206);
-const QColor allowedFill(46, 110, 196);
-const QColor gridLine(255, 255, 255);
-const QColor highlight(232, 126, 4);
-const QColor axisText(90, 96, 107);
 constexpr int maximumCell = 60;
 
 QString quoted(const QString& token) { return QStringLiteral("“%1”").arg(token); }
@@ -86,27 +82,7 @@ void AttentionHeatmap::setHighlightedRow(int row) {
 }
 
 QColor AttentionHeatmap::weightColour(float value) {
-    // Sequential blues; the stops crowd toward 0 so that weights of 0.05 and 0.2 look different.
-    struct Stop {
-        float at;
-        QColor colour;
-    };
-    static const std::array<Stop, 5> stops{{{0.0f, QColor(247, 251, 255)},
-                                            {0.1f, QColor(198, 219, 239)},
-                                            {0.3f, QColor(107, 174, 214)},
-                                            {0.6f, QColor(33, 113, 181)},
-                                            {1.0f, QColor(8, 48, 107)}}};
-    const float v = std::clamp(std::isfinite(value) ? value : 0.0f, 0.0f, 1.0f);
-    for (std::size_t i = 1; i < stops.size(); ++i) {
-        if (v <= stops[i].at) {
-            const float t = (v - stops[i - 1].at) / (stops[i].at - stops[i - 1].at);
-            const QColor& a = stops[i - 1].colour;
-            const QColor& b = stops[i].colour;
-            return QColor::fromRgbF(a.redF() + t * (b.redF() - a.redF()), a.greenF() + t * (b.greenF() - a.greenF()),
-                                    a.blueF() + t * (b.blueF() - a.blueF()));
-        }
-    }
-    return stops.back().colour;
+    return viewPalette().heat(std::isfinite(value) ? value : 0.0f);
 }
 
 AttentionHeatmap::Geometry AttentionHeatmap::layout() const {
@@ -228,6 +204,7 @@ QSize AttentionHeatmap::minimumSizeHint() const {
 
 void AttentionHeatmap::paintEvent(QPaintEvent*) {
     QPainter painter(this);
+    const ViewPalette& colours = viewPalette();
     const Geometry& g = geometry_;
     const QFontMetrics metrics = fontMetrics();
     if (!title_.isEmpty()) {
@@ -235,7 +212,7 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
         font.setBold(!compact_);
         if (compact_) font.setPointSizeF(font.pointSizeF() * 0.8);
         painter.setFont(font);
-        painter.setPen(compact_ ? axisText : palette().color(QPalette::WindowText));
+        painter.setPen(compact_ ? colours.mutedText : palette().color(QPalette::WindowText));
         painter.drawText(g.title, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine,
                          QFontMetrics(font).elidedText(title_, Qt::ElideRight, g.title.width()));
         painter.setFont(this->font());
@@ -243,22 +220,22 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
     if (rows_ == 0 || cols_ == 0 || g.cell <= 0) return;
 
     // Cells
-    const QBrush hatch(hiddenHatch, Qt::BDiagPattern);
+    const QBrush hatch(colours.maskHatch, Qt::BDiagPattern);
     for (int r = 0; r < rows_; ++r) {
         for (int c = 0; c < cols_; ++c) {
             const QRect cell = cellRect(r, c);
             if (isHidden(r, c)) {
-                painter.fillRect(cell, hiddenFill);
+                painter.fillRect(cell, colours.maskHidden);
                 if (g.cell >= 6) painter.fillRect(cell, hatch);
             } else if (mode_ == Mode::Mask) {
-                painter.fillRect(cell, value(r, c) > 0.5f ? allowedFill : hiddenFill);
+                painter.fillRect(cell, value(r, c) > 0.5f ? colours.maskAllowed : colours.maskHidden);
             } else {
                 painter.fillRect(cell, weightColour(value(r, c)));
             }
         }
     }
     if (g.cell >= 8) {
-        painter.setPen(QPen(gridLine, 1));
+        painter.setPen(QPen(colours.cellLine, 1));
         for (int r = 1; r < rows_; ++r) painter.drawLine(g.matrix.left(), g.matrix.top() + r * g.cellHeight, g.matrix.right(), g.matrix.top() + r * g.cellHeight);
         for (int c = 1; c < cols_; ++c) painter.drawLine(g.matrix.left() + c * g.cellWidth, g.matrix.top(), g.matrix.left() + c * g.cellWidth, g.matrix.bottom());
     }
@@ -269,21 +246,21 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
         for (int c = 0; c < cols_; ++c) {
             const QRect cell = cellRect(0, c);
             const float v = value(0, c);
-            painter.setPen(v > 0.45f ? Qt::white : QColor(30, 40, 60));
+            painter.setPen(v > 0.45f ? colours.heatmapLightText : colours.heatmapDarkText);
             painter.setFont(font());
             painter.drawText(cell.adjusted(2, 0, -2, 0), Qt::AlignCenter,
                              fontMetrics().elidedText(colLabels_[c], Qt::ElideRight, cell.width() - 4));
             painter.setFont(small);
-            painter.setPen(axisText);
+            painter.setPen(colours.mutedText);
             painter.drawText(QRect(cell.left(), cell.bottom() + 2, cell.width(), QFontMetrics(small).height()),
                              Qt::AlignHCenter | Qt::AlignTop, QString::number(double(v), 'f', 2));
         }
         painter.setFont(font());
-        painter.setPen(QPen(QColor(150, 155, 165), 1));
+        painter.setPen(QPen(colours.gridLine, 1));
         painter.setBrush(Qt::NoBrush);
         painter.drawRect(g.matrix.adjusted(0, 0, -1, -1));
         if (hover_.x() >= 0) {
-            painter.setPen(QPen(QColor(20, 20, 20), 2));
+            painter.setPen(QPen(colours.outline, 2));
             painter.drawRect(cellRect(0, hover_.x()).adjusted(1, 1, -1, -1));
         }
     }
@@ -297,14 +274,14 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
                 if (isHidden(r, c)) continue;
                 const float v = value(r, c);
                 if (v < 0.005f) continue;
-                painter.setPen(v > 0.45f ? Qt::white : QColor(30, 40, 60));
+                painter.setPen(v > 0.45f ? colours.heatmapLightText : colours.heatmapDarkText);
                 painter.drawText(cellRect(r, c), Qt::AlignCenter, QString::number(double(v), 'f', 2).mid(v >= 0.995f ? 0 : 1));
             }
         }
         painter.setFont(font());
     }
     if (!g.strip) {
-        painter.setPen(QPen(QColor(150, 155, 165), 1));
+        painter.setPen(QPen(colours.gridLine, 1));
         painter.setBrush(Qt::NoBrush);
         painter.drawRect(g.matrix.adjusted(0, 0, -1, -1));
     }
@@ -312,17 +289,17 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
     // The highlighted row: the others fade, the row gets an orange frame.
     if (highlightedRow_ >= 0) {
         for (int r = 0; r < rows_; ++r) {
-            if (r != highlightedRow_) painter.fillRect(QRect(cellRect(r, 0).topLeft(), cellRect(r, cols_ - 1).bottomRight()), QColor(255, 255, 255, 150));
+            if (r != highlightedRow_) painter.fillRect(QRect(cellRect(r, 0).topLeft(), cellRect(r, cols_ - 1).bottomRight()), colours.wash);
         }
-        painter.setPen(QPen(highlight, compact_ ? 2 : 3));
+        painter.setPen(QPen(colours.highlight, compact_ ? 2 : 3));
         painter.drawRect(QRect(cellRect(highlightedRow_, 0).topLeft(), cellRect(highlightedRow_, cols_ - 1).bottomRight()));
     }
     if (hover_.x() >= 0 && !g.strip) {
-        painter.setPen(QPen(QColor(20, 20, 20), 2));
+        painter.setPen(QPen(colours.outline, 2));
         painter.drawRect(cellRect(hover_.y(), hover_.x()).adjusted(1, 1, -1, -1));
     }
     if (selected_) {
-        painter.setPen(QPen(highlight, 3));
+        painter.setPen(QPen(colours.highlight, 3));
         painter.drawRect(g.matrix.adjusted(-3, -3, 2, 2));
     }
     if (compact_) return;
@@ -338,7 +315,7 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
             QFont f = labelFont;
             f.setBold(r == highlightedRow_ || r == hover_.y());
             painter.setFont(f);
-            painter.setPen(r == highlightedRow_ ? highlight : palette().color(QPalette::WindowText));
+            painter.setPen(r == highlightedRow_ ? colours.highlight : palette().color(QPalette::WindowText));
             const QRect box(0, g.matrix.top() + r * g.cell, g.matrix.left() - 6, g.cell);
             painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter, labels.elidedText(rowLabels_[r], Qt::ElideRight, 170));
         }
@@ -354,7 +331,7 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
             painter.restore();
         }
         painter.setFont(font());
-        painter.setPen(axisText);
+        painter.setPen(colours.mutedText);
         if (!rowAxis_.isEmpty() && rect().width() - 8 > 420) {
             painter.save();
             painter.translate(metrics.ascent() + 2, g.matrix.center().y());
@@ -375,11 +352,11 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
     // The colour scale, or the mask's two swatches.
     if (mode_ == Mode::Weights && g.legend.isValid()) {
         QLinearGradient gradient(g.legend.bottomLeft(), g.legend.topLeft());
-        for (float v : {0.0f, 0.1f, 0.3f, 0.6f, 1.0f}) gradient.setColorAt(double(v), weightColour(v));
+        for (std::size_t i = 0; i < colours.heatmap.size(); ++i) gradient.setColorAt(colours.heatmapStops[i], colours.heatmap[i]);
         painter.fillRect(g.legend, gradient);
-        painter.setPen(QColor(150, 155, 165));
+        painter.setPen(colours.gridLine);
         painter.drawRect(g.legend.adjusted(0, 0, -1, -1));
-        painter.setPen(axisText);
+        painter.setPen(colours.mutedText);
         for (double v : {0.0, 0.5, 1.0}) {
             const int y = g.legend.bottom() - int(v * g.legend.height());
             painter.drawText(QPoint(g.legend.right() + 5, y + metrics.ascent() / 2 - 1), QString::number(v, 'f', 1));
@@ -391,11 +368,11 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
         const int y = below + (colAxis_.isEmpty() ? 0 : metrics.height() + 4);
         for (int i = 0; i < 2; ++i) {
             const QRect swatch(x, y + 2, box, box);
-            painter.fillRect(swatch, i == 0 ? allowedFill : hiddenFill);
+            painter.fillRect(swatch, i == 0 ? colours.maskAllowed : colours.maskHidden);
             if (i == 1) painter.fillRect(swatch, hatch);
-            painter.setPen(QColor(150, 155, 165));
+            painter.setPen(colours.gridLine);
             painter.drawRect(swatch.adjusted(0, 0, -1, -1));
-            painter.setPen(axisText);
+            painter.setPen(colours.mutedText);
             const QString text = i == 0 ? tr("may look") : tr("hidden");
             painter.drawText(QPoint(x + box + 6, y + 2 + box - 1), text);
             x += box + 6 + metrics.horizontalAdvance(text) + 20;

@@ -1,4 +1,5 @@
 #include "widgets/byte_view.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QPainter>
 #include <QPainterPath>
@@ -102,8 +103,11 @@ void ByteView::paintEvent(QPaintEvent*) {
     const std::vector<Place> places = layoutFor(width(), &height);
     const QColor text = palette().color(QPalette::WindowText);
     const QColor muted = palette().color(QPalette::PlaceholderText);
-    const QColor byteFill(232, 238, 250), byteBorder(120, 140, 190);
-    const QColor symbolFill(255, 243, 214), symbolBorder(196, 150, 60);
+    const ViewPalette& colours = viewPalette();
+    const QColor& byteFill = colours.byteFill;
+    const QColor& byteBorder = colours.byteBorder;
+    const QColor& symbolFill = colours.symbolFill;
+    const QColor& symbolBorder = colours.symbolBorder;
     const QFont glyphFont = scaled(font(), 1.5);
     const QFont codeFont = scaled(font(), 0.7);
     const QFont boxFont = scaled(font(), 0.9, true);

@@ -1,4 +1,5 @@
 #include "widgets/live_chart.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QCheckBox>
 #include <QEvent>
@@ -33,8 +34,8 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     plot_->yAxis->setLabel(yLabel);
     plot_->axisRect()->setupFullAxesBox(false);
     plot_->legend->setVisible(options.legend);
-    plot_->legend->setBrush(QColor(255, 255, 255, 220));
-    plot_->legend->setBorderPen(QPen(QColor(201, 204, 211)));
+    plot_->legend->setBrush(viewPalette().legendBackground);
+    plot_->legend->setBorderPen(QPen(viewPalette().legendBorder));
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     if (options.legend && options.legendOnTop) {
         // A row of entries over the plot, drawn by Qt (it wraps, and takes no room when empty).
@@ -47,7 +48,7 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
         legendRow_->hide();
     }
     marker_ = new QCPItemStraightLine(plot_);
-    marker_->setPen(QPen(QColor(194, 65, 12), 1.5, Qt::DashLine));
+    marker_->setPen(QPen(viewPalette().marker, 1.5, Qt::DashLine));
     marker_->setVisible(false);
     // The user's own view of the data stays until a double-click asks to follow again.
     connect(plot_, &QCustomPlot::mousePress, this, [this] { following_ = false; });
@@ -199,13 +200,6 @@ void LiveChart::setSeriesVisible(int series, bool visible) {
         s->shown->addToLegend();
     } else {
         s->shown->removeFromLegend();
-    }
-}
-
-void LiveChart::setSeriesName(int series, const QString& name) {
-    if (Series* s = find(series)) {
-        s->name = name;
-        s->shown->setName(name);
     }
 }
 

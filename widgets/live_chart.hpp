@@ -43,7 +43,6 @@ public:
     void setPoints(int series, const std::vector<double>& x, const std::vector<double>& y);
     void clearPoints(int series);
     void setSeriesVisible(int series, bool visible);
-    void setSeriesName(int series, const QString& name);
 
     // 0 (none) .. 0.99: the weight of the past in the moving average.
     void setSmoothing(double weight);

@@ -1,4 +1,5 @@
 #include "widgets/merge_tables.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QBrush>
 #include <QColor>
@@ -7,10 +8,6 @@
 
 namespace pretrainlab::widgets {
 namespace {
-
-const QColor nextFill(255, 214, 102);    // the pair that will be merged
-const QColor tiedFill(255, 237, 184);    // pairs that share its score
-const QColor latestFill(214, 232, 255);  // the most recent rule
 
 QString number(quint64 value) { return QLocale().toString(value); }
 
@@ -60,8 +57,8 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
                    : column == Mark ? int(Qt::AlignCenter)
                                     : int(Qt::AlignRight | Qt::AlignVCenter);
         case Qt::BackgroundRole:
-            if (row.isNext) return QBrush(nextFill);
-            if (row.isTied) return QBrush(tiedFill);
+            if (row.isNext) return QBrush(viewPalette().nextPair);
+            if (row.isTied) return QBrush(viewPalette().tiedPair);
             break;
         case Qt::FontRole:
             if (row.isNext) {
@@ -155,7 +152,7 @@ QVariant RuleTableModel::data(const QModelIndex& index, int role) const {
         case Qt::TextAlignmentRole:
             return index.column() == 1 ? int(Qt::AlignLeft | Qt::AlignVCenter) : int(Qt::AlignRight | Qt::AlignVCenter);
         case Qt::BackgroundRole:
-            if (index.row() + 1 == shownRows_) return QBrush(latestFill);
+            if (index.row() + 1 == shownRows_) return QBrush(viewPalette().latestRule);
             break;
         case Qt::ToolTipRole: {
             const QString numbers = likelihood_ ? tr("score %1").arg(scoreText(rule.score))

@@ -1,4 +1,5 @@
 #include "widgets/probe_panel.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QLocale>
 #include <QPainter>
@@ -7,16 +8,6 @@
 #include <cmath>
 
 namespace pretrainlab::widgets {
-namespace {
-
-const QColor correctFill(205, 240, 214);
-const QColor correctBorder(34, 139, 70);
-const QColor guessFill(222, 230, 246);
-const QColor guessBorder(120, 140, 190);
-const QColor categoryColour(90, 96, 107);
-
-}  // namespace
-
 ProbePanel::ProbePanel(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("probePanel"));
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
@@ -75,7 +66,7 @@ void ProbePanel::paintEvent(QPaintEvent*) {
     const int line = metrics.height();
     int y = 2;
     if (!message_.isEmpty()) {
-        painter.setPen(categoryColour);
+        painter.setPen(viewPalette().mutedText);
         painter.drawText(QRect(6, y, width() - 12, line + 4), Qt::AlignLeft | Qt::AlignVCenter, message_);
         y += line + 8;
     }
@@ -86,7 +77,7 @@ void ProbePanel::paintEvent(QPaintEvent*) {
         const data::ProbeItem& item = outcome.item;
         // Line 1: the category, and whether the model's best guess is right.
         painter.setFont(small);
-        painter.setPen(categoryColour);
+        painter.setPen(viewPalette().mutedText);
         QString heading = QString::fromStdString(std::string(data::probeCategoryName(item.category)));
         if (!outcome.top.empty()) heading += outcome.correct ? tr("  ✓ right") : tr("  ✗ not yet");
         painter.drawText(QRect(6, y, width() - 12, line), Qt::AlignLeft | Qt::AlignVCenter, heading);
@@ -106,12 +97,12 @@ void ProbePanel::paintEvent(QPaintEvent*) {
         const bool finite = std::all_of(outcome.top.begin(), outcome.top.end(),
                                         [](const train::Prediction& p) { return std::isfinite(p.probability); });
         if (outcome.top.empty() || !finite) {
-            painter.setPen(categoryColour);
+            painter.setPen(viewPalette().mutedText);
             painter.drawText(QRect(x, barTop, width() - 12, barHeight), Qt::AlignLeft | Qt::AlignVCenter,
                              outcome.top.empty() ? tr("(no guesses yet: start training)")
                                                  : tr("(its outputs overflow: no guesses)"));
             y = rowTop + rowHeightFor(outcome, width());
-            painter.setPen(QPen(QColor(225, 227, 232)));
+            painter.setPen(QPen(viewPalette().separator));
             painter.drawLine(4, y - 5, width() - 4, y - 5);
             continue;
         }
@@ -126,28 +117,28 @@ void ProbePanel::paintEvent(QPaintEvent*) {
             const QRectF box(x, barTop, boxWidth, barHeight);
             QPainterPath path;
             path.addRoundedRect(box, 4, 4);
-            painter.fillPath(path, Qt::white);
+            painter.fillPath(path, viewPalette().base);
             // The filled share is the probability.
             QRectF share = box;
             share.setWidth(std::max(2.0, box.width() * guess.probability));
             painter.save();
             painter.setClipPath(path);
-            painter.fillRect(share, right ? correctFill.darker(108) : guessFill.darker(104));
+            painter.fillRect(share, right ? viewPalette().correctFill.darker(108) : viewPalette().guessFill.darker(104));
             painter.restore();
-            painter.setPen(QPen(right ? correctBorder : guessBorder, right ? 2 : 1));
+            painter.setPen(QPen(right ? viewPalette().correctBorder : viewPalette().guessBorder, right ? 2 : 1));
             painter.drawPath(path);
             painter.setPen(palette().color(QPalette::WindowText));
             painter.drawText(box, Qt::AlignCenter, text);
             x += boxWidth + 5;
         }
         if (!outcome.top.empty() && !answerShown && x < width() - 40) {
-            painter.setPen(categoryColour);
+            painter.setPen(viewPalette().mutedText);
             painter.drawText(QRect(x + 2, barTop, width() - x - 8, barHeight), Qt::AlignLeft | Qt::AlignVCenter,
                              tr("%1: %2%").arg(QString::fromStdString(item.answer),
                                                locale.toString(outcome.answerProbability * 100, 'f', 1)));
         }
         y = rowTop + rowHeightFor(outcome, width());
-        painter.setPen(QPen(QColor(225, 227, 232)));
+        painter.setPen(QPen(viewPalette().separator));
         painter.drawLine(4, y - 5, width() - 4, y - 5);
     }
 }

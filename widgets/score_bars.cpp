@@ -1,19 +1,11 @@
 #include "widgets/score_bars.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
 
 namespace pretrainlab::widgets {
-namespace {
-
-const QColor barFill(160, 188, 232);
-const QColor markedFill(46, 110, 196);
-const QColor thresholdColour(200, 60, 40);
-const QColor quiet(90, 96, 107);
-
-}  // namespace
-
 ScoreBars::ScoreBars(QWidget* parent) : QWidget(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
 }
@@ -94,7 +86,7 @@ void ScoreBars::paintEvent(QPaintEvent*) {
         y += line + 8;
     }
     if (!message_.isEmpty()) {
-        painter.setPen(quiet);
+        painter.setPen(viewPalette().mutedText);
         painter.drawText(QRect(4, y, width() - 8, height() - y), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, message_);
         return;
     }
@@ -121,9 +113,9 @@ void ScoreBars::paintEvent(QPaintEvent*) {
         const int length = int(std::round(fraction(v) * barWidth));
         const QRect bar(barLeft, row.top() + 4, std::max(length, 2), row.height() - 8);
         painter.setPen(Qt::NoPen);
-        painter.setBrush(i == marked_ ? markedFill : barFill);
+        painter.setBrush(i == marked_ ? viewPalette().barMarked : viewPalette().barFill);
         painter.drawRoundedRect(bar, 3, 3);
-        painter.setPen(i == marked_ ? palette().color(QPalette::WindowText) : quiet);
+        painter.setPen(i == marked_ ? palette().color(QPalette::WindowText) : viewPalette().mutedText);
         QString number;
         if (!std::isfinite(v)) {
             number = QStringLiteral("—");
@@ -136,7 +128,7 @@ void ScoreBars::paintEvent(QPaintEvent*) {
     }
     if (kind_ == Kind::LogProbability && thresholdShown_ && !labels_.isEmpty()) {
         const int x = barLeft + int(std::round(fraction(threshold_) * barWidth));
-        painter.setPen(QPen(thresholdColour, 2, Qt::DashLine));
+        painter.setPen(QPen(viewPalette().threshold, 2, Qt::DashLine));
         painter.drawLine(x, y - 2, x, y + int(labels_.size()) * rowHeight);
     }
 }

@@ -1,4 +1,5 @@
 #include "widgets/token_chips_view.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QEvent>
 #include <QLocale>
@@ -23,7 +24,6 @@ constexpr double margin = 10.0;
 // The part of the animation in which the two halves slide together; the rest is the pulse.
 constexpr double slidePhase = 0.55;
 
-const QColor mergeRing(194, 65, 12);
 
 QFont idFont(const QFont& base) {
     QFont font = base;
@@ -93,11 +93,6 @@ void TokenChipsView::setShowIds(bool show) {
     showIds_ = show;
     invalidateLayout();
     fitHeight();
-    update();
-}
-
-void TokenChipsView::setPlaceholder(const QString& text) {
-    placeholder_ = text;
     update();
 }
 
@@ -184,7 +179,6 @@ const TokenChipsView::Layout& TokenChipsView::layoutFor(int width) const {
         y += chipHeight + idHeight + rowSpacing;
     }
     if (totalWords_ > words_.size()) y += labelMetrics.height() + rowSpacing;
-    if (words_.empty() && !placeholder_.isEmpty()) y += labelMetrics.height() * 2;
     layout.height = static_cast<int>(std::ceil(y + margin));
     return layout;
 }
@@ -233,10 +227,8 @@ void TokenChipsView::drawChip(QPainter& painter, const TokenChip& chip, const QR
         const QRectF leftBox(rect.left() - apart, rect.top(), leftWidth * scale, rect.height());
         const QRectF rightBox(leftBox.right() + 2 * apart, rect.top(), rightWidth * scale,
                               rect.height());
-        const QColor paleFill(236, 236, 240);
-        const QColor paleBorder(120, 120, 130);
-        drawBox(leftBox, paleFill, paleBorder, chip.leftPart);
-        drawBox(rightBox, paleFill, paleBorder, chip.rightPart);
+        drawBox(leftBox, viewPalette().chipPale, viewPalette().chipPaleBorder, chip.leftPart);
+        drawBox(rightBox, viewPalette().chipPale, viewPalette().chipPaleBorder, chip.rightPart);
         return;
     }
 
@@ -247,7 +239,7 @@ void TokenChipsView::drawChip(QPainter& painter, const TokenChip& chip, const QR
         const double grow = 2.0 + 5.0 * pulse;
         QPainterPath ring;
         ring.addRoundedRect(rect.adjusted(-grow, -grow, grow, grow), radius + grow, radius + grow);
-        painter.setPen(QPen(mergeRing, 3.0));
+        painter.setPen(QPen(viewPalette().marker, 3.0));
         painter.drawPath(ring);
     }
 }
@@ -294,12 +286,6 @@ void TokenChipsView::paintEvent(QPaintEvent* event) {
             painter.drawText(QRectF(place.rect.left() - 8, place.rect.bottom(), place.rect.width() + 16, idHeight),
                              Qt::AlignHCenter | Qt::AlignTop, QString::number(chip.tokenId));
         }
-    }
-    if (words_.empty() && !placeholder_.isEmpty()) {
-        painter.setFont(font());
-        painter.setPen(muted);
-        painter.drawText(rect().adjusted(static_cast<int>(margin), static_cast<int>(margin), 0, 0),
-                         Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, placeholder_);
     }
 
     if (totalWords_ > words_.size()) {

@@ -41,8 +41,6 @@ public:
     void setAnimationDuration(int milliseconds) { animation_.setDuration(milliseconds); }
     // Writes each token's id under its chip.
     void setShowIds(bool show);
-    // Text shown when there are no rows.
-    void setPlaceholder(const QString& text);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -82,7 +80,6 @@ private:
     mutable QHash<QString, double> textWidths_;  // in the chip font
     std::vector<double> labelWidths_;            // each row's label with its count, in the view's font
     QHash<QString, double> labelTextWidths_;     // in the view's font
-    QString placeholder_;
     double progress_ = 1.0;  // of the fuse animation, 0..1
     QVariantAnimation animation_;
 };

@@ -1,4 +1,5 @@
 #include "widgets/token_colors.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <cmath>
 
@@ -10,7 +11,7 @@ TokenColors tokenColors(int tokenId, bool isMerged) {
     TokenColors colors;
     colors.fill = QColor::fromHsvF(static_cast<float>(hue), isMerged ? 0.42f : 0.16f, 0.99f);
     colors.border = QColor::fromHsvF(static_cast<float>(hue), 0.75f, isMerged ? 0.55f : 0.70f);
-    colors.text = QColor(20, 20, 24);
+    colors.text = viewPalette().chipText;
     return colors;
 }
 

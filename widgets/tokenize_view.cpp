@@ -114,8 +114,6 @@ void TokenizeView::setText(const QString& text) { input_->setText(text); }
 
 QString TokenizeView::text() const { return input_->text(); }
 
-void TokenizeView::setFrameInterval(int milliseconds) { player_->setInterval(milliseconds); }
-
 bool TokenizeView::isAnimating() const { return player_->isActive(); }
 
 void TokenizeView::showEncoding(std::vector<EncodingFrame> frames, const ChipWord& wordPiece,

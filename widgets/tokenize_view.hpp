@@ -35,7 +35,6 @@ public:
     void showEncoding(std::vector<EncodingFrame> frames, const ChipWord& wordPiece, const QString& counts,
                       bool animate);
     void setBytes(std::vector<ByteCell> cells, bool visible);
-    void setFrameInterval(int milliseconds);
     bool isAnimating() const;
     void showProblem(const QString& text);
 

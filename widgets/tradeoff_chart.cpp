@@ -1,4 +1,5 @@
 #include "widgets/tradeoff_chart.hpp"
+#include "widgets/view_palette.hpp"
 
 #include <QCheckBox>
 #include <QEvent>
@@ -10,13 +11,6 @@
 #include <qcustomplot.h>
 
 namespace pretrainlab::widgets {
-namespace {
-
-const QColor curveColour(31, 86, 184);
-const QColor markerColour(194, 65, 12);
-
-}  // namespace
-
 TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     plot_ = new QCustomPlot;
     plot_->setObjectName(QStringLiteral("tradeoffPlot"));
@@ -28,20 +22,20 @@ TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     plot_->yAxis2->setLabel(tr("Tokens per word"));
 
     curve_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
-    curve_->setPen(QPen(curveColour, 3));
+    curve_->setPen(QPen(viewPalette().accent, 3));
     curve_->setName(tr("corpus length"));
     point_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     point_->setLineStyle(QCPGraph::lsNone);
-    point_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, markerColour, markerColour, 12));
+    point_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, viewPalette().marker, viewPalette().marker, 12));
     line_ = new QCPItemStraightLine(plot_);
-    line_->setPen(QPen(markerColour, 2, Qt::DashLine));
+    line_->setPen(QPen(viewPalette().marker, 2, Qt::DashLine));
     label_ = new QCPItemText(plot_);
     label_->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     label_->position->setType(QCPItemPosition::ptAxisRectRatio);
     label_->position->setCoords(0.45, 0.08);
     label_->setPadding(QMargins(8, 6, 8, 6));
-    label_->setBrush(QBrush(QColor(255, 250, 235)));
-    label_->setPen(QPen(markerColour));
+    label_->setBrush(QBrush(viewPalette().callout));
+    label_->setPen(QPen(viewPalette().marker));
     // Tokens per word is the total over the number of words: the right axis follows the left.
     connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
         const double words = samples_.empty() || samples_.front().tokensPerWord <= 0

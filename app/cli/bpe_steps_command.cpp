@@ -17,11 +17,7 @@ Json pairJson(const BpeTrainer& trainer, TokenPair pair) {
     return {trainer.vocabulary().token(pair.left), trainer.vocabulary().token(pair.right)};
 }
 
-}  // namespace
-
-int runBpeSteps(const std::vector<std::string>& args, std::ostream& out) {
-    const Arguments arguments(args, {"input", "merges", "tie-break", "algo", "candidates"},
-                              {"byte-level"});
+int runBpeSteps(const Arguments& arguments, std::ostream& out) {
     const std::string input = arguments.required("input");
     TrainingChoice choice = trainingChoice(arguments, PreTokenizerKind::WhitespaceSplit);
     if (auto merges = arguments.integer("merges", 0, std::numeric_limits<int>::max())) {
@@ -71,6 +67,20 @@ int runBpeSteps(const std::vector<std::string>& args, std::ostream& out) {
     }
     out.flush();
     return 0;
+}
+
+}  // namespace
+
+Command bpeStepsCommand() {
+    return {"bpe-steps",
+            "Train on FILE one merge at a time, printing one JSON object per merge.",
+            {{"input", "FILE", "the text to train on (words split on whitespace)", true},
+             {"merges", "N", "stop after N merges (default: until no pair is left)"},
+             {"tie-break", "hf|lex|first", "which pair wins a tie: Hugging Face's rule, the lexicographic order, or the first seen"},
+             {"algo", "bpe|wordpiece", "merge the most frequent pair, or WordPiece's most likely one"},
+             {"byte-level", "", "start from bytes with GPT-2's pre-tokenizer"},
+             {"candidates", "N", "how many pair counts to print per merge (default 10)"}},
+            [](const Arguments& arguments, std::ostream& out, std::ostream&) { return runBpeSteps(arguments, out); }};
 }
 
 }  // namespace pretrainlab::cli

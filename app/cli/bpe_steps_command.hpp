@@ -1,14 +1,10 @@
 #pragma once
 
-#include <iosfwd>
-#include <string>
-#include <vector>
+#include "app/cli/command.hpp"
 
 namespace pretrainlab::cli {
 
-// pretrainlab-cli bpe-steps --input FILE [--merges N] [--tie-break hf|lex|first]
-//     [--algo bpe|wordpiece] [--byte-level] [--candidates N]
-// One JSON object per merge on `out`. Throws UsageError or LocatedError on bad input.
-int runBpeSteps(const std::vector<std::string>& args, std::ostream& out);
+// bpe-steps: trains one merge at a time and prints one JSON object per merge.
+Command bpeStepsCommand();
 
 }  // namespace pretrainlab::cli

@@ -12,10 +12,9 @@
 
 namespace pretrainlab::cli {
 
-int runBpeTrain(const std::vector<std::string>& args, std::ostream& out) {
-    const Arguments arguments(
-        args, {"input", "vocab-size", "output", "algo", "tie-break", "pre-tokenizer", "min-frequency", "threads"},
-        {"byte-level", "seen-bytes-only"}, {"special"});
+namespace {
+
+int runBpeTrain(const Arguments& arguments, std::ostream& out) {
     const std::string input = arguments.required("input");
     const std::string output = arguments.required("output");
     arguments.required("vocab-size");
@@ -67,6 +66,25 @@ int runBpeTrain(const std::vector<std::string>& args, std::ostream& out) {
     report["output"] = output;
     out << report.dump() << '\n';
     return 0;
+}
+
+}  // namespace
+
+Command bpeTrainCommand() {
+    return {"bpe-train",
+            "Train a tokenizer and save it as Hugging Face tokenizer.json; prints a JSON summary.",
+            {{"input", "FILE", "the text to train on", true},
+             {"vocab-size", "N", "the vocabulary to reach, special tokens and the alphabet included", true},
+             {"output", "tokenizer.json", "where to save the tokenizer", true},
+             {"algo", "bpe|wordpiece", "merge the most frequent pair, or WordPiece's most likely one"},
+             {"byte-level", "", "start from bytes with GPT-2's pre-tokenizer"},
+             {"tie-break", "hf|lex|first", "which pair wins a tie"},
+             {"pre-tokenizer", "whitespace|whitespace-split|bert", "how the text is split into words first"},
+             {"min-frequency", "N", "merge only pairs seen at least N times"},
+             {"special", "TOKEN", "a special token to add (WordPiece adds [UNK])", false, true},
+             {"seen-bytes-only", "", "byte-level: only the bytes the corpus holds start the vocabulary"},
+             {"threads", "N", "threads for counting words (default: all cores)"}},
+            [](const Arguments& arguments, std::ostream& out, std::ostream&) { return runBpeTrain(arguments, out); }};
 }
 
 }  // namespace pretrainlab::cli

@@ -1,15 +1,10 @@
 #pragma once
 
-#include <iosfwd>
-#include <string>
-#include <vector>
+#include "app/cli/command.hpp"
 
 namespace pretrainlab::cli {
 
-// pretrainlab-cli bpe-train --input FILE --vocab-size N --output tokenizer.json
-//     [--algo bpe|wordpiece] [--byte-level] [--tie-break hf|lex|first]
-//     [--pre-tokenizer whitespace|whitespace-split|bert] [--min-frequency N] [--special TOKEN]...
-//     [--seen-bytes-only] [--threads N]
-int runBpeTrain(const std::vector<std::string>& args, std::ostream& out);
+// bpe-train: trains a tokenizer and saves it as Hugging Face tokenizer.json.
+Command bpeTrainCommand();
 
 }  // namespace pretrainlab::cli

@@ -19,10 +19,7 @@ Tokenizer tokenizerFrom(const Arguments& arguments) {
                          merges ? std::optional<std::filesystem::path>(*merges) : std::nullopt);
 }
 
-}  // namespace
-
-int runEncode(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    const Arguments arguments(args, {"tokenizer", "merges", "input"}, {"add-special-tokens", "stats"});
+int runEncode(const Arguments& arguments, std::ostream& out, std::ostream& err) {
     const std::string input = arguments.required("input");
     const Tokenizer tokenizer = tokenizerFrom(arguments);
     const std::string text = readFileBytes(input);
@@ -53,8 +50,7 @@ int runEncode(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return 0;
 }
 
-int runDecode(const std::vector<std::string>& args, std::ostream& out) {
-    const Arguments arguments(args, {"tokenizer", "merges", "ids"}, {"skip-special-tokens"});
+int runDecode(const Arguments& arguments, std::ostream& out) {
     const std::string idsText = arguments.required("ids");
     std::vector<TokenId> ids;
     std::size_t pos = 0;
@@ -81,6 +77,30 @@ int runDecode(const std::vector<std::string>& args, std::ostream& out) {
     }
     out.flush();
     return 0;
+}
+
+}  // namespace
+
+Command encodeCommand() {
+    return {"encode",
+            "Print the ids of FILE's text on one line. PATH is a tokenizer.json, a vocab.json (with --merges "
+            "merges.txt), a tiktoken rank file or a BERT vocab.txt.",
+            {{"tokenizer", "PATH", "the tokenizer file", true},
+             {"merges", "PATH", "the merges.txt that goes with a vocab.json"},
+             {"input", "FILE", "the text to encode", true},
+             {"add-special-tokens", "", "add the tokenizer's template tokens ([CLS] ... [SEP])"},
+             {"stats", "", "print a JSON line with the speed on stderr"}},
+            runEncode};
+}
+
+Command decodeCommand() {
+    return {"decode",
+            "Print the text of the ids.",
+            {{"tokenizer", "PATH", "the tokenizer file", true},
+             {"merges", "PATH", "the merges.txt that goes with a vocab.json"},
+             {"ids", "\"1 2 3\"", "the ids, separated by spaces or commas", true},
+             {"skip-special-tokens", "", "leave special tokens out of the text"}},
+            [](const Arguments& arguments, std::ostream& out, std::ostream&) { return runDecode(arguments, out); }};
 }
 
 }  // namespace pretrainlab::cli

@@ -1,17 +1,12 @@
 #pragma once
 
-#include <iosfwd>
-#include <string>
-#include <vector>
+#include "app/cli/command.hpp"
 
 namespace pretrainlab::cli {
 
-// pretrainlab-cli encode --tokenizer PATH [--merges PATH] --input FILE [--add-special-tokens] [--stats]
-// Prints the ids, space separated, on one line; --stats adds a JSON line with the speed on stderr.
-int runEncode(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
-// pretrainlab-cli decode --tokenizer PATH [--merges PATH] --ids "1 2 3" [--skip-special-tokens]
-// Prints the text, byte for byte.
-int runDecode(const std::vector<std::string>& args, std::ostream& out);
+// encode: the ids of a file's text on one line (--stats adds a JSON line with the speed on stderr).
+Command encodeCommand();
+// decode: the text of ids, byte for byte.
+Command decodeCommand();
 
 }  // namespace pretrainlab::cli

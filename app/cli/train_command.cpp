@@ -12,29 +12,14 @@
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
 #include "core/common/memory.hpp"
+#include "core/train/checkpoint.hpp"
+#include "core/train/metrics_csv.hpp"
 #include "core/train/session.hpp"
 
 namespace pretrainlab::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-double number(const Arguments& arguments, const std::string& name, double fallback, double minimum, double maximum) {
-    const std::optional<std::string> text = arguments.value(name);
-    if (!text) return fallback;
-    std::size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(*text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text->size() || !std::isfinite(value) || value < minimum || value > maximum) {
-        throw UsageError("--" + name + " expects a number from " + Json(minimum).dump() + " to " + Json(maximum).dump() +
-                         ", got '" + *text + "'");
-    }
-    return value;
-}
 
 // The settings' problems in the words of the command line.
 std::string asFlags(std::string problem) {
@@ -51,57 +36,89 @@ std::string asFlags(std::string problem) {
     return problem;
 }
 
-train::RunSettings settingsFrom(const Arguments& arguments, std::size_t steps) {
-    train::RunSettings settings;
-    const std::string archName = arguments.value("arch").value_or("decoder");
-    const std::optional<nn::Architecture> architecture = nn::parseArchitecture(archName);
-    if (!architecture) throw UsageError("--arch expects decoder, encoder or encdec, got '" + archName + "'");
-    settings.model.architecture = *architecture;
-    const std::string presetName = arguments.value("config").value_or("tiny");
-    if (!settings.applyPreset(presetName)) throw UsageError("--config expects tiny, small or medium, got '" + presetName + "'");
-    const auto integer = [&](const char* name, nn::Index fallback, long long minimum) {
-        return static_cast<nn::Index>(arguments.integer(name, minimum, 1'000'000'000).value_or(fallback));
-    };
-    settings.model.vocabulary = integer("vocab", settings.model.vocabulary, 2);
-    settings.model.width = integer("d", settings.model.width, 1);
-    settings.model.layers = integer("layers", settings.model.layers, 1);
-    settings.model.heads = integer("heads", settings.model.heads, 1);
-    settings.model.context = integer("ctx", settings.model.context, 0);
-    settings.model.preNorm = !arguments.flag("post-ln");
-    settings.batch = integer("batch", settings.batch, 1);
-    settings.accumulation = integer("accum", 1, 1);
-    settings.steps = steps;
+// Options that are not run settings.
+const std::vector<OptionSpec>& runOptions() {
+    static const std::vector<OptionSpec> options{
+        {"random-data", "", "train on random tokens (for speed; no held-out loss or probes)"},
+        {"mask-only", "", "the encoder's picked tokens all become [MASK] (no random or kept ones)"},
+        {"probes", "", "evaluate the toy world's held-out probes at every logged step"},
+        {"metrics", "FILE.csv", "write every step's metrics as CSV"},
+        {"log-every", "N", "print a JSON line every N steps (default: 20 lines in all)"},
+        {"save", "FILE.safetensors", "save a checkpoint at the end (FILE.json and FILE.optimizer.safetensors beside it)"},
+        {"resume", "FILE.safetensors", "continue a saved run with its own settings"},
+        {"stop-after", "N", "stop after step N (to save a run part-way)"}};
+    return options;
+}
 
-    const std::string optimizer = arguments.value("optimizer").value_or("adamw");
-    const std::optional<optim::OptimizerKind> kind = optim::parseOptimizer(optimizer);
-    if (!kind) throw UsageError("--optimizer expects sgd, momentum, adam or adamw, got '" + optimizer + "'");
-    settings.trainer.optimizer.kind = *kind;
-    settings.trainer.optimizer.weightDecay =
-        number(arguments, "weight-decay", *kind == optim::OptimizerKind::AdamW ? 0.01 : 0.0, 0, 10);
-    const std::string scheduleName = arguments.value("schedule").value_or("constant");
-    const std::optional<optim::ScheduleKind> schedule = optim::parseSchedule(scheduleName);
-    if (!schedule) {
-        throw UsageError("--schedule expects constant, linear, cosine, exponential or invsqrt, got '" + scheduleName + "'");
+std::string placeholderOf(const train::SettingField& field) {
+    switch (field.kind) {
+        case train::SettingKind::Integer: return "N";
+        case train::SettingKind::Number: return "X";
+        case train::SettingKind::Switch: return "";
+        case train::SettingKind::Text: return field.key == "corpus" ? "FILE|" + std::string(train::toyWorldCorpus) : "PATH";
+        case train::SettingKind::Choice: {
+            std::string names;
+            for (const std::string& choice : field.choices) {
+                if (choice == "custom") continue;
+                names += (names.empty() ? "" : "|") + choice;
+            }
+            return names;
+        }
     }
-    settings.trainer.schedule.kind = *schedule;
-    settings.trainer.schedule.peak = number(arguments, "lr", 3e-4, 0, 1e6);
-    settings.trainer.schedule.warmup = static_cast<std::size_t>(arguments.integer("warmup", 0, 100'000'000).value_or(0));
-    settings.trainer.clipNorm = number(arguments, "clip", 0, 0, 1e12);
-    settings.trainer.seed = static_cast<std::uint64_t>(arguments.integer("seed", 0, 1LL << 62).value_or(0));
-    settings.masking.rate = number(arguments, "mask-rate", 0.15, 0.001, 1.0);
+    return {};
+}
+
+std::vector<OptionSpec> trainOptions() {
+    std::vector<OptionSpec> options;
+    for (const train::SettingField& field : train::runSettingFields()) {
+        if (field.flag.empty()) continue;
+        std::string help = field.help;
+        const std::string fallback = train::settingText(field.defaultValue);
+        if (field.key == "threads") {
+            help += " (default: this machine's cores)";
+        } else if (field.kind != train::SettingKind::Switch && !fallback.empty()) {
+            help += " (default " + fallback + ")";
+        }
+        options.push_back({field.flag, placeholderOf(field), help});
+    }
+    const auto& more = runOptions();
+    options.insert(options.end(), more.begin(), more.end());
+    return options;
+}
+
+// The table's settings as the command line gives them: the --config preset first, then each flag.
+train::RunSettings settingsFrom(const Arguments& arguments) {
+    train::RunSettings settings;
+    for (const train::SettingField& field : train::runSettingFields()) {
+        if (field.flag.empty()) continue;
+        if (field.kind == train::SettingKind::Switch) {
+            if (arguments.flag(field.flag)) field.set(settings, !field.cliSwitchInverts);
+            continue;
+        }
+        const std::optional<std::string> text = arguments.value(field.flag);
+        if (!text) continue;
+        try {
+            field.set(settings, field.parse(*text));
+        } catch (const std::invalid_argument& error) {
+            throw UsageError("--" + field.flag + " " + error.what());
+        }
+        if (field.key == "preset" && !settings.applyPreset(settings.preset) && settings.preset != "custom") {
+            throw UsageError("--config expects tiny, small or medium, got '" + *text + "'");
+        }
+    }
     if (arguments.flag("mask-only")) {
         settings.masking.maskShare = 1.0;
         settings.masking.randomShare = 0.0;
     }
-    if (arguments.flag("random-data") && arguments.value("corpus")) {
-        throw UsageError("--random-data and --corpus exclude each other");
+    if (arguments.flag("random-data")) {
+        if (arguments.value("corpus")) throw UsageError("--random-data and --corpus exclude each other");
+        settings.corpus.clear();
     }
-    settings.corpus = arguments.value("corpus").value_or("");
-    settings.tokenizer = arguments.value("tokenizer").value_or("");
     if (!settings.corpus.empty() && settings.corpus != train::toyWorldCorpus && settings.tokenizer.empty()) {
         throw UsageError("--corpus needs --tokenizer (or --corpus " + std::string(train::toyWorldCorpus) + ")");
     }
     if (settings.corpus.empty() && !settings.tokenizer.empty()) throw UsageError("--tokenizer needs --corpus");
+    settings.trainer.schedule.total = settings.steps;
     if (const std::string problem = settings.problem(); !problem.empty()) throw UsageError(asFlags(problem));
     return settings;
 }
@@ -116,43 +133,91 @@ Json probeJson(const train::ProbeReport& report) {
     return accuracy;
 }
 
-}  // namespace
-
-int runTrain(const std::vector<std::string>& args, std::ostream& out) {
-    const Arguments arguments(args,
-                              {"arch", "config", "vocab", "d", "layers", "heads", "ctx", "batch", "steps", "optimizer",
-                               "lr", "schedule", "warmup", "accum", "clip", "threads", "seed", "corpus", "tokenizer",
-                               "metrics", "log-every", "weight-decay", "mask-rate", "save", "resume", "stop-after"},
-                              {"random-data", "post-ln", "probes", "mask-only"});
-    if (!arguments.value("steps")) throw UsageError("missing --steps");
-    const auto steps = static_cast<std::size_t>(*arguments.integer("steps", 1, 100'000'000));
-    const unsigned threads = static_cast<unsigned>(
-        arguments.integer("threads", 1, 256).value_or(std::max(1u, std::thread::hardware_concurrency())));
-
+// The run to train: a saved one to continue (with only its thread count changed), or a new one
+// from the flags.
+std::unique_ptr<train::TrainingSession> openSession(const Arguments& arguments) {
     std::unique_ptr<train::TrainingSession> session;
     if (const std::optional<std::string> resume = arguments.value("resume")) {
-        for (const char* setting : {"arch", "config", "vocab", "d", "layers", "heads", "ctx", "batch", "optimizer", "lr",
-                                    "schedule", "warmup", "accum", "clip", "seed", "corpus", "tokenizer", "weight-decay",
-                                    "mask-rate"}) {
-            if (arguments.value(setting)) {
+        for (const train::SettingField& field : train::runSettingFields()) {
+            if (field.flag.empty() || field.flag == "threads" || field.flag == "steps") continue;
+            if (arguments.value(field.flag) || arguments.flag(field.flag)) {
+                throw UsageError("--resume continues the saved run with its own settings; drop --" + field.flag);
+            }
+        }
+        for (const char* setting : {"random-data", "mask-only"}) {
+            if (arguments.flag(setting)) {
                 throw UsageError(std::string("--resume continues the saved run with its own settings; drop --") + setting);
             }
         }
-        session = train::TrainingSession::load(*resume);
-        if (steps != session->settings().steps) {
+        session = train::loadCheckpoint(*resume);
+        const std::size_t steps = session->settings().steps;
+        if (arguments.value("steps") && static_cast<std::size_t>(*arguments.integer("steps", 1, 1'000'000'000)) != steps) {
             throw UsageError("--steps must be the saved run's length (" + std::to_string(session->settings().steps) +
                              "): its schedule was planned for it");
         }
-        session->trainer().setThreads(threads);
+        if (arguments.value("threads")) {
+            session->trainer().setThreads(static_cast<unsigned>(*arguments.integer("threads", 1, 256)));
+        }
     } else {
-        train::RunSettings settings = settingsFrom(arguments, steps);
-        settings.trainer.threads = threads;
         try {
-            session = std::make_unique<train::TrainingSession>(settings);
+            session = std::make_unique<train::TrainingSession>(settingsFrom(arguments));
         } catch (const std::invalid_argument& error) {
             throw UsageError(asFlags(error.what()));
         }
     }
+    return session;
+}
+
+// What a run of `train` did, for its summary line: the speed without the first (warm-up) steps.
+struct Tally {
+    double timedSeconds = 0;
+    nn::Index timedTokens = 0;
+    std::size_t timedSteps = 0;
+    double finalLoss = 0;
+    nn::Index tokensWithLoss = 0;
+    nn::Index tokensSeen = 0;
+};
+
+Json summaryOf(train::TrainingSession& session, const Tally& tally) {
+    const train::RunSettings& settings = session.settings();
+    const nn::ModelConfig& config = settings.model;
+    const double seconds = tally.timedSeconds > 0 ? tally.timedSeconds : 1e-9;
+    const double params = double(session.model().parameters().size());
+    const nn::Index length = config.context;
+    // The peer's estimate: 6 · params · tokens for the matrix products, plus attention.
+    const double flopsPerStep = 6.0 * params * double(settings.batch * length) +
+                                12.0 * double(config.layers) * double(length * length) * double(config.width) *
+                                    double(settings.batch);
+    const optim::TrainingMemory memory = session.trainer().memory();
+    const std::size_t activations = session.trainer().activationBytes();
+    Json summary{{"arch", std::string(nn::architectureName(config.architecture))},
+                 {"config", settings.preset},
+                 {"steps", session.stepsDone()},
+                 {"threads", session.trainer().options().threads},
+                 {"params", session.model().parameters().size()},
+                 {"tokens_per_s", double(tally.timedTokens) / seconds},
+                 {"ms_per_step", 1000.0 * seconds / double(std::max<std::size_t>(1, tally.timedSteps))},
+                 {"gflops", flopsPerStep * double(tally.timedSteps) / seconds / 1e9},
+                 {"final_loss", tally.finalLoss},
+                 {"tokens_seen", tally.tokensSeen},
+                 {"tokens_with_loss", tally.tokensWithLoss},
+                 {"memory_bytes", {{"parameters", memory.parameters},
+                                   {"gradients", memory.gradients},
+                                   {"optimizer_state", memory.optimizerState},
+                                   {"activations", activations},
+                                   // activations grow with the micro-batch: k micro-batches keep 1/k of them
+                                   {"activations_saved_by_accumulation",
+                                    activations * static_cast<std::size_t>(settings.accumulation - 1)}}},
+                 {"peak_rss_mb", peakResidentMegabytes()}};
+    if (session.hasText()) summary["training_tokens"] = session.trainingTokens();
+    return summary;
+}
+
+}  // namespace
+
+int runTrain(const Arguments& arguments, std::ostream& out) {
+    const std::unique_ptr<train::TrainingSession> session = openSession(arguments);
+    const std::size_t steps = session->settings().steps;
     if (const std::optional<std::string> path = arguments.value("save")) {
         // Found out now, not after the training it would have saved.
         const std::filesystem::path folder = std::filesystem::absolute(*path).parent_path();
@@ -160,7 +225,6 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
             throw UsageError("--save " + *path + ": the folder " + folder.string() + " does not exist");
         }
     }
-    const train::RunSettings& settings = session->settings();
     const std::size_t stopAfter =
         static_cast<std::size_t>(arguments.integer("stop-after", 1, 100'000'000).value_or(static_cast<long long>(steps)));
     const bool probing = arguments.flag("probes");
@@ -173,14 +237,8 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
     const std::size_t firstStep = session->stepsDone();
     const std::size_t lastStep = std::min(steps, std::max(firstStep, stopAfter));
     const std::size_t untimed = std::min<std::size_t>(5, (lastStep - firstStep) / 5);  // warm-up steps left out of the speed
-    std::string metricsCsv =
-        "step,loss,token_loss,sequence_loss,learning_rate,gradient_norm,tokens,tokens_with_loss,tokens_per_s\n";
-    double timedSeconds = 0;
-    nn::Index timedTokens = 0;
-    std::size_t timedSteps = 0;
-    double finalLoss = 0;
-    nn::Index tokensWithLoss = 0;
-    nn::Index tokensSeen = 0;
+    std::vector<train::MetricsRow> metrics;
+    Tally tally;
     const auto started = std::chrono::steady_clock::now();
     for (std::size_t s = firstStep; s < lastStep; ++s) {
         const train::StepOutcome outcome = session->step();
@@ -192,71 +250,51 @@ int runTrain(const std::vector<std::string>& args, std::ostream& out) {
             out << line.dump() << '\n';
             return 3;
         }
-        const auto& metrics = std::get<train::StepMetrics>(outcome);
-        finalLoss = metrics.loss;
-        tokensWithLoss += metrics.tokensWithLoss;
-        tokensSeen += metrics.tokens;
+        metrics.push_back({std::get<train::StepMetrics>(outcome), {}, {}});
+        const train::StepMetrics& step = metrics.back().step;
+        tally.finalLoss = step.loss;
+        tally.tokensWithLoss += step.tokensWithLoss;
+        tally.tokensSeen += step.tokens;
         if (s - firstStep >= untimed) {
-            timedSeconds += metrics.seconds;
-            timedTokens += metrics.tokens;
-            ++timedSteps;
+            tally.timedSeconds += step.seconds;
+            tally.timedTokens += step.tokens;
+            ++tally.timedSteps;
         }
-        metricsCsv += std::to_string(metrics.step) + ',' + Json(metrics.loss).dump() + ',' + Json(metrics.tokenLoss).dump() +
-                      ',' + Json(metrics.sequenceLoss).dump() + ',' + Json(metrics.learningRate).dump() + ',' +
-                      Json(metrics.gradientNorm).dump() + ',' + std::to_string(metrics.tokens) + ',' +
-                      std::to_string(metrics.tokensWithLoss) + ',' + Json(metrics.tokensPerSecond).dump() + '\n';
-        if (metrics.step % logEvery == 0 || metrics.step == lastStep) {
-            Json line{{"step", metrics.step},
-                      {"loss", metrics.loss},
-                      {"lr", metrics.learningRate},
-                      {"grad_norm", metrics.gradientNorm},
-                      {"tokens_with_loss", metrics.tokensWithLoss},
-                      {"tokens", metrics.tokens},
-                      {"tokens_per_s", metrics.tokensPerSecond}};
-            if (const std::optional<double> heldOut = session->heldOutLoss()) line["held_out_loss"] = *heldOut;
-            if (probing) line["probes"] = probeJson(session->probes());
+        if (step.step % logEvery == 0 || step.step == lastStep) {
+            Json line{{"step", step.step},
+                      {"loss", step.loss},
+                      {"lr", step.learningRate},
+                      {"grad_norm", step.gradientNorm},
+                      {"tokens_with_loss", step.tokensWithLoss},
+                      {"tokens", step.tokens},
+                      {"tokens_per_s", step.tokensPerSecond}};
+            if (const std::optional<double> heldOut = session->heldOutLoss()) {
+                line["held_out_loss"] = *heldOut;
+                metrics.back().heldOutLoss = *heldOut;
+            }
+            if (probing) {
+                const train::ProbeReport report = session->probes();
+                line["probes"] = probeJson(report);
+                metrics.back().probeAccuracy = report.accuracy;
+            }
             line["elapsed_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             out << line.dump() << '\n';
             out.flush();
         }
     }
-    if (const std::optional<std::string> path = arguments.value("metrics")) writeFileAtomically(*path, metricsCsv);
-    if (const std::optional<std::string> path = arguments.value("save")) session->save(*path);
+    if (const std::optional<std::string> path = arguments.value("metrics")) train::metricsTable(metrics).write(*path);
+    if (const std::optional<std::string> path = arguments.value("save")) train::saveCheckpoint(*session, *path);
 
-    const nn::ModelConfig& config = settings.model;
-    const double seconds = timedSeconds > 0 ? timedSeconds : 1e-9;
-    const double params = double(session->model().parameters().size());
-    const nn::Index length = config.context;
-    // The peer's estimate: 6 · params · tokens for the matrix products, plus attention.
-    const double flopsPerStep = 6.0 * params * double(settings.batch * length) +
-                                12.0 * double(config.layers) * double(length * length) * double(config.width) *
-                                    double(settings.batch);
-    const optim::TrainingMemory memory = session->trainer().memory();
-    const std::size_t activations = session->trainer().activationBytes();
-    Json summary{{"arch", std::string(nn::architectureName(config.architecture))},
-                 {"config", settings.preset},
-                 {"steps", session->stepsDone()},
-                 {"threads", threads},
-                 {"params", session->model().parameters().size()},
-                 {"tokens_per_s", double(timedTokens) / seconds},
-                 {"ms_per_step", 1000.0 * seconds / double(std::max<std::size_t>(1, timedSteps))},
-                 {"gflops", flopsPerStep * double(timedSteps) / seconds / 1e9},
-                 {"final_loss", finalLoss},
-                 {"tokens_seen", tokensSeen},
-                 {"tokens_with_loss", tokensWithLoss},
-                 {"memory_bytes", {{"parameters", memory.parameters},
-                                   {"gradients", memory.gradients},
-                                   {"optimizer_state", memory.optimizerState},
-                                   {"activations", activations},
-                                   // activations grow with the micro-batch: k micro-batches keep 1/k of them
-                                   {"activations_saved_by_accumulation",
-                                    activations * static_cast<std::size_t>(settings.accumulation - 1)}}},
-                 {"peak_rss_mb", peakResidentMegabytes()}};
-    if (session->hasText()) summary["training_tokens"] = session->trainingTokens();
+    Json summary = summaryOf(*session, tally);
     if (probing) summary["probes"] = probeJson(session->probes());
     if (const std::optional<std::string> path = arguments.value("save")) summary["saved"] = *path;
     out << summary.dump() << '\n';
     return 0;
+}
+
+Command trainCommand() {
+    return {"train", "Train a transformer; one JSON line per logged step and a summary line.", trainOptions(),
+            [](const Arguments& arguments, std::ostream& out, std::ostream&) { return runTrain(arguments, out); }};
 }
 
 }  // namespace pretrainlab::cli

@@ -1,16 +1,11 @@
 #pragma once
 
-#include <iosfwd>
-#include <string>
-#include <vector>
+#include "app/cli/command.hpp"
 
 namespace pretrainlab::cli {
 
-// pretrainlab-cli train --arch decoder|encoder|encdec [--config tiny|small|medium]
-//     [--vocab N --d N --layers N --heads N --ctx N --batch N] --steps N
-//     [--optimizer sgd|momentum|adam|adamw] [--lr X] [--schedule ...] [--warmup N] [--accum K]
-//     [--clip X] [--threads N] [--seed N] [--random-data | --corpus FILE --tokenizer PATH]
-//     [--metrics FILE.csv] [--log-every N]
-int runTrain(const std::vector<std::string>& args, std::ostream& out);
+// train: a transformer on random tokens, the toy world or a text file; one JSON line per logged
+// step and a summary line. Its settings' flags come from core's table of run settings.
+Command trainCommand();
 
 }  // namespace pretrainlab::cli

@@ -311,13 +311,20 @@ std::string ToyWorld::sentence(ProbeCategory category, std::mt19937_64& random) 
     }
 }
 
-std::string ToyWorld::corpus(std::size_t bytes, std::uint64_t seed) const {
+std::string ToyWorld::corpus(std::size_t bytes, std::uint64_t seed, const Progress& progress) const {
+    constexpr std::size_t checkEvery = 64 * 1024;
     std::mt19937_64 random(seed);
     std::string text;
     text.reserve(bytes + 128);
+    std::size_t nextCheck = checkEvery;
     while (text.size() < bytes) {
         text += sentence(ProbeCategory(std::uniform_int_distribution<int>(0, probeCategoryCount - 1)(random)), random);
         text += '\n';
+        if (text.size() >= nextCheck) {
+            if (progress.stopRequested()) throw Cancelled();
+            progress(double(text.size()) / double(bytes));
+            nextCheck += checkEvery;
+        }
     }
     return text;
 }

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/common/progress.hpp"
 #include "core/tokenize/tokenizer.hpp"
 
 namespace pretrainlab::data {
@@ -48,7 +49,8 @@ public:
 
     // `bytes` of training text or a little more, one sentence per line, lower case, words and
     // punctuation apart. The same seed gives the same text; no probe sentence is in it.
-    std::string corpus(std::size_t bytes, std::uint64_t seed) const;
+    // `progress` gets the share written and may stop it (Cancelled).
+    std::string corpus(std::size_t bytes, std::uint64_t seed, const Progress& progress = {}) const;
     // One training sentence of the category (never a held-out one).
     std::string sentence(ProbeCategory category, std::mt19937_64& random) const;
 

@@ -5,15 +5,6 @@
 
 namespace pretrainlab::nn {
 
-const char* maskKindName(MaskKind kind) {
-    switch (kind) {
-        case MaskKind::Bidirectional: return "bidirectional";
-        case MaskKind::Causal: return "causal";
-        case MaskKind::PrefixLm: return "prefix-lm";
-    }
-    return "";
-}
-
 Index AttentionMask::visibleKeys(Index position, Index keys) const {
     switch (kind) {
         case MaskKind::Bidirectional: return keys;

@@ -14,8 +14,6 @@ enum class MaskKind {
     PrefixLm,       // the prefix sees itself whole; after it, causal
 };
 
-const char* maskKindName(MaskKind kind);
-
 struct AttentionMask {
     MaskKind kind = MaskKind::Bidirectional;
     Index prefixLength = 0;

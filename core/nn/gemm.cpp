@@ -35,6 +35,4 @@ void gemm<double>(double alpha, ConstMatrixRef<double> a, bool transposeA, Const
 
 void setBlasThreads(int threads) { openblas_set_num_threads(threads); }
 
-int blasThreads() { return openblas_get_num_threads(); }
-
 }  // namespace pretrainlab::nn

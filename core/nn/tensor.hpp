@@ -50,6 +50,5 @@ void gemm(S alpha, ConstMatrixRef<S> a, bool transposeA, ConstMatrixRef<S> b, bo
 
 // Sets how many threads BLAS may use for one product (training runs one per shard).
 void setBlasThreads(int threads);
-int blasThreads();
 
 }  // namespace pretrainlab::nn

@@ -187,14 +187,26 @@ void Transformer<S>::embedBackward(const Batch& batch, const std::vector<std::in
 template <typename S>
 Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* gradients, double tokenScale,
                            double sequenceScale) const {
+    forwardStacks(batch, ws);
+    Losses losses;
+    losses.tokenSum = tokenHeadForward(batch, ws, tokenScale, gradients != nullptr, &losses.tokens);
+    losses.sequenceSum = sequenceHeadForward(batch, ws, sequenceScale, gradients != nullptr, &losses.sequences);
+    if (!gradients) return losses;
+    tokenHeadBackward(ws, *gradients);
+    sequenceHeadBackward(ws, *gradients);
+    backwardStacks(batch, ws, *gradients);
+    return losses;
+}
+
+// tokens: [sequences, length] (and the decoder's [sequences, targetLength]) ->
+// ws.encoderOutput: [sequences · length, d] (and ws.decoderOutput: [sequences · targetLength, d])
+template <typename S>
+void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws) const {
     const Parameters<S>& p = parameters_;
     const Architecture architecture = config_.architecture;
-    const bool encdec = architecture == Architecture::EncoderDecoder;
-    const bool encoder = architecture == Architecture::Encoder;
     const Index sequences = batch.sequences;
     const Index length = batch.length;
 
-    // ---- the encoder (or the decoder-only model's) stack ----
     ws.encoderShape = {sequences, length, length};
     ws.encoderMask = AttentionMask{};
     if (architecture == Architecture::Decoder) {
@@ -202,7 +214,8 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
         ws.encoderMask.prefixLength = batch.prefixLength;
     }
     ws.encoderMask.keyPadding = batch.padding.empty() ? nullptr : &batch.padding;
-    embed(batch, batch.tokens, length, encoderEmbeddings_, encoder, ws.encoderStates, ws, false);
+    embed(batch, batch.tokens, length, encoderEmbeddings_, architecture == Architecture::Encoder, ws.encoderStates, ws,
+          false);
     ws.encoderBlocks.resize(encoderBlocks_.size());
     for (std::size_t i = 0; i < encoderBlocks_.size(); ++i) {
         encoderBlocks_[i].forward(p, ws.encoderStates, nullptr, ws.encoderShape, ws.encoderMask, {}, {},
@@ -213,129 +226,31 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
     } else {
         ws.encoderOutput = ws.encoderStates;
     }
+    if (architecture != Architecture::EncoderDecoder) return;
 
-    // ---- the decoder of an encoder-decoder ----
-    if (encdec) {
-        ws.decoderShape = {sequences, batch.targetLength, batch.targetLength};
-        ws.decoderMask = AttentionMask{MaskKind::Causal, 0, nullptr};
-        ws.crossShape = {sequences, batch.targetLength, length};
-        ws.crossMask = AttentionMask{MaskKind::Bidirectional, 0, ws.encoderMask.keyPadding};  // nor at the encoder's padding
-        embed(batch, batch.decoderTokens, batch.targetLength, decoderEmbeddings_, false, ws.decoderStates, ws, true);
-        ws.decoderBlocks.resize(decoderBlocks_.size());
-        for (std::size_t i = 0; i < decoderBlocks_.size(); ++i) {
-            decoderBlocks_[i].forward(p, ws.decoderStates, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
-                                      ws.crossShape, ws.crossMask, ws.decoderBlocks[i], ws.random);
-        }
-        if (config_.preNorm) {
-            decoderFinalNorm_.forward(p, ws.decoderStates, ws.decoderOutput, ws.decoderFinalNorm);
-        } else {
-            ws.decoderOutput = ws.decoderStates;
-        }
+    ws.decoderShape = {sequences, batch.targetLength, batch.targetLength};
+    ws.decoderMask = AttentionMask{MaskKind::Causal, 0, nullptr};
+    ws.crossShape = {sequences, batch.targetLength, length};
+    ws.crossMask = AttentionMask{MaskKind::Bidirectional, 0, ws.encoderMask.keyPadding};  // nor at the encoder's padding
+    embed(batch, batch.decoderTokens, batch.targetLength, decoderEmbeddings_, false, ws.decoderStates, ws, true);
+    ws.decoderBlocks.resize(decoderBlocks_.size());
+    for (std::size_t i = 0; i < decoderBlocks_.size(); ++i) {
+        decoderBlocks_[i].forward(p, ws.decoderStates, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
+                                  ws.crossShape, ws.crossMask, ws.decoderBlocks[i], ws.random);
     }
-
-    // ---- token losses: next token, masked token or tag ----
-    const Matrix<S>& hidden = encdec ? ws.decoderOutput : ws.encoderOutput;
-    const std::vector<std::int32_t>& targets = encdec ? batch.decoderTargets : batch.targets;
-    Losses losses;
-    ws.rows.clear();
-    std::vector<std::int32_t> rowTargets;
-    for (std::size_t r = 0; r < targets.size(); ++r) {
-        if (targets[r] >= 0) {
-            ws.rows.push_back(static_cast<Index>(r));
-            rowTargets.push_back(targets[r]);
-        }
-    }
-    const bool allRows = static_cast<Index>(ws.rows.size()) == hidden.rows();
-    if (!ws.rows.empty() && !allRows) {
-        ws.gathered.resize(static_cast<Index>(ws.rows.size()), config_.width);
-        for (std::size_t i = 0; i < ws.rows.size(); ++i) ws.gathered.row(static_cast<Index>(i)) = hidden.row(ws.rows[i]);
-    }
-    const Matrix<S>& gathered = allRows ? hidden : ws.gathered;
-    const auto tokenTable = p[tokenEmbedding_];
-    const bool tagging = config_.tags > 0;
-    const bool maskedLm = encoder && !tagging;
-    if (!ws.rows.empty()) {
-        if (tagging) {
-            ws.logits.resize(gathered.rows(), config_.tags);
-            tagHead_.forward(p, gathered, ws.logits);                                  // tags = h W + b
-        } else if (maskedLm) {
-            ws.transformHidden.resize(gathered.rows(), config_.width);
-            mlmTransform_.forward(p, gathered, ws.transformHidden);                    // BERT's head: dense,
-            geluForward(ws.transformHidden, ws.transformActivated);                    // GELU,
-            mlmNorm_.forward(p, ws.transformActivated, ws.transformed, ws.mlmNorm);    // LayerNorm,
-            ws.logits.resize(gathered.rows(), config_.vocabulary);
-            ws.logits.rowwise() = p[mlmBias_].row(0);
-            gemm<S>(S(1), ws.transformed, false, tokenTable, true, S(1), ws.logits);   // then t Eᵀ + b
-        } else {
-            ws.logits.resize(gathered.rows(), config_.vocabulary);
-            gemm<S>(S(1), gathered, false, tokenTable, true, S(0), ws.logits);         // logits = h Eᵀ (tied)
-        }
-        losses.tokenSum = crossEntropy(ws.logits, rowTargets.data(), S(tokenScale), gradients != nullptr, &losses.tokens);
+    if (config_.preNorm) {
+        decoderFinalNorm_.forward(p, ws.decoderStates, ws.decoderOutput, ws.decoderFinalNorm);
     } else {
-        ws.logits.resize(0, 0);
+        ws.decoderOutput = ws.decoderStates;
     }
+}
 
-    // ---- sequence losses: next sentence or class, from [CLS] (or the decoder's last token) ----
-    const bool hasSequenceHead = config_.classes > 0 || (encoder && config_.nextSentenceHead);
-    const Matrix<S>& sequenceSide = ws.encoderOutput;
-    ws.sequenceRows.clear();
-    if (hasSequenceHead && !batch.sequenceLabels.empty()) {
-        for (Index b = 0; b < sequences; ++b) {
-            Index row = b * length;  // [CLS]
-            if (architecture == Architecture::Decoder) {
-                row = b * length + length - 1;
-                while (!batch.padding.empty() && row > b * length && batch.padding[static_cast<std::size_t>(row)]) --row;
-            }
-            ws.sequenceRows.push_back(row);
-        }
-        ws.sequenceHidden.resize(sequences, config_.width);
-        for (Index b = 0; b < sequences; ++b) ws.sequenceHidden.row(b) = sequenceSide.row(ws.sequenceRows[static_cast<std::size_t>(b)]);
-        ws.sequenceLogits.resize(sequences, sequenceHead_.out);
-        sequenceHead_.forward(p, ws.sequenceHidden, ws.sequenceLogits);                // p(y|x) = softmax(W h + b)
-        losses.sequenceSum = crossEntropy(ws.sequenceLogits, batch.sequenceLabels.data(), S(sequenceScale),
-                                          gradients != nullptr, &losses.sequences);
-    }
-    if (!gradients) return losses;
-
-    // ==== backward ====
-    Gradients<S>& g = *gradients;
-    // d(hidden) of the stack whose output feeds the token head
-    ws.dOutput.setZero(hidden.rows(), config_.width);
-    if (!ws.rows.empty()) {
-        Matrix<S>& dLogits = ws.logits;  // crossEntropy left the gradient here
-        if (tagging) {
-            tagHead_.backward(p, g, gathered, dLogits, &ws.dGathered);
-        } else if (maskedLm) {
-            // forward: logits = t Eᵀ + b
-            p.in(g, mlmBias_).row(0) += dLogits.colwise().sum();
-            ws.dTransformed.resize(dLogits.rows(), config_.width);
-            gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dTransformed);          // dt = dlogits E
-            gemm<S>(S(1), dLogits, true, ws.transformed, false, S(1), p.in(g, tokenEmbedding_));  // dE += dlogitsᵀ t
-            mlmNorm_.backward(p, g, ws.mlmNorm, ws.dTransformed, ws.dActivated);
-            geluBackward(ws.transformHidden, ws.dActivated, ws.dHidden);
-            mlmTransform_.backward(p, g, gathered, ws.dHidden, &ws.dGathered);
-        } else {
-            // forward: logits = h Eᵀ
-            ws.dGathered.resize(dLogits.rows(), config_.width);
-            gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dGathered);            // dh = dlogits E
-            gemm<S>(S(1), dLogits, true, gathered, false, S(1), p.in(g, tokenEmbedding_));   // dE += dlogitsᵀ h
-        }
-        if (allRows) {
-            ws.dOutput += ws.dGathered;
-        } else {
-            for (std::size_t i = 0; i < ws.rows.size(); ++i) ws.dOutput.row(ws.rows[i]) += ws.dGathered.row(static_cast<Index>(i));
-        }
-    }
-    // d(encoder output): from the sequence head, and (encoder-decoder) from the cross-attention
+// d(encoder output) (and d(decoder output)) -> the gradients of the blocks and embeddings
+template <typename S>
+void Transformer<S>::backwardStacks(const Batch& batch, Workspace& ws, Gradients<S>& g) const {
+    const Parameters<S>& p = parameters_;
+    const bool encdec = config_.architecture == Architecture::EncoderDecoder;
     Matrix<S>& dEncoderOutput = encdec ? ws.dMemory : ws.dOutput;
-    if (encdec) ws.dMemory.setZero(ws.encoderOutput.rows(), config_.width);
-    if (!ws.sequenceRows.empty()) {
-        sequenceHead_.backward(p, g, ws.sequenceHidden, ws.sequenceLogits, &ws.dSequenceHidden);
-        for (std::size_t b = 0; b < ws.sequenceRows.size(); ++b) {
-            dEncoderOutput.row(ws.sequenceRows[b]) += ws.dSequenceHidden.row(static_cast<Index>(b));
-        }
-    }
-
     // (pre-LN) back through the final norm into the residual stream, then down the blocks
     if (encdec) {
         Matrix<S>* dDecoder = &ws.dOutput;
@@ -358,18 +273,146 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
         encoderBlocks_[i].backward(p, g, *dEncoder, nullptr, ws.encoderShape, ws.encoderMask, {}, {},
                                    ws.encoderBlocks[i], nullptr);
     }
-    embedBackward(batch, batch.tokens, length, encoderEmbeddings_, encoder, *dEncoder, g, ws, false);
-    return losses;
+    embedBackward(batch, batch.tokens, batch.length, encoderEmbeddings_, config_.architecture == Architecture::Encoder,
+                  *dEncoder, g, ws, false);
+}
+
+template <typename S>
+const Matrix<S>& Transformer<S>::tokenHeadHidden(const Workspace& ws) const {
+    return config_.architecture == Architecture::EncoderDecoder ? ws.decoderOutput : ws.encoderOutput;
+}
+
+// The rows with a target: all of the hidden states, or the few gathered into ws.gathered.
+template <typename S>
+const Matrix<S>& Transformer<S>::tokenHeadInput(const Workspace& ws) const {
+    const Matrix<S>& hidden = tokenHeadHidden(ws);
+    return static_cast<Index>(ws.rows.size()) == hidden.rows() ? hidden : ws.gathered;
+}
+
+// hidden rows with a target: [targets, d] -> logits [targets, vocabulary or tags] -> Σ cross-entropy
+// (next token, masked token or tag)
+template <typename S>
+double Transformer<S>::tokenHeadForward(const Batch& batch, Workspace& ws, double scale, bool gradient,
+                                        Index* counted) const {
+    const Parameters<S>& p = parameters_;
+    const Matrix<S>& hidden = tokenHeadHidden(ws);
+    const std::vector<std::int32_t>& targets =
+        config_.architecture == Architecture::EncoderDecoder ? batch.decoderTargets : batch.targets;
+    ws.rows.clear();
+    std::vector<std::int32_t> rowTargets;
+    for (std::size_t r = 0; r < targets.size(); ++r) {
+        if (targets[r] >= 0) {
+            ws.rows.push_back(static_cast<Index>(r));
+            rowTargets.push_back(targets[r]);
+        }
+    }
+    *counted = 0;
+    if (ws.rows.empty()) {
+        ws.logits.resize(0, 0);
+        return 0;
+    }
+    if (static_cast<Index>(ws.rows.size()) != hidden.rows()) {
+        ws.gathered.resize(static_cast<Index>(ws.rows.size()), config_.width);
+        for (std::size_t i = 0; i < ws.rows.size(); ++i) ws.gathered.row(static_cast<Index>(i)) = hidden.row(ws.rows[i]);
+    }
+    const Matrix<S>& gathered = tokenHeadInput(ws);
+    const auto tokenTable = p[tokenEmbedding_];
+    if (config_.tags > 0) {
+        ws.logits.resize(gathered.rows(), config_.tags);
+        tagHead_.forward(p, gathered, ws.logits);                                  // tags = h W + b
+    } else if (config_.architecture == Architecture::Encoder) {
+        ws.transformHidden.resize(gathered.rows(), config_.width);
+        mlmTransform_.forward(p, gathered, ws.transformHidden);                    // BERT's head: dense,
+        geluForward(ws.transformHidden, ws.transformActivated);                    // GELU,
+        mlmNorm_.forward(p, ws.transformActivated, ws.transformed, ws.mlmNorm);    // LayerNorm,
+        ws.logits.resize(gathered.rows(), config_.vocabulary);
+        ws.logits.rowwise() = p[mlmBias_].row(0);
+        gemm<S>(S(1), ws.transformed, false, tokenTable, true, S(1), ws.logits);   // then t Eᵀ + b
+    } else {
+        ws.logits.resize(gathered.rows(), config_.vocabulary);
+        gemm<S>(S(1), gathered, false, tokenTable, true, S(0), ws.logits);         // logits = h Eᵀ (tied)
+    }
+    return crossEntropy(ws.logits, rowTargets.data(), S(scale), gradient, counted);
+}
+
+// d logits (left in ws.logits by the loss) -> ws.dOutput: [rows of the hidden states, d]
+template <typename S>
+void Transformer<S>::tokenHeadBackward(Workspace& ws, Gradients<S>& g) const {
+    const Parameters<S>& p = parameters_;
+    const Matrix<S>& hidden = tokenHeadHidden(ws);
+    ws.dOutput.setZero(hidden.rows(), config_.width);
+    if (ws.rows.empty()) return;
+    const Matrix<S>& gathered = tokenHeadInput(ws);
+    const auto tokenTable = p[tokenEmbedding_];
+    Matrix<S>& dLogits = ws.logits;
+    if (config_.tags > 0) {
+        tagHead_.backward(p, g, gathered, dLogits, &ws.dGathered);
+    } else if (config_.architecture == Architecture::Encoder) {
+        // forward: logits = t Eᵀ + b
+        p.in(g, mlmBias_).row(0) += dLogits.colwise().sum();
+        ws.dTransformed.resize(dLogits.rows(), config_.width);
+        gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dTransformed);          // dt = dlogits E
+        gemm<S>(S(1), dLogits, true, ws.transformed, false, S(1), p.in(g, tokenEmbedding_));  // dE += dlogitsᵀ t
+        mlmNorm_.backward(p, g, ws.mlmNorm, ws.dTransformed, ws.dActivated);
+        geluBackward(ws.transformHidden, ws.dActivated, ws.dHidden);
+        mlmTransform_.backward(p, g, gathered, ws.dHidden, &ws.dGathered);
+    } else {
+        // forward: logits = h Eᵀ
+        ws.dGathered.resize(dLogits.rows(), config_.width);
+        gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dGathered);            // dh = dlogits E
+        gemm<S>(S(1), dLogits, true, gathered, false, S(1), p.in(g, tokenEmbedding_));   // dE += dlogitsᵀ h
+    }
+    if (&gathered == &hidden) {
+        ws.dOutput += ws.dGathered;
+    } else {
+        for (std::size_t i = 0; i < ws.rows.size(); ++i) ws.dOutput.row(ws.rows[i]) += ws.dGathered.row(static_cast<Index>(i));
+    }
+}
+
+// [CLS] (or a decoder's last token): [sequences, d] -> class logits -> Σ cross-entropy
+// (next sentence or a task's classes)
+template <typename S>
+double Transformer<S>::sequenceHeadForward(const Batch& batch, Workspace& ws, double scale, bool gradient,
+                                           Index* counted) const {
+    const Parameters<S>& p = parameters_;
+    const Index sequences = batch.sequences;
+    const Index length = batch.length;
+    const bool hasSequenceHead = config_.classes > 0 || (config_.architecture == Architecture::Encoder && config_.nextSentenceHead);
+    ws.sequenceRows.clear();
+    *counted = 0;
+    if (!hasSequenceHead || batch.sequenceLabels.empty()) return 0;
+    for (Index b = 0; b < sequences; ++b) {
+        Index row = b * length;  // [CLS]
+        if (config_.architecture == Architecture::Decoder) {
+            row = b * length + length - 1;
+            while (!batch.padding.empty() && row > b * length && batch.padding[static_cast<std::size_t>(row)]) --row;
+        }
+        ws.sequenceRows.push_back(row);
+    }
+    ws.sequenceHidden.resize(sequences, config_.width);
+    for (Index b = 0; b < sequences; ++b) ws.sequenceHidden.row(b) = ws.encoderOutput.row(ws.sequenceRows[static_cast<std::size_t>(b)]);
+    ws.sequenceLogits.resize(sequences, sequenceHead_.out);
+    sequenceHead_.forward(p, ws.sequenceHidden, ws.sequenceLogits);                    // p(y|x) = softmax(W h + b)
+    return crossEntropy(ws.sequenceLogits, batch.sequenceLabels.data(), S(scale), gradient, counted);
+}
+
+// d class logits -> d(encoder output) at the rows read (ws.dOutput, or ws.dMemory beside the
+// encoder-decoder's cross-attention)
+template <typename S>
+void Transformer<S>::sequenceHeadBackward(Workspace& ws, Gradients<S>& g) const {
+    const bool encdec = config_.architecture == Architecture::EncoderDecoder;
+    if (encdec) ws.dMemory.setZero(ws.encoderOutput.rows(), config_.width);
+    if (ws.sequenceRows.empty()) return;
+    Matrix<S>& dEncoderOutput = encdec ? ws.dMemory : ws.dOutput;
+    sequenceHead_.backward(parameters_, g, ws.sequenceHidden, ws.sequenceLogits, &ws.dSequenceHidden);
+    for (std::size_t b = 0; b < ws.sequenceRows.size(); ++b) {
+        dEncoderOutput.row(ws.sequenceRows[b]) += ws.dSequenceHidden.row(static_cast<Index>(b));
+    }
 }
 
 template <typename S>
 const Matrix<S>& Transformer<S>::logits(const Workspace& workspace) const {
     return workspace.logits;
-}
-
-template <typename S>
-const std::vector<Index>& Transformer<S>::logitRows(const Workspace& workspace) const {
-    return workspace.rows;
 }
 
 template <typename S>

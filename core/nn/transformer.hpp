@@ -99,10 +99,9 @@ public:
     Losses run(const Batch& batch, Workspace& workspace, Gradients<S>* gradients, double tokenScale,
                double sequenceScale) const;
 
-    // After a run() without gradients: the logits of the rows that had a target, in row order,
-    // and which rows (a run with gradients leaves the loss's gradient in their place).
+    // After a run() without gradients: the logits of the rows that had a target, in row order (a
+    // run with gradients leaves the loss's gradient in their place).
     const Matrix<S>& logits(const Workspace& workspace) const;
-    const std::vector<Index>& logitRows(const Workspace& workspace) const;
     const Matrix<S>& sequenceLogits(const Workspace& workspace) const;
     // After run(): one head's attention weights for one sequence, [queries, keys] (a copy).
     Matrix<S> attentionWeights(const Workspace& workspace, AttentionStack stack, Index layer, Index sequence,
@@ -114,6 +113,15 @@ private:
         LayerNorm norm;  // post-LN models normalize the embeddings
     };
 
+    void forwardStacks(const Batch& batch, Workspace& workspace) const;
+    void backwardStacks(const Batch& batch, Workspace& workspace, Gradients<S>& g) const;
+    const Matrix<S>& tokenHeadHidden(const Workspace& workspace) const;
+    const Matrix<S>& tokenHeadInput(const Workspace& workspace) const;
+    double tokenHeadForward(const Batch& batch, Workspace& workspace, double scale, bool gradient, Index* counted) const;
+    void tokenHeadBackward(Workspace& workspace, Gradients<S>& g) const;
+    double sequenceHeadForward(const Batch& batch, Workspace& workspace, double scale, bool gradient,
+                               Index* counted) const;
+    void sequenceHeadBackward(Workspace& workspace, Gradients<S>& g) const;
     void embed(const Batch& batch, const std::vector<std::int32_t>& tokens, Index length, const Embeddings& embeddings,
                bool withSegments, Matrix<S>& x, Workspace& workspace, bool decoderSide) const;
     void embedBackward(const Batch& batch, const std::vector<std::int32_t>& tokens, Index length,

@@ -89,8 +89,8 @@ void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, st
             const S beta1 = S(options_.beta1);
             const S beta2 = S(options_.beta2);
             const S epsilon = S(options_.epsilon);
-            const S correction1 = S(1) - S(std::pow(options_.beta1, double(t_)));  // 1 − β₁ᵗ
-            const S correction2 = S(1) - S(std::pow(options_.beta2, double(t_)));  // 1 − β₂ᵗ
+            const S beta1_t = S(std::pow(options_.beta1, double(t_)));  // β₁ᵗ
+            const S beta2_t = S(std::pow(options_.beta2, double(t_)));  // β₂ᵗ
             Eigen::Map<Array> m(m_.data() + begin, n);
             Eigen::Map<Array> v(v_.data() + begin, n);
             if (options_.kind == OptimizerKind::AdamW) {
@@ -102,9 +102,9 @@ void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, st
                 m = beta1 * m + (S(1) - beta1) * g_t;   // (1)
                 v = beta2 * v + (S(1) - beta2) * g_t.square();  // (2)
             }
-            // (3) m̂_t = m_t / (1 − β₁ᵗ), v̂_t = v_t / (1 − β₂ᵗ)
-            // (4) θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
-            theta -= eta * (m / correction1) / ((v / correction2).sqrt() + epsilon);
+            const auto m_hat = m / (S(1) - beta1_t);  // (3) m̂_t = m_t / (1 − β₁ᵗ)
+            const auto v_hat = v / (S(1) - beta2_t);  //     v̂_t = v_t / (1 − β₂ᵗ)
+            theta -= eta * m_hat / (v_hat.sqrt() + epsilon);  // (4) θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
             break;
         }
     }

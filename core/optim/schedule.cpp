@@ -24,6 +24,17 @@ std::optional<ScheduleKind> parseSchedule(std::string_view name) {
     return std::nullopt;
 }
 
+Schedule::Curve Schedule::sampled(std::size_t points) const {
+    Curve curve;
+    points = std::min(total, points);
+    for (std::size_t i = 0; i <= points; ++i) {
+        const std::size_t step = std::max<std::size_t>(1, total * i / std::max<std::size_t>(1, points));
+        curve.steps.push_back(double(step));
+        curve.rates.push_back(at(step));
+    }
+    return curve;
+}
+
 double Schedule::at(std::size_t step) const {
     step = std::max<std::size_t>(step, 1);
     if (step <= warmup) return peak * double(step) / double(warmup);  // warmup: don't start large

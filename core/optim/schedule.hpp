@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace pretrainlab::optim {
 
@@ -28,6 +29,13 @@ struct Schedule {
     double gamma = 0.0;        // exponential: per-step factor; 0: reach 1% of the peak at `total`
 
     double at(std::size_t step) const;
+    // The rate at about `points` steps spread over 1 … total (every step when there are fewer), for
+    // drawing the plan.
+    struct Curve {
+        std::vector<double> steps;
+        std::vector<double> rates;
+    };
+    Curve sampled(std::size_t points = 400) const;
 };
 
 }  // namespace pretrainlab::optim

@@ -64,12 +64,6 @@ std::optional<BpeEncoder::Ranked> BpeEncoder::mergeOf(TokenPair pair) const {
     return it->second;
 }
 
-std::optional<std::uint32_t> BpeEncoder::rankOf(TokenPair pair) const {
-    const std::optional<Ranked> merge = mergeOf(pair);
-    if (!merge) return std::nullopt;
-    return merge->rank;
-}
-
 void BpeEncoder::initialSymbols(std::string_view piece, std::vector<TokenId>& symbols) const {
     if (options_.byteLevel) {
         for (const char byte : piece) {

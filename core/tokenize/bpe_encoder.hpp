@@ -42,7 +42,6 @@ public:
     std::size_t mergeCount() const { return ranks_.size(); }
     // The merge a pair takes part in, if any: its rank and the token it makes.
     std::optional<Ranked> mergeOf(TokenPair pair) const;
-    std::optional<std::uint32_t> rankOf(TokenPair pair) const;
 
 private:
     BpeEncoder(const Vocabulary& vocabulary, Options options);

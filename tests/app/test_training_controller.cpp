@@ -47,7 +47,7 @@ private slots:
         QVERIFY(!received[0]);
 
         QSignalSpy prepared(&controller, &TrainingController::prepared);
-        controller.start(tinyToyWorld(), /*paused=*/true);
+        controller.start(tinyToyWorld(), std::nullopt, /*paused=*/true);
         QTRY_COMPARE_WITH_TIMEOUT(prepared.count(), 1, 30000);
         controller.stepOnce();
         QTRY_COMPARE(controller.stepsDone(), std::size_t(1));
@@ -73,7 +73,7 @@ private slots:
         TrainingController controller;
         controller.setEvaluationInterval(0);
         QSignalSpy prepared(&controller, &TrainingController::prepared);
-        controller.start(tinyToyWorld(), /*paused=*/true);
+        controller.start(tinyToyWorld(), std::nullopt, /*paused=*/true);
         QTRY_COMPARE_WITH_TIMEOUT(prepared.count(), 1, 30000);
         QTRY_COMPARE(controller.state(), State::Paused);
         QCOMPARE(controller.stepsDone(), std::size_t(0));
@@ -88,8 +88,8 @@ private slots:
         QCOMPARE(controller.stepsDone(), std::size_t(3));  // paused: nothing more
         TrainingController::Drained drained = controller.drain();
         QCOMPARE(drained.steps.size(), std::size_t(3));
-        QCOMPARE(drained.steps.back().step, std::size_t(3));
-        QVERIFY(drained.steps.front().loss > 0);
+        QCOMPARE(drained.steps.back().metrics.step, std::size_t(3));
+        QVERIFY(drained.steps.front().metrics.loss > 0);
         QCOMPARE(drained.probes.size(), std::size_t(1));  // the evaluation before the first step
         QCOMPARE(drained.probes.front()->step, std::size_t(0));
 
@@ -120,7 +120,7 @@ private slots:
         const QString path = folder.filePath("live.safetensors");
         TrainingController controller;
         controller.setEvaluationInterval(0);
-        controller.start(tinyToyWorld(), true);
+        controller.start(tinyToyWorld(), std::nullopt, true);
         QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Paused, 30000);
         for (int i = 0; i < 5; ++i) controller.stepOnce();
         QTRY_COMPARE(controller.stepsDone(), std::size_t(5));
@@ -181,12 +181,20 @@ private slots:
     }
 
     void endingWhilePreparing() {
+        // 64 MB of toy world: generating it alone takes the best part of a second, preparing all
+        // of it several seconds. Ending the run gives up within one check.
         train::RunSettings settings = tinyToyWorld();
-        settings.toyWorldBytes = 8u << 20;
+        settings.toyWorldBytes = 64u << 20;
         auto controller = std::make_unique<TrainingController>();
         controller->start(settings);
         QTest::qWait(20);
-        controller.reset();  // joins; the preparation gives up at its next check
+        QCOMPARE(controller->state(), State::Preparing);
+        QElapsedTimer timer;
+        timer.start();
+        controller->reset();  // joins; the preparation gives up at its next check
+        QVERIFY2(timer.elapsed() < 300, QByteArray::number(timer.elapsed()).constData());
+        QCOMPARE(controller->state(), State::Idle);
+        QVERIFY(!controller->hasSession());
     }
 
     void finishedRunsReportFinished() {

@@ -38,7 +38,7 @@ private slots:
     void printsStepsAndASummary() {
         QFETCH(QString, arch);
         const CliRun run = runCli({"train", "--arch", arch, "--config", "tiny", "--steps", "4", "--threads", "1",
-                                   "--log-every", "1"});
+                                   "--log-every", "1", "--random-data"});
         QCOMPARE(run.exitCode, 0);
         const QList<QJsonObject> lines = jsonLines(run.out);
         QCOMPARE(lines.size(), 5);
@@ -74,7 +74,7 @@ private slots:
 
     void sameSeedSameLosses() {
         const QStringList args{"train", "--arch", "encoder", "--steps", "5", "--threads", "1", "--seed", "7",
-                               "--log-every", "1", "--lr", "1e-3"};
+                               "--log-every", "1", "--lr", "1e-3", "--random-data"};
         const CliRun first = runCli(args);
         const CliRun second = runCli(args);
         QCOMPARE(first.exitCode, 0);
@@ -89,7 +89,7 @@ private slots:
     void writesMetricsCsvAndAccumulates() {
         const QString path = folder_.filePath("metrics.csv");
         const CliRun run = runCli({"train", "--arch", "decoder", "--steps", "3", "--accum", "4", "--metrics", path,
-                                   "--schedule", "linear", "--warmup", "2", "--lr", "1e-3"});
+                                   "--schedule", "linear", "--warmup", "2", "--lr", "1e-3", "--random-data"});
         QCOMPARE(run.exitCode, 0);
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -101,7 +101,7 @@ private slots:
         const QJsonObject memory = jsonLines(run.out).last()["memory_bytes"].toObject();
         QVERIFY(memory["activations_saved_by_accumulation"].toInteger() == 3 * memory["activations"].toInteger());
 
-        const auto whole = jsonLines(runCli({"train", "--arch", "decoder", "--steps", "1"}).out).last();
+        const auto whole = jsonLines(runCli({"train", "--arch", "decoder", "--steps", "1", "--random-data"}).out).last();
         const qint64 full = whole["memory_bytes"].toObject()["activations"].toInteger();
         QVERIFY(memory["activations"].toInteger() * 3 < full);
     }
@@ -116,10 +116,10 @@ private slots:
         QTest::newRow("arch") << QStringList{"--arch", "rnn"} << "--arch";
         QTest::newRow("accum") << QStringList{"--accum", "3"} << "--accum (3) must divide --batch (16)";
         QTest::newRow("encoder ctx") << QStringList{"--arch", "encoder", "--ctx", "2"} << "--ctx for the encoder must hold at least 3 tokens";
-        QTest::newRow("vocab") << QStringList{"--arch", "encdec", "--vocab", "30"} << "special tokens";
+        QTest::newRow("vocab") << QStringList{"--arch", "encdec", "--vocab", "30", "--random-data"} << "special tokens";
         QTest::newRow("lr") << QStringList{"--lr", "fast"} << "--lr";
         QTest::newRow("corpus without tokenizer") << QStringList{"--corpus", "x.txt"} << "--tokenizer";
-        QTest::newRow("probes without the toy world") << QStringList{"--probes"} << "--probes needs";
+        QTest::newRow("probes without the toy world") << QStringList{"--random-data", "--probes"} << "--probes needs";
         QTest::newRow("save into nowhere") << QStringList{"--save", "/nonexistent/folder/x.safetensors"} << "does not exist";
         QTest::newRow("resume with settings") << QStringList{"--resume", "x.safetensors", "--lr", "1"} << "drop --lr";
     }
@@ -134,7 +134,8 @@ private slots:
     }
 
     void divergenceIsReported() {
-        const CliRun run = runCli({"train", "--optimizer", "sgd", "--lr", "100000", "--steps", "40", "--log-every", "100"});
+        const CliRun run = runCli({"train", "--optimizer", "sgd", "--lr", "1000", "--steps", "40", "--log-every", "100",
+                                   "--random-data"});
         QCOMPARE(run.exitCode, 3);
         const QJsonObject last = jsonLines(run.out).last();
         QVERIFY(last["diverged"].toBool());
@@ -145,7 +146,8 @@ private slots:
     void learnsTheToyWorldsSyntaxAndResumes() {
         const QString checkpoint = folder_.filePath("toy.safetensors");
         // A small model, so that the test stays quick in the sanitizer build too.
-        const QStringList run{"train", "--corpus", "builtin:toyworld", "--steps", "300", "--lr", "5e-3", "--d", "32",
+        const QStringList run{"train", "--corpus", "builtin:toyworld", "--steps", "300", "--lr", "5e-3", "--schedule",
+                              "constant", "--warmup", "0", "--d", "32",
                               "--ctx", "32", "--probes", "--log-every", "60", "--threads", "2", "--seed", "1"};
         const CliRun straight = runCli(run);
         QCOMPARE(straight.exitCode, 0);

@@ -7,7 +7,10 @@
 
 #include "core/data/toyworld.hpp"
 #include "core/nn/loss.hpp"
-#include "core/train/inspect.hpp"
+#include "core/train/inspect_attention.hpp"
+#include "core/train/inspect_generation.hpp"
+#include "core/train/inspect_masks.hpp"
+#include "core/train/inspect_scoring.hpp"
 #include "tests/core/toy_models.hpp"
 
 using namespace pretrainlab;

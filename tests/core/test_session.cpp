@@ -12,6 +12,7 @@
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
 #include "core/train/safetensors.hpp"
+#include "core/train/checkpoint.hpp"
 #include "core/train/session.hpp"
 
 using namespace pretrainlab;
@@ -81,8 +82,8 @@ private slots:
         TrainingSession first(settings);
         std::vector<double> halves = losses(first, 6);
         const std::string file = path("half.safetensors");
-        first.save(file);
-        const auto resumed = TrainingSession::load(file);
+        train::saveCheckpoint(first, file);
+        const auto resumed = train::loadCheckpoint(file);
         QCOMPARE(resumed->stepsDone(), std::size_t(6));
         const std::vector<double> rest = losses(*resumed, 6);
         halves.insert(halves.end(), rest.begin(), rest.end());
@@ -94,49 +95,49 @@ private slots:
         TrainingSession session(toyRun());
         losses(session, 2);
         const std::string file = path("atomic.safetensors");
-        session.save(file);
+        train::saveCheckpoint(session, file);
         const std::string before = readFileBytes(file);
         losses(session, 3);
-        const std::string problem = errorOf([&] { session.save(file, [] { throw std::runtime_error("killed"); }); });
+        const std::string problem = errorOf([&] { train::saveCheckpoint(session, file, [] { throw std::runtime_error("killed"); }); });
         QCOMPARE(problem, std::string("killed"));
         QCOMPARE(readFileBytes(file), before);
-        QCOMPARE(TrainingSession::load(file)->stepsDone(), std::size_t(2));
+        QCOMPARE(train::loadCheckpoint(file)->stepsDone(), std::size_t(2));
         // The next save replaces the leftovers and the checkpoint.
-        session.save(file);
-        QCOMPARE(TrainingSession::load(file)->stepsDone(), std::size_t(5));
+        train::saveCheckpoint(session, file);
+        QCOMPARE(train::loadCheckpoint(file)->stepsDone(), std::size_t(5));
     }
 
     void damagedCheckpointsAreRefusedByName() {
         TrainingSession session(toyRun());
         losses(session, 1);
         const std::string file = path("damaged.safetensors");
-        session.save(file);
+        train::saveCheckpoint(session, file);
         const std::string bytes = readFileBytes(file);
 
         writeFileAtomically(file, bytes.substr(0, bytes.size() / 2));
-        std::string problem = errorOf([&] { TrainingSession::load(file); });
+        std::string problem = errorOf([&] { train::loadCheckpoint(file); });
         QVERIFY2(problem.find(file) != std::string::npos && problem.find("truncated") != std::string::npos, problem.c_str());
 
         std::string flipped = bytes;
         flipped[bytes.size() - 5] ^= 0x40;
         writeFileAtomically(file, flipped);
-        problem = errorOf([&] { TrainingSession::load(file); });
+        problem = errorOf([&] { train::loadCheckpoint(file); });
         QVERIFY2(problem.find(file) != std::string::npos && problem.find("corrupt") != std::string::npos, problem.c_str());
 
         writeFileAtomically(file, bytes);
         writeFileAtomically(train::checkpointJsonPath(file), "{\"format\": \"pretrainlab-checkpoint\", ");
-        problem = errorOf([&] { TrainingSession::load(file); });
+        problem = errorOf([&] { train::loadCheckpoint(file); });
         QVERIFY2(problem.find("damaged.json") != std::string::npos && problem.find("JSON") != std::string::npos,
                  problem.c_str());
 
-        problem = errorOf([&] { TrainingSession::load(path("missing.safetensors")); });
+        problem = errorOf([&] { train::loadCheckpoint(path("missing.safetensors")); });
         QVERIFY2(problem.find("missing.json") != std::string::npos, problem.c_str());
     }
 
     void safetensorsFollowTheFormat() {
         TrainingSession session(toyRun());
         const std::string file = path("format.safetensors");
-        session.save(file);
+        train::saveCheckpoint(session, file);
         const std::string bytes = readFileBytes(file);
         // Read it as any reader would: the length, the JSON header, then the raw little-endian floats.
         std::uint64_t headerLength = 0;

@@ -8,7 +8,10 @@
 #include <vector>
 
 #include "core/data/toyworld.hpp"
-#include "core/train/inspect.hpp"
+#include "core/train/inspect_attention.hpp"
+#include "core/train/inspect_generation.hpp"
+#include "core/train/inspect_masks.hpp"
+#include "core/train/inspect_scoring.hpp"
 
 namespace pretrainlab::testing {
 

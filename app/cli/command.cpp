@@ -1,0 +1,83 @@
+#include "app/cli/command.hpp"
+
+#include <set>
+
+namespace pretrainlab::cli {
+
+std::string usageLine(const Command& command, std::size_t width) {
+    std::string text = "  " + command.name;
+    std::size_t lineStart = 0;
+    const std::string indent(4 + command.name.size(), ' ');
+    for (const OptionSpec& option : command.options) {
+        std::string word = "--" + option.name + (option.placeholder.empty() ? "" : " " + option.placeholder);
+        if (!option.required) word = "[" + word + "]";
+        if (option.repeatable) word += "...";
+        if (text.size() - lineStart + 1 + word.size() > width) {
+            text.push_back('\n');
+            lineStart = text.size();
+            text.append(indent);
+        } else {
+            text += " ";
+        }
+        text += word;
+    }
+    return text;
+}
+
+std::string wrapped(const std::string& text, std::size_t indent, std::size_t width) {
+    std::string out(indent, ' ');
+    std::size_t column = indent;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t space = text.find(' ', at);
+        const std::string word = text.substr(at, space == std::string::npos ? std::string::npos : space - at);
+        at = space == std::string::npos ? text.size() : space + 1;
+        if (column > indent && column + 1 + word.size() > width) {
+            out.push_back('\n');
+            out.append(indent, ' ');
+            column = indent;
+        } else if (column > indent) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+    }
+    return out;
+}
+
+std::string commandHelp(const Command& command) {
+    constexpr std::size_t helpColumn = 30;
+    std::string text = "usage: pretrainlab-cli" + usageLine(command).substr(1) + "\n\n" + wrapped(command.summary, 0) +
+                       "\n\noptions:\n";
+    for (const OptionSpec& option : command.options) {
+        const std::string name = "  --" + option.name + (option.placeholder.empty() ? "" : " " + option.placeholder);
+        const std::string help = wrapped(option.help, helpColumn);
+        if (name.size() + 1 < helpColumn) {
+            text.append(name).append(help, name.size()).push_back('\n');
+        } else {
+            text.append(name).append(1, '\n').append(help).push_back('\n');
+        }
+    }
+    return text;
+}
+
+Arguments parseArguments(const Command& command, const std::vector<std::string>& args) {
+    std::set<std::string> values, flags, repeatable;
+    for (const OptionSpec& option : command.options) {
+        if (option.placeholder.empty()) {
+            flags.insert(option.name);
+        } else if (option.repeatable) {
+            repeatable.insert(option.name);
+        } else {
+            values.insert(option.name);
+        }
+    }
+    Arguments arguments(args, values, flags, repeatable);
+    for (const OptionSpec& option : command.options) {
+        if (option.required) arguments.required(option.name);
+    }
+    return arguments;
+}
+
+}  // namespace pretrainlab::cli

@@ -1,0 +1,64 @@
+#include "app/lessons/attention/attention_page.hpp"
+
+#include <QLabel>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include "app/jobs/background_job.hpp"
+#include "app/lessons/attention/generation_tab.hpp"
+#include "app/lessons/attention/loss_tab.hpp"
+#include "app/lessons/attention/masks_tab.hpp"
+#include "app/lessons/attention/model_source_bar.hpp"
+#include "app/lessons/attention/weights_tab.hpp"
+#include "app/lessons/attention/zero_shot_tab.hpp"
+
+namespace pretrainlab::app {
+
+AttentionPage::AttentionPage(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("attentionPage"));
+    state_ = new AttentionState(this);
+    auto* bar = new ModelSourceBar(*state_);
+    status_ = new QLabel;
+    status_->setObjectName(QStringLiteral("attentionStatus"));
+    status_->setProperty("role", QStringLiteral("error"));
+    status_->setWordWrap(true);
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    status_->hide();
+    masks_ = new MasksTab(*state_);
+    weights_ = new WeightsTab(*state_);
+    generation_ = new GenerationTab(*state_);
+    zeroShot_ = new ZeroShotTab(*state_);
+    loss_ = new LossTab(*state_);
+    tabs_ = new QTabWidget;
+    tabs_->setObjectName(QStringLiteral("attentionTabs"));
+    tabs_->addTab(masks_, tr("Masks"));
+    tabs_->addTab(weights_, tr("Attention weights"));
+    tabs_->addTab(generation_, tr("Generation"));
+    tabs_->addTab(zeroShot_, tr("Zero-shot"));
+    tabs_->addTab(loss_, tr("Loss per token"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 6, 8, 6);
+    layout->addWidget(bar);
+    layout->addWidget(status_);
+    layout->addWidget(tabs_, 1);
+
+    connect(state_, &AttentionState::problem, this, &AttentionPage::showProblem);
+    connect(weights_, &WeightsTab::problem, this, &AttentionPage::showProblem);
+    connect(generation_, &GenerationTab::problem, this, &AttentionPage::showProblem);
+    connect(zeroShot_, &ZeroShotTab::problem, this, &AttentionPage::showProblem);
+    connect(loss_, &LossTab::comparisonWanted, this, &AttentionPage::comparisonWanted);
+}
+
+void AttentionPage::showView(View view) { tabs_->setCurrentIndex(int(view)); }
+
+bool AttentionPage::busy() const {
+    return state_->job().busy() || weights_->busy() || generation_->busy() || zeroShot_->busy();
+}
+
+void AttentionPage::showProblem(const QString& text) {
+    status_->setText(text);
+    status_->setVisible(!text.isEmpty());
+}
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,125 @@
+#include "app/lessons/attention/lesson_state.hpp"
+
+#include <array>
+#include <thread>
+
+#include "app/jobs/background_job.hpp"
+#include "core/data/toyworld.hpp"
+#include "core/train/tiny_models.hpp"
+#include "resources/resources.hpp"
+
+namespace pretrainlab::app {
+
+AttentionState::AttentionState(QObject* parent)
+    : QObject(parent), tokenizer_(data::ToyWorld::tokenizer()),
+      texts_(resources::readJson(QStringLiteral(":/lessons/attention.json"))) {
+    sentence_ = texts_.value(QLatin1String("sentence")).toString();
+    job_ = new BackgroundJob(this);
+}
+
+AttentionState::~AttentionState() { job_->waitForDone(); }
+
+void AttentionState::setSentence(const QString& sentence) {
+    if (sentence == sentence_) return;
+    sentence_ = sentence;
+    emit sentenceChanged(sentence_);
+}
+
+void AttentionState::setTinyModels(std::shared_ptr<const train::ModelBundle> encoder,
+                                   std::shared_ptr<const train::ModelBundle> decoder) {
+    tinyEncoder_ = std::move(encoder);
+    tinyDecoder_ = std::move(decoder);
+    emit modelsChanged();
+}
+
+void AttentionState::setLabModel(std::shared_ptr<const train::ModelBundle> model) {
+    labModel_ = std::move(model);
+    if (labModel_) {
+        emit problem({});
+        setSource(Source::TrainingLab);  // shows it
+        return;
+    }
+    emit problem(tr("The Training lab has no model that reads text yet: train one there on the toy world or a text "
+                    "file, then take it."));
+    emit modelsChanged();
+}
+
+void AttentionState::setSource(Source source) {
+    source_ = source;
+    emit sourceChanged(source);
+    emit modelsChanged();
+    if (source == Source::TrainingLab && !labModel_) emit labModelWanted();
+}
+
+std::shared_ptr<const train::ModelBundle> AttentionState::encoder() const {
+    if (source_ == Source::TrainingLab && labModel_ && labModel_->architecture() == nn::Architecture::Encoder) {
+        return labModel_;
+    }
+    return tinyEncoder_;
+}
+
+std::shared_ptr<const train::ModelBundle> AttentionState::decoder() const {
+    if (source_ == Source::TrainingLab && labModel_ && labModel_->architecture() == nn::Architecture::Decoder) {
+        return labModel_;
+    }
+    return tinyDecoder_;
+}
+
+std::vector<std::shared_ptr<const train::ModelBundle>> AttentionState::shownModels() const {
+    if (source_ == Source::TrainingLab) {
+        if (labModel_) return {labModel_};
+        return {};
+    }
+    if (tinyEncoder_ && tinyDecoder_) return {tinyEncoder_, tinyDecoder_};
+    return {};
+}
+
+QString AttentionState::modelsDescription() const {
+    const auto text = [](const std::string& s) { return QString::fromStdString(s); };
+    QStringList parts;
+    if (source_ == Source::TrainingLab) {
+        parts << (labModel_ ? tr("Training lab: %1").arg(text(labModel_->description))
+                            : tr("The Training lab has no model with text yet: train one there (toy world or a text "
+                                 "file), then take it."));
+        if (labModel_ && labModel_->architecture() != nn::Architecture::Decoder && tinyDecoder_) {
+            parts << tr("generation and zero-shot use the tiny decoder");
+        }
+    } else if (tinyEncoder_ && tinyDecoder_) {
+        parts << text(tinyEncoder_->description) << text(tinyDecoder_->description);
+    } else {
+        parts << tr("No trained models yet: “Train tiny models” pretrains a small encoder and decoder here.");
+    }
+    return parts.join(QStringLiteral("  ·  "));
+}
+
+void AttentionState::trainTinyModels() {
+    emit problem({});
+    job_->start(
+        tr("Training a tiny encoder and a tiny decoder"),
+        [this](const Progress& progress) -> BackgroundJob::Apply {
+            const std::array<train::TinyModelRecipe, 2> recipes{train::tinyModelRecipe(nn::Architecture::Encoder),
+                                                                train::tinyModelRecipe(nn::Architecture::Decoder)};
+            const double total = double(recipes[0].steps + recipes[1].steps);
+            const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+            std::array<std::shared_ptr<const train::ModelBundle>, 2> made;
+            double done = 0;
+            for (std::size_t i = 0; i < recipes.size(); ++i) {
+                const double before = done;
+                const double share = double(recipes[i].steps) / total;
+                made[i] = train::pretrainTinyModel(recipes[i], threads,
+                                                   Progress{[&progress, before, share](double fraction) {
+                                                                progress(before + share * fraction);
+                                                            },
+                                                            progress.shouldStop});
+                done += share;
+            }
+            return [this, made] {
+                tinyEncoder_ = made[0];
+                tinyDecoder_ = made[1];
+                setSource(Source::TinyModels);  // shows them
+            };
+        },
+        [this](const QString& message) { emit problem(tr("The tiny models could not be trained: %1").arg(message)); });
+}
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <memory>
+
+#include "core/tokenize/tokenizer.hpp"
+#include "core/train/model_bundle.hpp"
+
+namespace pretrainlab::app {
+
+class BackgroundJob;
+
+// What the Architectures & attention lesson holds: the sentence every view reads, and the trained
+// models they look inside: a tiny encoder and a tiny decoder (trained here on demand, in the
+// background) or a copy of the Training lab's model.
+class AttentionState : public QObject {
+    Q_OBJECT
+public:
+    enum class Source { TinyModels, TrainingLab };
+
+    explicit AttentionState(QObject* parent = nullptr);
+    ~AttentionState() override;
+
+    QString sentence() const { return sentence_; }
+    void setSentence(const QString& sentence);
+    // The toy world's tokenizer: the masks and the loss view read text with it.
+    const Tokenizer& toyTokenizer() const { return tokenizer_; }
+    // The lesson's texts to start with (resources/lessons/attention.json).
+    const QJsonObject& texts() const { return texts_; }
+
+    void setTinyModels(std::shared_ptr<const train::ModelBundle> encoder, std::shared_ptr<const train::ModelBundle> decoder);
+    // The Training lab's model as it was when asked for (nullptr: it has none that reads text).
+    void setLabModel(std::shared_ptr<const train::ModelBundle> model);
+    void setSource(Source source);
+    Source source() const { return source_; }
+    // Pretrains the tiny encoder and decoder in the background (progress and Cancel in the job).
+    void trainTinyModels();
+    BackgroundJob& job() { return *job_; }
+
+    // The models the views use now: the lab's where it is of that kind, else the tiny ones.
+    std::shared_ptr<const train::ModelBundle> encoder() const;
+    std::shared_ptr<const train::ModelBundle> decoder() const;
+    // The models whose weights the Attention weights view shows (the pair, or the lab's model).
+    std::vector<std::shared_ptr<const train::ModelBundle>> shownModels() const;
+    // One line on where the models come from, for the bar above the views.
+    QString modelsDescription() const;
+
+signals:
+    void sentenceChanged(const QString& sentence);
+    void modelsChanged();
+    void sourceChanged(pretrainlab::app::AttentionState::Source source);
+    // Asks the Training lab for a copy of its model (it arrives through setLabModel).
+    void labModelWanted();
+    // Something went wrong that the user should read (empty clears it).
+    void problem(const QString& text);
+
+private:
+    QString sentence_;
+    const Tokenizer tokenizer_;
+    const QJsonObject texts_;
+    std::shared_ptr<const train::ModelBundle> tinyEncoder_, tinyDecoder_, labModel_;
+    Source source_ = Source::TinyModels;
+    BackgroundJob* job_ = nullptr;
+};
+
+}  // namespace pretrainlab::app

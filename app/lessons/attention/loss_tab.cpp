@@ -1,0 +1,133 @@
+#include "app/lessons/attention/loss_tab.hpp"
+
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "app/lessons/token_html.hpp"
+#include "core/train/inspect_masks.hpp"
+#include "core/train/probes.hpp"
+
+namespace pretrainlab::app {
+
+LossTab::LossTab(AttentionState& state, QWidget* parent) : QWidget(parent), state_(state) {
+    setObjectName(QStringLiteral("lossTab"));
+    QStringList lines;
+    for (const QJsonValue& line : state_.texts().value(QLatin1String("loss")).toArray()) lines << line.toString();
+    text_ = new QPlainTextEdit(lines.join(QLatin1Char('\n')));
+    text_->setObjectName(QStringLiteral("lossText"));
+    text_->setMaximumHeight(text_->fontMetrics().height() * 4 + 12);
+    rate_ = new QSpinBox;
+    rate_->setObjectName(QStringLiteral("lossRate"));
+    rate_->setRange(1, 100);
+    rate_->setValue(15);
+    rate_->setSuffix(QStringLiteral("%"));
+    rate_->setToolTip(tr("The share of tokens BERT picks to predict"));
+    seed_ = new QSpinBox;
+    seed_->setObjectName(QStringLiteral("lossSeed"));
+    seed_->setRange(0, 1'000'000);
+    seed_->setValue(1);
+    auto* redraw = new QPushButton(tr("Pick again"));
+    redraw->setObjectName(QStringLiteral("pickAgain"));
+    redraw->setToolTip(tr("Another random choice of masked tokens"));
+    auto* compare = new QPushButton(tr("Compare in the Training lab"));
+    compare->setObjectName(QStringLiteral("compareInLab"));
+    compare->setToolTip(tr("Runs a tiny encoder and then a tiny decoder with the same corpus, sizes and seed, the loss "
+                           "plotted against the tokens that produced loss"));
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Mask rate")));
+    controls->addWidget(rate_);
+    controls->addWidget(new QLabel(tr("seed")));
+    controls->addWidget(seed_);
+    controls->addWidget(redraw);
+    controls->addStretch(1);
+    controls->addWidget(compare);
+
+    QFont big = font();
+    big.setBold(true);
+    maskedCountLabel_ = new QLabel;
+    maskedCountLabel_->setObjectName(QStringLiteral("maskedCount"));
+    maskedCountLabel_->setFont(big);
+    maskedView_ = wrappedLabel({});
+    maskedView_->setObjectName(QStringLiteral("maskedView"));
+    nextCountLabel_ = new QLabel;
+    nextCountLabel_->setObjectName(QStringLiteral("nextCount"));
+    nextCountLabel_->setFont(big);
+    nextView_ = wrappedLabel({});
+    nextView_->setObjectName(QStringLiteral("nextView"));
+    efficiencyNote_ = wrappedLabel({}, true);
+
+    auto* inner = new QWidget;
+    auto* innerLayout = new QVBoxLayout(inner);
+    innerLayout->addWidget(maskedCountLabel_);
+    innerLayout->addWidget(maskedView_);
+    innerLayout->addSpacing(10);
+    innerLayout->addWidget(nextCountLabel_);
+    innerLayout->addWidget(nextView_);
+    innerLayout->addSpacing(10);
+    innerLayout->addWidget(efficiencyNote_);
+    innerLayout->addStretch(1);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(inner);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(text_);
+    layout->addLayout(controls);
+    layout->addWidget(scroll, 1);
+
+    connect(text_, &QPlainTextEdit::textChanged, this, &LossTab::refresh);
+    connect(rate_, &QSpinBox::valueChanged, this, &LossTab::refresh);
+    connect(seed_, &QSpinBox::valueChanged, this, &LossTab::refresh);
+    connect(redraw, &QPushButton::clicked, this, [this] { seed_->setValue(seed_->value() + 1); });
+    connect(compare, &QPushButton::clicked, this, &LossTab::comparisonWanted);
+    refresh();
+}
+
+void LossTab::setText(const QString& text) { text_->setPlainText(text); }
+
+void LossTab::refresh() {
+    // Masking a few sentences is quick enough for the UI thread (no model runs here).
+    const Tokenizer& tokenizer = state_.toyTokenizer();
+    const std::vector<std::int32_t> tokens = train::tokenIds(tokenizer, text_->toPlainText().toStdString());
+    const train::LossTokens loss = train::lossTokens(tokens, tokenizer, rate_->value() / 100.0,
+                                                     static_cast<std::uint64_t>(seed_->value()));
+    maskedCount_ = int(loss.maskedCount);
+    nextCount_ = int(loss.nextTokenCount);
+    const int n = int(loss.text.size());
+    const auto share = [n](int count) { return n ? 100.0 * count / n : 0.0; };
+    maskedCountLabel_->setText(tr("Masked LM (BERT): %1 of %2 tokens produce loss (%3%)")
+                                   .arg(maskedCount_)
+                                   .arg(n)
+                                   .arg(share(maskedCount_), 0, 'f', 1));
+    nextCountLabel_->setText(tr("Next token (GPT): %1 of %2 tokens produce loss (%3%)").arg(nextCount_).arg(n).arg(share(nextCount_), 0, 'f', 1));
+    QString masked = tokenChip(QStringLiteral("[CLS]"), ChipRole::Plain) + QLatin1Char(' ');
+    QString next;
+    for (int i = 0; i < n; ++i) {
+        const QString word = QString::fromStdString(loss.text[std::size_t(i)]);
+        if (loss.masked[std::size_t(i)]) {
+            masked += tokenChip(QString::fromStdString(loss.maskedInput[std::size_t(i)]), ChipRole::Loss, true, word) +
+                      QLatin1Char(' ');
+        } else {
+            masked += tokenChip(word, ChipRole::Plain) + QLatin1Char(' ');
+        }
+        next += tokenChip(word, i == 0 ? ChipRole::Plain : ChipRole::Loss) + QLatin1Char(' ');
+    }
+    masked += tokenChip(QStringLiteral("[SEP]"), ChipRole::Plain);
+    maskedView_->setText(masked);
+    nextView_->setText(next);
+    efficiencyNote_->setText(
+        tr("Orange tokens produce loss. BERT's encoder reads what is shown (picked tokens become [MASK] 80% of the time, a "
+           "random token 10%, stay 10%; the small word is the token it must predict) and learns from the picked ones only. "
+           "GPT's decoder predicts every token after the first from those before it. For the same tokens read, the "
+           "decoder gets about %1× as many predictions to learn from; “Compare in the Training lab” runs both and plots "
+           "their loss against the tokens that produced it.")
+            .arg(maskedCount_ ? double(nextCount_) / maskedCount_ : 0.0, 0, 'f', 1));
+}
+
+}  // namespace pretrainlab::app

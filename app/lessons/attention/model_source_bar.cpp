@@ -1,0 +1,95 @@
+#include "app/lessons/attention/model_source_bar.hpp"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "app/jobs/background_job.hpp"
+
+namespace pretrainlab::app {
+
+ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget(parent), state_(state) {
+    setObjectName(QStringLiteral("modelSourceBar"));
+    sentence_ = new QLineEdit(state_.sentence());
+    sentence_->setObjectName(QStringLiteral("sentence"));
+    sentence_->setToolTip(tr("The sentence every view reads, tokenized by the toy world's tokenizer"));
+    source_ = new QComboBox;
+    source_->setObjectName(QStringLiteral("modelSource"));
+    source_->addItem(tr("Tiny encoder and decoder"));
+    source_->addItem(tr("The Training lab's model"));
+    source_->setToolTip(tr("Which trained models the attention, generation and zero-shot views use"));
+    train_ = new QPushButton(tr("Train tiny models"));
+    train_->setObjectName(QStringLiteral("trainTiny"));
+    train_->setToolTip(tr("Pretrain a tiny BERT-style encoder and a tiny GPT-style decoder on the toy world (about 25 "
+                          "seconds)"));
+    auto* lab = new QPushButton(tr("Take the Training lab's model"));
+    lab->setObjectName(QStringLiteral("takeLabModel"));
+    lab->setToolTip(tr("A copy of the model in the Training lab as it is now"));
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setMaximumWidth(180);
+    progress_->hide();
+    cancel_ = new QPushButton(tr("Cancel"));
+    cancel_->setObjectName(QStringLiteral("cancelTraining"));
+    cancel_->hide();
+    models_ = new QLabel;
+    models_->setObjectName(QStringLiteral("modelStatus"));
+    models_->setProperty("role", QStringLiteral("muted"));
+    models_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // never widens the window
+    models_->setWordWrap(true);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Sentence")));
+    top->addWidget(sentence_, 1);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Models")));
+    row->addWidget(source_);
+    row->addWidget(train_);
+    row->addWidget(lab);
+    row->addWidget(progress_);
+    row->addWidget(cancel_);
+    row->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addLayout(row);
+    layout->addWidget(models_);
+
+    connect(sentence_, &QLineEdit::textChanged, &state_, &AttentionState::setSentence);
+    connect(&state_, &AttentionState::sentenceChanged, this, [this](const QString& sentence) {
+        if (sentence_->text() != sentence) sentence_->setText(sentence);
+    });
+    connect(source_, &QComboBox::currentIndexChanged, this,
+            [this](int index) { state_.setSource(AttentionState::Source(index)); });
+    connect(&state_, &AttentionState::sourceChanged, this, [this](AttentionState::Source source) {
+        const QSignalBlocker blocker(source_);
+        source_->setCurrentIndex(int(source));
+    });
+    connect(&state_, &AttentionState::modelsChanged, this, [this] { models_->setText(state_.modelsDescription()); });
+    connect(train_, &QPushButton::clicked, &state_, &AttentionState::trainTinyModels);
+    connect(lab, &QPushButton::clicked, &state_, &AttentionState::labModelWanted);
+    BackgroundJob& job = state_.job();
+    connect(cancel_, &QPushButton::clicked, &job, &BackgroundJob::cancel);
+    connect(&job, &BackgroundJob::started, this, [this](const QString& what) {
+        progress_->setValue(0);
+        progress_->setFormat(what.section(QLatin1Char(' '), 0, 0) + QStringLiteral(" %p%"));
+        progress_->show();
+        cancel_->show();
+        train_->setEnabled(false);
+    });
+    connect(&job, &BackgroundJob::progressed, this, [this](const QString&, double fraction) {
+        progress_->setValue(int(fraction * 1000));
+    });
+    connect(&job, &BackgroundJob::finished, this, [this] {
+        progress_->hide();
+        cancel_->hide();
+        train_->setEnabled(true);
+    });
+    models_->setText(state_.modelsDescription());
+}
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,205 @@
+#include "app/lessons/training/lesson_state.hpp"
+
+#include <QFileInfo>
+#include <QLocale>
+
+#include "core/train/tiny_models.hpp"
+#include "widgets/view_palette.hpp"
+
+namespace pretrainlab::app {
+
+using State = TrainingController::State;
+
+TrainingLabState::TrainingLabState(QObject* parent) : QObject(parent) {
+    connect(&controller_, &TrainingController::stateChanged, this, &TrainingLabState::onStateChanged);
+    connect(&controller_, &TrainingController::prepared, this, [this] {
+        const train::RunSettings settings = controller_.preparedSettings();
+        activity_.clear();
+        if (!runs_.current()) return;
+        runs_.current()->settings = settings;  // a resumed run's own, the vocabulary of its text
+        emit runChanged(runs_.count() - 1);
+        emit prepared(settings);
+        emit statusChanged();
+    });
+    connect(&controller_, &TrainingController::preparing, this, [this](double fraction) {
+        activity_ = tr("Preparing the data… %1%").arg(QLocale().toString(fraction * 100, 'f', 0));
+        emit statusChanged();
+    });
+    connect(&controller_, &TrainingController::diverged, this, [this](const QString& message, qulonglong step) {
+        pullUpdates();
+        setProblem(tr("The run diverged. %1 The model after step %2 is kept: you can still probe it, save it and "
+                      "compare it.")
+                       .arg(message)
+                       .arg(step - 1));
+        emit diverged();
+        controller_.requestProbes();  // the guesses of the last good model
+    });
+    connect(&controller_, &TrainingController::failed, this,
+            [this](const QString& message) { setProblem(tr("The run could not start: %1").arg(message)); });
+    connect(&controller_, &TrainingController::saved, this, [this](const QString& path) {
+        activity_ = tr("Saved %1").arg(QFileInfo(path).fileName());
+        emit statusChanged();
+    });
+    drainTimer_.setInterval(33);
+    connect(&drainTimer_, &QTimer::timeout, this, &TrainingLabState::pullUpdates);
+    drainTimer_.start();
+}
+
+void TrainingLabState::setProblem(const QString& problem) {
+    problem_ = problem;
+    emit problemChanged(problem_);
+}
+
+void TrainingLabState::beginRun(const train::RunSettings& settings, RunOrigin origin) {
+    pullUpdates();  // the previous run's last points belong to it
+    setProblem({});
+    runs_.add(settings, std::move(origin), widgets::viewPalette().seriesColour(runs_.count()));
+    lastStep_ = 0;
+    lastSpeed_ = 0;
+    activity_ = tr("Preparing the data…");
+    emit runAdded(runs_.count() - 1);
+}
+
+void TrainingLabState::start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer, RunOrigin origin) {
+    if (origin.kind != RunOrigin::Kind::Comparison) queued_.reset();  // a run the user starts replaces a comparison
+    beginRun(settings, std::move(origin));
+    controller_.start(settings, std::move(tokenizer));
+    emit statusChanged();
+}
+
+void TrainingLabState::openCheckpoint(const QString& weightsPath) {
+    queued_.reset();
+    beginRun(runs_.current() ? runs_.current()->settings : train::RunSettings(),
+             {RunOrigin::Kind::Checkpoint, weightsPath});
+    controller_.resumeFrom(weightsPath);
+    emit statusChanged();
+}
+
+void TrainingLabState::togglePause() {
+    if (controller_.state() == State::Running) {
+        controller_.pause();
+    } else {
+        controller_.resume();
+    }
+}
+
+void TrainingLabState::stepOnce() { controller_.stepOnce(); }
+
+void TrainingLabState::stop() {
+    queued_.reset();
+    controller_.stop();
+}
+
+void TrainingLabState::reset() {
+    queued_.reset();
+    controller_.reset();
+    if (Run* run = runs_.current()) {
+        run->steps.clear();
+        run->heldOut.clear();
+        run->probes.clear();
+        emit runReset(runs_.count() - 1);
+    }
+    setProblem({});
+    activity_.clear();
+    emit statusChanged();
+}
+
+void TrainingLabState::clearRuns() {
+    queued_.reset();
+    controller_.reset();
+    runs_.clear();
+    setProblem({});
+    activity_.clear();
+    emit runsCleared();
+    emit statusChanged();
+}
+
+void TrainingLabState::removeRun(int index) {
+    if (index < 0 || index >= runs_.count() - 1) return;  // the current run stays
+    runs_.remove(index);
+    emit runRemoved(index);
+}
+
+void TrainingLabState::setRunVisible(int index, bool visible) {
+    if (index < 0 || index >= runs_.count() || runs_.at(index).visible == visible) return;
+    runs_.at(index).visible = visible;
+    emit runChanged(index);
+}
+
+void TrainingLabState::saveCheckpoint(const QString& weightsPath) {
+    if (controller_.hasSession()) controller_.requestSave(weightsPath);
+}
+
+void TrainingLabState::compareObjectives(std::size_t steps, unsigned threads) {
+    train::RunSettings s = train::toyWorldRun(nn::Architecture::Encoder, steps, 2e-3);
+    s.trainer.threads = threads;
+    s.trainer.seed = 1;
+    queued_.reset();
+    setLossAgainstTokensWithLoss(true);
+    emit settingsShown(s);
+    start(s, std::nullopt, {RunOrigin::Kind::Comparison, {}});
+    s.model.architecture = nn::Architecture::Decoder;
+    queued_ = s;  // the same corpus, sizes and seed, predicted the other way
+}
+
+void TrainingLabState::setLossAgainstTokensWithLoss(bool on) {
+    if (lossByTokens_ == on) return;
+    lossByTokens_ = on;
+    emit lossAxisChanged(on);
+}
+
+void TrainingLabState::onStateChanged(State state) {
+    // The state the signal carries may be an earlier run's: the controller's own says what is now.
+    if (queued_ && state == State::Finished && controller_.state() == State::Finished) {
+        pullUpdates();  // the finished run's last points stay with it
+        const train::RunSettings next = *queued_;
+        queued_.reset();
+        emit settingsShown(next);
+        start(next, std::nullopt, {RunOrigin::Kind::Comparison, {}});
+    } else if (state == State::Diverged || state == State::Failed) {
+        queued_.reset();
+    }
+    emit statusChanged();
+}
+
+void TrainingLabState::pullUpdates() {
+    TrainingController::Drained drained = controller_.drain();
+    Run* run = runs_.current();
+    if (!run || (drained.steps.empty() && drained.heldOut.empty() && drained.probes.empty())) return;
+    run->steps.insert(run->steps.end(), drained.steps.begin(), drained.steps.end());
+    run->heldOut.insert(run->heldOut.end(), drained.heldOut.begin(), drained.heldOut.end());
+    run->probes.insert(run->probes.end(), drained.probes.begin(), drained.probes.end());
+    if (!drained.steps.empty()) {
+        lastStep_ = drained.steps.back().metrics.step;
+        lastSpeed_ = drained.steps.back().metrics.tokensPerSecond;
+    }
+    emit pointsAdded(runs_.count() - 1, drained);
+    emit statusChanged();
+}
+
+QString TrainingLabState::statusText() const {
+    const QLocale locale;
+    const State state = controller_.state();
+    switch (state) {
+        case State::Idle: return tr("Choose the settings and press Start.");
+        case State::Preparing: return activity_.isEmpty() ? tr("Preparing the data…") : activity_;
+        case State::Failed: return tr("The run could not start.");
+        default: break;
+    }
+    const train::RunSettings s = controller_.preparedSettings();
+    const QString what = state == State::Running    ? tr("Training")
+                         : state == State::Paused   ? tr("Paused")
+                         : state == State::Finished ? tr("Finished")
+                         : state == State::Stopped  ? tr("Stopped")
+                                                    : tr("Diverged");
+    QString text = tr("%1 · step %2 of %3").arg(what, locale.toString(qulonglong(lastStep_)), locale.toString(qulonglong(s.steps)));
+    if (lastSpeed_ > 0) text += tr(" · %1 tokens/s").arg(locale.toString(lastSpeed_, 'f', 0));
+    const optim::TrainingMemory memory = controller_.memory();
+    text += tr(" · %1 parameters · memory %2 MB (weights, gradients, optimizer state)")
+                .arg(locale.toString(qulonglong(controller_.parameterCount())),
+                     locale.toString(double(memory.total()) / 1e6, 'f', 1));
+    if (!activity_.isEmpty()) text += QStringLiteral(" · ") + activity_;
+    return text;
+}
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <functional>
+#include <optional>
+
+#include "app/lessons/training/run_history.hpp"
+#include "app/training_controller.hpp"
+#include "core/tokenize/tokenizer.hpp"
+
+namespace pretrainlab::app {
+
+// What the Training lab holds: the training thread (TrainingController) and every run kept to
+// compare, with their points as they arrive. It drains the controller about 30 times a second
+// and tells the views what is new; they never touch the controller's queue themselves.
+class TrainingLabState : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingLabState(QObject* parent = nullptr);
+
+    TrainingController& controller() { return controller_; }
+    const RunHistory& runs() const { return runs_; }
+    const Run* currentRun() const { return runs_.current(); }
+
+    // A new run; `tokenizer` (the Tokenization lesson's) reads a text file in place of a file's.
+    void start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer = std::nullopt,
+               RunOrigin origin = {});
+    void togglePause();
+    void stepOnce();
+    void stop();
+    // Ends the run, drops the model and the current run's points.
+    void reset();
+    void clearRuns();
+    void removeRun(int index);  // not the current one
+    void setRunVisible(int index, bool visible);
+    void saveCheckpoint(const QString& weightsPath);
+    // Continues a saved run (paused where it was saved) as a new run.
+    void openCheckpoint(const QString& weightsPath);
+    // A tiny encoder (masked LM) and then a tiny decoder (next token) on the toy world with the
+    // same sizes and seed, the loss plotted against the tokens that produced it.
+    void compareObjectives(std::size_t steps, unsigned threads);
+
+    // The loss chart's x axis: steps, or the tokens that produced loss so far.
+    void setLossAgainstTokensWithLoss(bool on);
+    bool lossAgainstTokensWithLoss() const { return lossByTokens_; }
+
+    // What happened since the last drain goes to the runs and the views now.
+    void pullUpdates();
+    // "Training · step 40 of 1,000 · …", the line under the buttons.
+    QString statusText() const;
+    // Why the current run stopped early or could not start (empty: it did not).
+    QString problem() const { return problem_; }
+
+signals:
+    void runAdded(int index);
+    void runChanged(int index);  // its settings (once prepared) or its visibility
+    void runRemoved(int index);
+    void runsCleared();
+    void runReset(int index);  // its points were dropped
+    // New points of the current run (index), as drained.
+    void pointsAdded(int index, const pretrainlab::app::TrainingController::Drained& points);
+    void prepared(const pretrainlab::train::RunSettings& settings);
+    void lossAxisChanged(bool byTokensWithLoss);
+    void diverged();
+    void statusChanged();
+    void problemChanged(const QString& problem);
+    // A setting the user asked for (a resumed checkpoint's own) to show in the form.
+    void settingsShown(const pretrainlab::train::RunSettings& settings);
+
+private:
+    void beginRun(const train::RunSettings& settings, RunOrigin origin);
+    void onStateChanged(TrainingController::State state);
+    void setProblem(const QString& problem);
+
+    TrainingController controller_;
+    RunHistory runs_;
+    QTimer drainTimer_;
+    std::optional<train::RunSettings> queued_;  // starts when the current run finishes
+    bool lossByTokens_ = false;
+    std::size_t lastStep_ = 0;
+    double lastSpeed_ = 0;
+    QString activity_;  // "Preparing the data… 40%", "Saved run.safetensors"
+    QString problem_;
+};
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,106 @@
+#include "app/lessons/training/runs_tab.hpp"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace pretrainlab::app {
+
+RunsTab::RunsTab(TrainingLabState& state, QWidget* parent) : QWidget(parent), state_(state) {
+    setObjectName(QStringLiteral("runsTab"));
+    list_ = new QListWidget;
+    list_->setObjectName(QStringLiteral("runList"));
+    list_->setWordWrap(true);
+    list_->setToolTip(tr("Every run is kept here to compare: tick to show its curves, hover for its settings"));
+    auto* note = new QLabel(tr("Every run stays here to compare: tick a run to show its curves, hover it for its settings."));
+    note->setWordWrap(true);
+    note->setProperty("role", QStringLiteral("muted"));
+    lossAxis_ = new QComboBox;
+    lossAxis_->setObjectName(QStringLiteral("lossAxis"));
+    lossAxis_->addItem(tr("Loss against steps"));
+    lossAxis_->addItem(tr("Loss against tokens with loss"));
+    lossAxis_->setToolTip(tr("Plot the loss against the optimizer's steps, or against the tokens that have produced loss "
+                             "so far (about 15% of an encoder's, all of a decoder's)"));
+    auto* clear = new QPushButton(tr("Clear all runs"));
+    clear->setObjectName(QStringLiteral("clearRuns"));
+    clear->setProperty("role", QStringLiteral("small"));
+    remove_ = new QPushButton(tr("Remove run"));
+    remove_->setObjectName(QStringLiteral("removeRun"));
+    remove_->setProperty("role", QStringLiteral("small"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(clear);
+    buttons->addWidget(remove_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(note);
+    layout->addWidget(list_, 1);
+    layout->addWidget(lossAxis_);
+    layout->addLayout(buttons);
+
+    connect(list_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
+        state_.setRunVisible(list_->row(item), item->checkState() == Qt::Checked);
+    });
+    connect(lossAxis_, &QComboBox::currentIndexChanged, this,
+            [this](int index) { state_.setLossAgainstTokensWithLoss(index == 1); });
+    connect(clear, &QPushButton::clicked, &state_, &TrainingLabState::clearRuns);
+    connect(remove_, &QPushButton::clicked, this, [this] { state_.removeRun(list_->currentRow()); });
+    connect(&state_, &TrainingLabState::runAdded, this, &RunsTab::addRun);
+    connect(&state_, &TrainingLabState::runChanged, this, &RunsTab::showRun);
+    connect(&state_, &TrainingLabState::runRemoved, this, [this](int index) { delete list_->takeItem(index); });
+    connect(&state_, &TrainingLabState::runsCleared, list_, &QListWidget::clear);
+    connect(&state_, &TrainingLabState::lossAxisChanged, this, [this](bool byTokens) {
+        const QSignalBlocker blocker(lossAxis_);
+        lossAxis_->setCurrentIndex(byTokens ? 1 : 0);
+    });
+}
+
+QString RunsTab::describe(const Run& run) {
+    const train::RunSettings& s = run.settings;
+    const QLocale locale;
+    QString text = tr("%1: %2 %3 · %4 · %5 η %6, %7")
+                       .arg(run.name, QString::fromStdString(std::string(nn::architectureName(s.model.architecture))),
+                            QString::fromStdString(s.preset),
+                            s.corpus.empty() ? tr("random tokens")
+                            : s.corpus == train::toyWorldCorpus
+                                ? tr("toy world")
+                                : QFileInfo(QString::fromStdString(s.corpus)).fileName(),
+                            QString::fromStdString(std::string(optim::optimizerName(s.trainer.optimizer.kind))),
+                            locale.toString(s.trainer.schedule.peak, 'g', 3),
+                            QString::fromStdString(std::string(optim::scheduleName(s.trainer.schedule.kind))));
+    if (s.trainer.schedule.warmup > 0) text += tr(" (warmup %1)").arg(s.trainer.schedule.warmup);
+    if (s.model.architecture == nn::Architecture::Encoder) {
+        text += tr(" · mask %1%").arg(locale.toString(s.masking.rate * 100, 'f', 0));
+    }
+    if (run.origin.kind == RunOrigin::Kind::Checkpoint) text += tr(" (from %1)").arg(QFileInfo(run.origin.file).fileName());
+    return text;
+}
+
+void RunsTab::addRun(int index) {
+    const Run& run = state_.runs().at(index);
+    auto* item = new QListWidgetItem;
+    QPixmap swatch(14, 14);
+    swatch.fill(run.colour);
+    item->setIcon(QIcon(swatch));
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    item->setCheckState(Qt::Checked);
+    list_->insertItem(index, item);
+    showRun(index);
+}
+
+void RunsTab::showRun(int index) {
+    const Run& run = state_.runs().at(index);
+    QListWidgetItem* item = list_->item(index);
+    if (!item) return;
+    const QSignalBlocker blocker(list_);
+    item->setText(describe(run));
+    item->setToolTip(QString::fromStdString(run.settings.toJson()).replace(QLatin1String(","), QLatin1String(",\n")));
+    item->setCheckState(run.visible ? Qt::Checked : Qt::Unchecked);
+}
+
+}  // namespace pretrainlab::app

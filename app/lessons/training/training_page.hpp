@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+#include "app/lessons/training/lesson_state.hpp"
+
+class QAction;
+class QLabel;
+class QPushButton;
+class QTabWidget;
+
+namespace pretrainlab::app {
+
+class GuessesTab;
+class RunSetupForm;
+class RunsTab;
+class TrainingCharts;
+
+// The Training lab's shell: the run's buttons and status line, the live charts, and beside them
+// the Setup form, the model's guesses and the runs kept to compare, all over one TrainingLabState.
+class TrainingPage : public QWidget {
+    Q_OBJECT
+public:
+    enum class SideTab { Setup, Guesses, Runs };
+
+    explicit TrainingPage(QWidget* parent = nullptr);
+
+    TrainingLabState& state() { return *state_; }
+    RunSetupForm& setupForm() { return *setup_; }
+    void showSideTab(SideTab tab);
+    // Starts a run with the form's settings; a setup that does not make a run is said in the form.
+    void start();
+    // A tiny encoder, then a tiny decoder, compared by the tokens that produced loss.
+    void compareObjectives(std::size_t steps = 600);
+    QList<QAction*> fileActions() const { return fileActions_; }
+
+private:
+    void buildFileActions();
+    QWidget* buildControls();
+    void updateButtons();
+
+    TrainingLabState* state_ = nullptr;
+    RunSetupForm* setup_ = nullptr;
+    GuessesTab* guesses_ = nullptr;
+    RunsTab* runsTab_ = nullptr;
+    TrainingCharts* charts_ = nullptr;
+    QTabWidget* side_ = nullptr;
+    QPushButton* start_ = nullptr;
+    QPushButton* pause_ = nullptr;
+    QPushButton* step_ = nullptr;
+    QPushButton* stop_ = nullptr;
+    QPushButton* reset_ = nullptr;
+    QLabel* status_ = nullptr;
+    QLabel* problem_ = nullptr;
+    QList<QAction*> fileActions_;
+    QAction* saveAction_ = nullptr;
+};
+
+}  // namespace pretrainlab::app

@@ -1,0 +1,63 @@
+#include "core/train/model_bundle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/train/probes.hpp"
+
+namespace pretrainlab::train {
+
+using nn::Index;
+
+std::string ModelBundle::name(std::int32_t id) const {
+    return tokenName(static_cast<TokenId>(id), tokenizer, specials);
+}
+
+std::vector<std::string> ModelBundle::names(const std::vector<std::int32_t>& ids) const {
+    std::vector<std::string> labels;
+    labels.reserve(ids.size());
+    for (const std::int32_t id : ids) labels.push_back(name(id));
+    return labels;
+}
+
+std::vector<std::int32_t> ModelBundle::encode(const std::string& text) const { return tokenIds(tokenizer, text); }
+
+std::size_t ModelBundle::textVocabulary() const {
+    return std::min<std::size_t>(tokenizer.vocabulary().size(), static_cast<std::size_t>(model->config().vocabulary));
+}
+
+std::shared_ptr<const ModelBundle> snapshotOf(const TrainingSession& session, std::string description) {
+    if (!session.tokenizer()) return nullptr;
+    return std::make_shared<const ModelBundle>(
+        ModelBundle{std::make_shared<const nn::Transformer<float>>(session.model()), *session.tokenizer(),
+                    session.specials(), std::move(description)});
+}
+
+nn::Batch readingBatch(const std::vector<std::int32_t>& tokens) {
+    nn::Batch batch;
+    batch.sequences = 1;
+    batch.length = static_cast<Index>(tokens.size());
+    batch.tokens = tokens;
+    batch.targets.assign(tokens.size(), -1);
+    if (!batch.targets.empty()) batch.targets.back() = 0;
+    return batch;
+}
+
+std::vector<std::int32_t> lastTokens(const std::vector<std::int32_t>& tokens, Index count) {
+    if (static_cast<Index>(tokens.size()) <= count) return tokens;
+    return {tokens.end() - count, tokens.end()};
+}
+
+void requireTokens(const std::vector<std::int32_t>& tokens) {
+    if (tokens.empty()) throw std::invalid_argument("the text has no tokens");
+}
+
+double logSoftmaxAt(const nn::RowVector<float>& logits, Index at) {
+    const double top = double(logits.maxCoeff());
+    double sum = 0;
+    for (Index i = 0; i < logits.size(); ++i) sum += std::exp(double(logits[i]) - top);
+    return double(logits[at]) - top - std::log(sum);
+}
+
+}  // namespace pretrainlab::train

@@ -1,0 +1,53 @@
+#include "core/train/tiny_models.hpp"
+
+#include <cstdio>
+#include <string>
+#include <variant>
+
+#include "core/train/session.hpp"
+
+namespace pretrainlab::train {
+
+RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, double peak) {
+    RunSettings s;
+    s.applyPreset("tiny");
+    s.model.architecture = architecture;
+    s.corpus = toyWorldCorpus;
+    s.steps = steps;
+    s.trainer.schedule = {optim::ScheduleKind::Cosine, peak, 30, steps};
+    return s;
+}
+
+TinyModelRecipe tinyModelRecipe(nn::Architecture architecture) {
+    switch (architecture) {
+        case nn::Architecture::Encoder: return {architecture, 3000, 1e-3};
+        case nn::Architecture::Decoder: return {architecture, 800, 2e-3};
+        case nn::Architecture::EncoderDecoder: return {architecture, 3000, 1e-3};
+    }
+    return {};
+}
+
+std::shared_ptr<const ModelBundle> pretrainTinyModel(const TinyModelRecipe& recipe, unsigned threads,
+                                                     const Progress& progress) {
+    RunSettings settings = toyWorldRun(recipe.architecture, recipe.steps, recipe.peak);
+    settings.toyWorldBytes = 1u << 20;
+    settings.trainer.threads = threads;
+    settings.trainer.seed = 1;
+    TrainingSession session(settings);
+    double loss = 0;
+    for (std::size_t k = 0; k < recipe.steps; ++k) {
+        if (progress.stopRequested()) throw Cancelled();
+        const StepOutcome outcome = session.step();
+        if (const auto* metrics = std::get_if<StepMetrics>(&outcome)) loss = metrics->loss;
+        progress(double(k + 1) / double(recipe.steps));
+    }
+    const char* kind = recipe.architecture == nn::Architecture::Encoder   ? "tiny encoder (masked LM)"
+                       : recipe.architecture == nn::Architecture::Decoder ? "tiny decoder (next token)"
+                                                                          : "tiny encoder-decoder (spans)";
+    char lossText[32];
+    std::snprintf(lossText, sizeof lossText, "%.2f", loss);
+    return snapshotOf(session, std::string(kind) + ", " + std::to_string(recipe.steps) + " steps on the toy world, loss " +
+                                   lossText);
+}
+
+}  // namespace pretrainlab::train

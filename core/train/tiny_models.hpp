@@ -1,0 +1,34 @@
+#pragma once
+
+// The small models the lessons train for you on the built-in toy world: the Training lab's
+// comparisons and the attention lesson's tiny encoder and decoder.
+
+#include <cstddef>
+#include <memory>
+
+#include "core/common/progress.hpp"
+#include "core/train/model_bundle.hpp"
+#include "core/train/run_settings.hpp"
+
+namespace pretrainlab::train {
+
+// The tiny preset of `architecture` on the built-in toy world for `steps` steps: AdamW, a cosine
+// schedule peaking at `peak` after 30 warmup steps.
+RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, double peak);
+
+// How long and how fast the attention lesson's tiny model of an architecture trains. The encoder
+// learns from about 15% of its tokens: it needs more steps, and a gentler rate to leave the
+// plateau where it predicts only the frequent words.
+struct TinyModelRecipe {
+    nn::Architecture architecture = nn::Architecture::Decoder;
+    std::size_t steps = 0;
+    double peak = 0;
+};
+TinyModelRecipe tinyModelRecipe(nn::Architecture architecture);
+
+// Pretrains the recipe's model on a megabyte of toy world (seed 1) and returns it with its
+// tokenizer. `progress` gets 0..1 and may stop it (Cancelled).
+std::shared_ptr<const ModelBundle> pretrainTinyModel(const TinyModelRecipe& recipe, unsigned threads,
+                                                     const Progress& progress = {});
+
+}  // namespace pretrainlab::train

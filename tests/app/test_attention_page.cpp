@@ -1,0 +1,316 @@
+// The attention lesson: the mask matrices of each model kind for a five-token sentence, heatmaps
+// that hold the model's own weights, reproducible generation, zero-shot scores that are sums of
+// token log-probabilities, the tokens that produce loss, and models taken from the Training lab.
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QtTest>
+
+#include <cmath>
+
+#include "app/lessons/attention/attention_page.hpp"
+#include "app/lessons/attention/generation_tab.hpp"
+#include "app/lessons/attention/loss_tab.hpp"
+#include "app/lessons/attention/masks_tab.hpp"
+#include "app/lessons/attention/weights_tab.hpp"
+#include "app/lessons/attention/zero_shot_tab.hpp"
+#include "app/lessons/training/run_setup_form.hpp"
+#include "app/lessons/training/training_page.hpp"
+#include "app/main_window.hpp"
+#include "app/theme.hpp"
+#include "core/data/toyworld.hpp"
+#include "tests/core/toy_models.hpp"
+#include "widgets/attention_heatmap.hpp"
+#include "widgets/score_bars.hpp"
+
+using namespace pretrainlab;
+using app::AttentionPage;
+using app::AttentionState;
+using nn::Index;
+using train::ModelKind;
+
+namespace {
+
+std::shared_ptr<const train::ModelBundle> modelOf(nn::Architecture architecture, std::uint64_t seed) {
+    return testing::toyModel(architecture, seed, /*heads=*/2, /*context=*/32);
+}
+
+std::vector<std::int32_t> idsOf(const train::ModelBundle& bundle, const std::string& text) { return bundle.encode(text); }
+
+using testing::logProbabilityAfter;
+
+double sumOfLogProbabilities(const train::ModelBundle& bundle, const std::string& context, const std::string& ending) {
+    std::vector<std::int32_t> before = idsOf(bundle, context);
+    double sum = 0;
+    for (const std::int32_t token : idsOf(bundle, ending)) {
+        sum += logProbabilityAfter(bundle, before, token);
+        before.push_back(token);
+    }
+    return sum;
+}
+
+// "1" where the heatmap lets a query look, row by row.
+QStringList patternOf(const widgets::AttentionHeatmap& map) {
+    QStringList rows;
+    for (int r = 0; r < map.rows(); ++r) {
+        QString row;
+        for (int c = 0; c < map.cols(); ++c) row += map.isHidden(r, c) ? QLatin1Char('0') : QLatin1Char('1');
+        rows << row;
+    }
+    return rows;
+}
+
+}  // namespace
+
+class TestAttentionPage : public QObject {
+    Q_OBJECT
+
+private slots:
+    void masksOfAFiveTokenSentence() {
+        AttentionState state;
+        app::MasksTab page(state);
+        page.resize(1280, 720);
+        page.show();
+        state.setSentence(QStringLiteral("the cats are sleeping ."));
+        const QStringList all(5, QStringLiteral("11111"));
+
+        page.setMaskKind(ModelKind::Encoder);
+        QCOMPARE(page.heatmaps().size(), std::size_t(1));
+        QCOMPARE(patternOf(*page.heatmaps()[0]), all);
+        QCOMPARE(page.heatmaps()[0]->rowLabels(),
+                 (QStringList{"the", "cats", "are", "sleeping", "."}));
+
+        page.setMaskKind(ModelKind::Decoder);
+        QCOMPARE(patternOf(*page.heatmaps()[0]), (QStringList{"10000", "11000", "11100", "11110", "11111"}));
+
+        page.setMaskKind(ModelKind::PrefixLm);
+        page.setPrefixLength(3);
+        QCOMPARE(patternOf(*page.heatmaps()[0]), (QStringList{"11100", "11100", "11100", "11110", "11111"}));
+
+        // T5: "are" becomes <X_0>; the decoder reads <s> <X_0> are.
+        page.setMaskKind(ModelKind::EncoderDecoder);
+        const auto maps = page.heatmaps();
+        QCOMPARE(maps.size(), std::size_t(3));
+        QCOMPARE(patternOf(*maps[0]), all);
+        QCOMPARE(maps[0]->rowLabels(), (QStringList{"the", "cats", "<X_0>", "sleeping", "."}));
+        QCOMPARE(patternOf(*maps[1]), (QStringList{"100", "110", "111"}));
+        const widgets::AttentionHeatmap& cross = *maps[2];
+        QCOMPARE(cross.rows(), 3);
+        QCOMPARE(cross.cols(), 5);
+        QCOMPARE(cross.rowLabels(), (QStringList{"<s>", "<X_0>", "are"}));
+        QCOMPARE(cross.colLabels(), maps[0]->colLabels());
+        QCOMPARE(patternOf(cross), QStringList(3, QStringLiteral("11111")));
+
+        // The walk highlights one row after another and says what it may see.
+        page.setMaskKind(ModelKind::Decoder);
+        page.showMaskRow(2);
+        QCOMPARE(page.heatmaps()[0]->highlightedRow(), 2);
+        QVERIFY2(page.caption().contains(QStringLiteral("positions 1–3")), qPrintable(page.caption()));
+        page.setWalking(true);
+        QTRY_COMPARE_WITH_TIMEOUT(page.heatmaps()[0]->highlightedRow(), 3, 3000);
+        page.setWalking(false);
+    }
+
+    void heatmapsShowTheModelsOwnWeights() {
+        AttentionState state;
+        app::WeightsTab page(state);
+        page.resize(1280, 720);
+        page.show();
+        const auto encoder = modelOf(nn::Architecture::Encoder, 4);
+        const auto decoder = modelOf(nn::Architecture::Decoder, 5);
+        state.setSentence(QStringLiteral("the boy lost his keys , so he is sad ."));
+        state.setTinyModels(encoder, decoder);
+        QTRY_VERIFY(!page.busy());
+        QCOMPARE(page.columns(), 2);
+        page.selectHead(1, 1, 1);
+
+        // Our own forward pass of the decoder over the sentence.
+        const std::vector<std::int32_t> tokens = idsOf(*decoder, "the boy lost his keys , so he is sad .");
+        nn::Batch batch;
+        batch.sequences = 1;
+        batch.length = Index(tokens.size());
+        batch.tokens = tokens;
+        batch.targets.assign(tokens.size(), -1);
+        batch.targets.back() = 0;
+        typename nn::Transformer<float>::Workspace workspace;
+        decoder->model->run(batch, workspace, nullptr, 1.0, 0.0);
+        const nn::Matrix<float> expected = decoder->model->attentionWeights(workspace, nn::AttentionStack::Encoder, 1, 0, 1);
+
+        const widgets::AttentionHeatmap* big = page.enlarged(1);
+        QCOMPARE(big->rows(), int(tokens.size()));
+        QCOMPARE(big->cols(), int(tokens.size()));
+        for (int r = 0; r < big->rows(); ++r) {
+            for (int c = 0; c < big->cols(); ++c) {
+                QCOMPARE(big->value(r, c), expected(r, c));
+                QCOMPARE(big->isHidden(r, c), c > r);  // the decoder's upper triangle
+            }
+        }
+        QVERIFY(big->describeAt(big->cellRect(4, 2).center()).contains(QStringLiteral("“keys”")));
+        // The thumbnail of layer 2, head 2 holds the same numbers.
+        const widgets::AttentionHeatmap* thumb = page.thumbnails(1)[std::size_t(1 * 2 + 1)];
+        QCOMPARE(thumb->value(5, 3), expected(5, 3));
+
+        // The encoder reads [CLS] … [SEP] and may look everywhere.
+        const widgets::AttentionHeatmap* encoderMap = page.enlarged(0);
+        QCOMPARE(encoderMap->rowLabels().first(), QStringLiteral("[CLS]"));
+        QCOMPARE(encoderMap->rows(), int(tokens.size()) + 2);
+        QVERIFY(!encoderMap->isHidden(0, encoderMap->cols() - 1));
+    }
+
+    void generationWithAFixedSeedRepeats() {
+        AttentionState state;
+        app::GenerationTab page(state);
+        const auto decoder = modelOf(nn::Architecture::Decoder, 6);
+        state.setTinyModels(modelOf(nn::Architecture::Encoder, 7), decoder);
+        page.setPrompt(QStringLiteral("the boy lost his keys , so he"));
+        const auto run = [&](quint64 seed) {
+            page.setSampling(1.0, 5, seed);
+            page.generate(8);
+            [&] { QTRY_VERIFY(!page.busy()); }();
+            return page.generatedIds();
+        };
+        const std::vector<std::int32_t> first = run(11);
+        QCOMPARE(first.size(), std::size_t(8));
+        QCOMPARE(run(11), first);
+        QVERIFY(run(12) != first);
+
+        // The same as core's generator with the same settings.
+        train::Generator generator(decoder, idsOf(*decoder, "the boy lost his keys , so he"), {1.0, 5, 11, 6});
+        std::vector<std::int32_t> direct;
+        for (int i = 0; i < 8; ++i) direct.push_back(generator.next().id);
+        QCOMPARE(run(11), direct);
+        QCOMPARE(page.candidateBars()->labels().size(), 6);
+        QCOMPARE(page.newestAttention()->rows(), 1);
+
+        // Greedy: the marked candidate is the most likely one. Clicks while a token is computed
+        // add to the next request; none is lost.
+        page.setSampling(0, 0, 0);
+        page.generate(1);
+        page.generate(2);
+        QTRY_VERIFY(!page.busy());
+        QCOMPARE(page.candidateBars()->marked(), 0);
+        train::Generator greedy(decoder, idsOf(*decoder, "the boy lost his keys , so he"), {0.0, 0, 0, 6});
+        const std::vector<std::int32_t> expected{greedy.next().id, greedy.next().id, greedy.next().id};
+        QCOMPARE(page.generatedIds(), expected);
+
+        // The encoder fills its [MASK]s one at a time.
+        page.setMaskedText(QStringLiteral("the boy lost his [MASK] , so he is [MASK] ."));
+        page.fillOneMask();
+        QTRY_VERIFY(!page.busy());
+        QCOMPARE(page.filledText().count(QStringLiteral("[MASK]")), 1);
+        page.fillOneMask();
+        QTRY_VERIFY(!page.busy());
+        QVERIFY(!page.filledText().contains(QStringLiteral("[MASK]")));
+    }
+
+    void zeroShotScoresAreSumsOfLogProbabilities() {
+        AttentionState state;
+        app::ZeroShotTab page(state);
+        const auto decoder = modelOf(nn::Architecture::Decoder, 8);
+        state.setTinyModels(modelOf(nn::Architecture::Encoder, 9), decoder);
+        page.score();
+        QTRY_VERIFY(!page.busy());
+        const widgets::ScoreBars* sentiment = page.bars(app::ZeroShotTab::Sentiment);
+        QCOMPARE(sentiment->labels(), (QStringList{"happy", "sad"}));
+        const std::string text = "the boy found his dog , so he is";
+        QVERIFY(std::abs(sentiment->values()[0] - sumOfLogProbabilities(*decoder, text, "happy")) < 1e-4);
+        QVERIFY(std::abs(sentiment->values()[1] - sumOfLogProbabilities(*decoder, text, "sad")) < 1e-4);
+        QCOMPARE(sentiment->marked(), sentiment->values()[0] > sentiment->values()[1] ? 0 : 1);
+
+        const widgets::ScoreBars* choice = page.bars(app::ZeroShotTab::Choice);
+        QCOMPARE(choice->labels().size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            const double expected = sumOfLogProbabilities(*decoder, "the capital of velland is", choice->labels()[i].toStdString());
+            QVERIFY(std::abs(choice->values()[std::size_t(i)] - expected) < 1e-4);
+        }
+        const auto best = std::max_element(choice->values().begin(), choice->values().end()) - choice->values().begin();
+        QCOMPARE(choice->marked(), int(best));
+
+        // Acceptability: the mean per token, from the second token on.
+        const widgets::ScoreBars* acceptable = page.bars(app::ZeroShotTab::Acceptability);
+        QCOMPARE(acceptable->labels().size(), 3);
+        const std::vector<std::int32_t> sentence = idsOf(*decoder, "the cats that are raised by my sister are sleeping .");
+        double sum = 0;
+        for (std::size_t i = 1; i < sentence.size(); ++i) {
+            sum += logProbabilityAfter(*decoder, {sentence.begin(), sentence.begin() + std::ptrdiff_t(i)}, sentence[i]);
+        }
+        QVERIFY(std::abs(acceptable->values()[0] - sum / double(sentence.size() - 1)) < 1e-4);
+    }
+
+    void lossTokensOfTheTwoObjectives() {
+        AttentionState state;
+        app::LossTab page(state);
+        QString text;
+        for (int i = 0; i < 20; ++i) text += QStringLiteral("the cats that are raised by my sister are sleeping .\n");
+        page.setText(text);
+        QCOMPARE(page.nextTokenLossTokens(), 20 * 11 - 1);  // all but the first
+        QVERIFY(page.maskedLossTokens() > 20 && page.maskedLossTokens() < 50);  // about 15% of 220
+    }
+
+    void everyPageFitsAProjectorAt1280x720() {
+        app::applyTheme(*qApp, app::defaultTextPointSize);  // the projector's large type
+        app::MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        // Each of the attention page's views, with models and results in them, so that a failure
+        // names the one too large.
+        AttentionPage* page = window.attentionPage();
+        page->state().setTinyModels(modelOf(nn::Architecture::Encoder, 1), modelOf(nn::Architecture::Decoder, 2));
+        page->findChild<app::GenerationTab*>()->generate(3);
+        page->findChild<app::GenerationTab*>()->fillOneMask();
+        page->findChild<app::ZeroShotTab*>()->score();
+        QTRY_VERIFY(!page->busy());
+        const auto* tabs = page->findChild<QTabWidget*>(QStringLiteral("attentionTabs"));
+        for (int tab = 0; tab < tabs->count(); ++tab) {
+            const QSize size = tabs->widget(tab)->minimumSizeHint();
+            QVERIFY2(size.width() <= 1280 - 184 - 40 && size.height() <= 720 - 250,
+                     qPrintable(QStringLiteral("%1: %2×%3").arg(tabs->tabText(tab)).arg(size.width()).arg(size.height())));
+        }
+        const auto* pages = window.findChild<QStackedWidget*>();
+        QStringList widths;
+        for (int i = 0; i < pages->count(); ++i) widths << QString::number(pages->widget(i)->minimumSizeHint().width());
+        for (const QString& name : app::MainWindow::pageNames()) {
+            window.showPage(name);
+            QVERIFY2(window.minimumSizeHint().width() <= 1280 && window.minimumSizeHint().height() <= 720,
+                     qPrintable(QStringLiteral("%1: the window needs %2×%3 (pages: %4)")
+                                    .arg(name)
+                                    .arg(window.minimumSizeHint().width())
+                                    .arg(window.minimumSizeHint().height())
+                                    .arg(widths.join(QLatin1Char(' ')))));
+        }
+    }
+
+    void modelsFromTheTrainingLab() {
+        app::MainWindow window;
+        AttentionPage* page = window.attentionPage();
+        app::TrainingPage* training = window.trainingPage();
+        // No run yet: the page says so.
+        page->state().setSource(AttentionState::Source::TrainingLab);
+        QTRY_VERIFY(page->findChild<QLabel*>(QStringLiteral("attentionStatus"))->text().contains(QStringLiteral("no model")));
+
+        train::RunSettings run;
+        run.applyPreset("tiny");
+        run.model.width = 32;
+        run.model.context = 24;
+        run.batch = 4;
+        run.steps = 6;
+        run.corpus = train::toyWorldCorpus;
+        run.toyWorldBytes = 50'000;
+        run.trainer.threads = 1;
+        training->setupForm().setSettings(run);
+        training->start();
+        QTRY_COMPARE_WITH_TIMEOUT(training->state().controller().state(), app::TrainingController::State::Finished, 30000);
+        emit page->state().labModelWanted();
+        QTRY_VERIFY(page->state().decoder() && page->state().decoder()->model->config().width == 32);
+        QVERIFY(page->state().decoder()->description.find("step 6 of 6") != std::string::npos);
+        page->showView(AttentionPage::View::Weights);
+        QTRY_VERIFY(!page->busy());
+        const auto* weights = page->findChild<app::WeightsTab*>();
+        QCOMPARE(weights->columns(), 1);
+        QCOMPARE(weights->grid(0).layers, Index(2));
+    }
+};
+
+QTEST_MAIN(TestAttentionPage)
+#include "test_attention_page.moc"

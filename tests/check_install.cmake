@@ -1,0 +1,47 @@
+# Installs the build into a scratch prefix and checks what a desktop needs: both binaries, the
+# desktop entry and the AppStream file (each passing its validator), and the icon in every size.
+foreach(var BUILD_DIR PREFIX)
+  if(NOT ${var})
+    message(FATAL_ERROR "pass -D${var}=...")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${PREFIX}")
+execute_process(COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${PREFIX}"
+                RESULT_VARIABLE installed OUTPUT_QUIET)
+if(NOT installed EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed (${installed})")
+endif()
+set(app_id org.pretrainlab.PretrainLab)
+set(expected
+  bin/pretrainlab
+  bin/pretrainlab-cli
+  share/applications/${app_id}.desktop
+  share/metainfo/${app_id}.metainfo.xml
+  share/icons/hicolor/scalable/apps/${app_id}.svg)
+foreach(size 16 24 32 48 64 128 256)
+  list(APPEND expected share/icons/hicolor/${size}x${size}/apps/${app_id}.png)
+endforeach()
+foreach(file IN LISTS expected)
+  if(NOT EXISTS "${PREFIX}/${file}")
+    message(FATAL_ERROR "not installed: ${file}")
+  endif()
+endforeach()
+foreach(binary pretrainlab pretrainlab-cli)
+  execute_process(COMMAND "${PREFIX}/bin/${binary}" --help RESULT_VARIABLE ran OUTPUT_QUIET ERROR_QUIET)
+  if(NOT ran EQUAL 0)
+    message(FATAL_ERROR "the installed ${binary} does not start (--help exited ${ran})")
+  endif()
+endforeach()
+find_program(DESKTOP_FILE_VALIDATE desktop-file-validate REQUIRED)
+find_program(APPSTREAMCLI appstreamcli REQUIRED)
+execute_process(COMMAND ${DESKTOP_FILE_VALIDATE} "${PREFIX}/share/applications/${app_id}.desktop"
+                RESULT_VARIABLE desktop OUTPUT_VARIABLE desktop_out ERROR_VARIABLE desktop_out)
+if(NOT desktop EQUAL 0 OR desktop_out)
+  message(FATAL_ERROR "desktop-file-validate: ${desktop_out}")
+endif()
+execute_process(COMMAND ${APPSTREAMCLI} validate --no-net "${PREFIX}/share/metainfo/${app_id}.metainfo.xml"
+                RESULT_VARIABLE metainfo OUTPUT_VARIABLE metainfo_out ERROR_VARIABLE metainfo_out)
+if(NOT metainfo EQUAL 0)
+  message(FATAL_ERROR "appstreamcli validate: ${metainfo_out}")
+endif()
+message(STATUS "installed into ${PREFIX}: ${expected}; the desktop entry and the AppStream file validate")
