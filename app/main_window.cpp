@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "app/lessons/attention/attention_page.hpp"
+#include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
@@ -54,16 +55,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                     "memory"),
                  tr("Shape warmup and decay schedules and see what they do to a run"),
                  tr("Accumulate gradients, clip them, and make a run diverge on purpose")}));
-    addPage(tr("Pretrain →\nfinetune"),
-            new widgets::ComingSoonView(
-                tr("Pretrain → finetune"),
-                tr("Put a linear head on [CLS] and finetune, with and without pretraining, as in "
-                   "the GPT ablation table."),
-                {tr("Finetune a pretrained model and one trained from scratch on the same small "
-                    "labelled set"),
-                 tr("Compare full finetuning with a frozen model and a linear probe")}));
+    finetuning_ = new FinetuningPage;
+    addPage(tr("Pretrain →\nfinetune"), finetuning_);
+    connect(&finetuning_->state(), &FinetuningState::labModelWanted, &training_->state().controller(),
+            &TrainingController::requestSnapshot);
+    connect(&training_->state().controller(), &TrainingController::snapshotReady, &finetuning_->state(),
+            &FinetuningState::setLabModel);
 
-    connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
+    connect(navigation_, &QListWidget::currentRowChanged, this, [this](int row) {
+        // Only the lesson on show sets how small the window may get: a hidden lesson's minimum
+        // width must not push the window past a projector's screen.
+        for (int i = 0; i < pages_->count(); ++i) {
+            pages_->widget(i)->setSizePolicy(i == row ? QSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred)
+                                                      : QSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored));
+        }
+        pages_->setCurrentIndex(row);
+    });
     navigation_->setCurrentRow(0);
 
     auto* central = new QWidget;

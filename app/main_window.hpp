@@ -9,6 +9,7 @@ class QStackedWidget;
 namespace pretrainlab::app {
 
 class AttentionPage;
+class FinetuningPage;
 class TokenizationPage;
 class TrainingPage;
 
@@ -25,6 +26,7 @@ public:
     TokenizationPage* tokenizationPage() const { return tokenization_; }
     TrainingPage* trainingPage() const { return training_; }
     AttentionPage* attentionPage() const { return attention_; }
+    FinetuningPage* finetuningPage() const { return finetuning_; }
 
     void setTextSize(double points);
     double textSize() const { return textSize_; }
@@ -38,6 +40,7 @@ private:
     TokenizationPage* tokenization_ = nullptr;
     TrainingPage* training_ = nullptr;
     AttentionPage* attention_ = nullptr;
+    FinetuningPage* finetuning_ = nullptr;
     double textSize_ = 0;
 };
 

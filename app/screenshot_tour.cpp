@@ -14,6 +14,14 @@
 #include "app/lessons/attention/masks_tab.hpp"
 #include "app/lessons/attention/weights_tab.hpp"
 #include "app/lessons/attention/zero_shot_tab.hpp"
+#include "app/lessons/finetuning/ablation_tab.hpp"
+#include "app/lessons/finetuning/architectures_tab.hpp"
+#include "app/lessons/finetuning/data_size_tab.hpp"
+#include "app/lessons/finetuning/features_tab.hpp"
+#include "app/lessons/finetuning/finetune_form.hpp"
+#include "app/lessons/finetuning/finetune_tab.hpp"
+#include "app/lessons/finetuning/finetuning_page.hpp"
+#include "app/lessons/finetuning/pretraining_tab.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
@@ -192,9 +200,49 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
             lab.setLossAgainstTokensWithLoss(false);
         }
 
+        // Pretrain -> finetune: the shipped decoder finetuned live beside the same model from scratch,
+        // the ablation table, data sizes, features, checkpoints along pretraining, encoder vs decoder.
+        {
+            FinetuningPage* finetuning = window.finetuningPage();
+            FinetuningState& state = finetuning->state();
+            window.showPage(QStringLiteral("finetuning"));
+            const auto idle = [&] {
+                for (int waited = 0; waited < 600000 && finetuning->busy(); waited += 100) settle(100);
+            };
+            state.clearRuns();
+            finetuning->showView(FinetuningPage::View::Finetune);
+            finetuning->finetuneTab()->form()->setTask("choice");
+            finetuning->finetuneTab()->finetune(true);
+            idle();
+            save(QStringLiteral("finetuning-live"));
+            if (state.ablation().empty()) {
+                finetuning->showView(FinetuningPage::View::Ablation);
+                finetuning->ablationTab()->runTable();
+                idle();
+            }
+            finetuning->showView(FinetuningPage::View::Ablation);
+            save(QStringLiteral("finetuning-ablation"));
+            finetuning->showView(FinetuningPage::View::DataSize);
+            if (state.dataSize().empty() || state.dataSize().front().points.empty()) finetuning->dataSizeTab()->measure();
+            idle();
+            save(QStringLiteral("finetuning-data-size"));
+            finetuning->showView(FinetuningPage::View::Features);
+            if (state.features().empty()) finetuning->featuresTab()->measure();
+            idle();
+            save(QStringLiteral("finetuning-features"));
+            finetuning->showView(FinetuningPage::View::Pretraining);
+            if (state.pretraining().empty()) finetuning->pretrainingTab()->measure();
+            idle();
+            save(QStringLiteral("finetuning-pretraining"));
+            finetuning->showView(FinetuningPage::View::Architectures);
+            if (state.architectures().empty()) finetuning->architecturesTab()->measure();
+            idle();
+            save(QStringLiteral("finetuning-encoder-vs-decoder"));
+        }
+
         for (const QString& page : MainWindow::pageNames()) {
             if (page == QStringLiteral("tokenization") || page == QStringLiteral("training") ||
-                page == QStringLiteral("architectures")) {
+                page == QStringLiteral("architectures") || page == QStringLiteral("finetuning")) {
                 continue;
             }
             window.showPage(page);

@@ -17,6 +17,7 @@
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/theme.hpp"
+#include "bench/ui_latency.hpp"
 
 using namespace pretrainlab;
 
@@ -58,32 +59,17 @@ int main(int argc, char** argv) {
     while (page.controller().stepsDone() < 5) app.processEvents(QEventLoop::AllEvents, 20);
 
     // A 1 ms precise timer: each firing's lateness is what the UI thread made it wait.
-    std::vector<double> lateness;
-    QElapsedTimer clock;
-    clock.start();
-    qint64 last = clock.nsecsElapsed();
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(1);
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        lateness.push_back(std::max(0.0, (now - last) / 1e6 - 1.0));
-        last = now;
-    });
+    TimerLateness lateness;
     const std::size_t firstStep = page.controller().stepsDone();
-    if (latency) tick.start();
+    if (latency) lateness.start();
     QTimer::singleShot(int(seconds * 1000), &app, &QApplication::quit);
     app.exec();
-    tick.stop();
+    lateness.stop();
     const std::size_t lastStep = page.controller().stepsDone();
     page.pullUpdates();
     page.controller().reset();
     page.pullUpdates();
 
-    std::sort(lateness.begin(), lateness.end());
-    const auto percentile = [&](double p) {
-        return lateness.empty() ? 0.0 : lateness[std::min(lateness.size() - 1, std::size_t(p * double(lateness.size())))];
-    };
     const double tokens = double(lastStep - firstStep) * double(settings.batch * settings.model.context);
     // As the CLI counts it: tokens over the time spent in steps (probes and held-out loss apart).
     double stepSeconds = 0;
@@ -103,10 +89,10 @@ int main(int argc, char** argv) {
                .arg(seconds)
                .arg(lastStep - firstStep)
                .arg(tokens / seconds, 0, 'f', 0)
-               .arg(lateness.size())
-               .arg(percentile(0.5), 0, 'f', 3)
-               .arg(percentile(0.99), 0, 'f', 3)
-               .arg(lateness.empty() ? 0.0 : lateness.back(), 0, 'f', 3)
+               .arg(lateness.firings())
+               .arg(lateness.percentile(0.5), 0, 'f', 3)
+               .arg(lateness.percentile(0.99), 0, 'f', 3)
+               .arg(lateness.worst(), 0, 'f', 3)
                .arg(stepTokensPerSecond, 0, 'f', 0);
     return 0;
 }

@@ -27,6 +27,7 @@ if [ "$update_docs" -eq 1 ]; then
   cp "$out/1280x720-02-tokenization-tie.png" "$PROJECT_ROOT/docs/screenshots/tokenization-tie.png"
   cp "$out/1920x1080-04-tokenization-new-text.png" "$PROJECT_ROOT/docs/screenshots/tokenize-new-text.png"
   cp "$out/1920x1080-05-tokenization-tradeoff.png" "$PROJECT_ROOT/docs/screenshots/vocabulary-vs-length.png"
+  cp "$out/1280x720-19-finetuning-ablation.png" "$PROJECT_ROOT/docs/screenshots/finetuning-ablation.png"
   cp "$out/1920x1080-06-tokenization-real-tokenizers.png" "$PROJECT_ROOT/docs/screenshots/real-tokenizers.png"
   cp "$out/1920x1080-08-training.png" "$PROJECT_ROOT/docs/screenshots/training.png"
   cp "$out/1920x1080-09-training-compare.png" "$PROJECT_ROOT/docs/screenshots/training-compare.png"

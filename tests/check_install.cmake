@@ -1,5 +1,6 @@
 # Installs the build into a scratch prefix and checks what a desktop needs: both binaries, the
-# desktop entry and the AppStream file (each passing its validator), and the icon in every size.
+# desktop entry and the AppStream file (each passing its validator), the icon in every size, and
+# the shipped tiny models (which the installed command line finetunes).
 foreach(var BUILD_DIR PREFIX)
   if(NOT ${var})
     message(FATAL_ERROR "pass -D${var}=...")
@@ -17,7 +18,11 @@ set(expected
   bin/pretrainlab-cli
   share/applications/${app_id}.desktop
   share/metainfo/${app_id}.metainfo.xml
-  share/icons/hicolor/scalable/apps/${app_id}.svg)
+  share/icons/hicolor/scalable/apps/${app_id}.svg
+  share/pretrainlab/models/tiny-decoder.safetensors
+  share/pretrainlab/models/tiny-decoder.json
+  share/pretrainlab/models/tiny-encoder.safetensors
+  share/pretrainlab/models/tiny-encoder.json)
 foreach(size 16 24 32 48 64 128 256)
   list(APPEND expected share/icons/hicolor/${size}x${size}/apps/${app_id}.png)
 endforeach()
@@ -32,6 +37,13 @@ foreach(binary pretrainlab pretrainlab-cli)
     message(FATAL_ERROR "the installed ${binary} does not start (--help exited ${ran})")
   endif()
 endforeach()
+# The installed command line finetunes the installed model.
+execute_process(COMMAND "${PREFIX}/bin/pretrainlab-cli" finetune --from "${PREFIX}/share/pretrainlab/models/tiny-decoder.safetensors"
+                        --steps 2 --labels 16 --threads 1
+                RESULT_VARIABLE finetuned OUTPUT_QUIET ERROR_VARIABLE finetune_err)
+if(NOT finetuned EQUAL 0)
+  message(FATAL_ERROR "pretrainlab-cli finetune on the installed model failed: ${finetune_err}")
+endif()
 find_program(DESKTOP_FILE_VALIDATE desktop-file-validate REQUIRED)
 find_program(APPSTREAMCLI appstreamcli REQUIRED)
 execute_process(COMMAND ${DESKTOP_FILE_VALIDATE} "${PREFIX}/share/applications/${app_id}.desktop"

@@ -89,6 +89,10 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
         connect(logCheck_, &QCheckBox::toggled, this, &LiveChart::setLogScale);
         header->addWidget(logCheck_);
     }
+    if (options.logX) {
+        plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
+        plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog));
+    }
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);

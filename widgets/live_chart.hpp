@@ -31,6 +31,7 @@ public:
         int valueDecimals = 3;        // in the hover text
         std::optional<std::pair<double, double>> valueRange;  // a fixed y range (accuracy: 0..1)
         bool compact = false;         // few ticks, no x label: for small charts
+        bool logX = false;            // a logarithmic x axis (labelled-set sizes)
     };
 
     LiveChart(const QString& title, const QString& yLabel, Options options, QWidget* parent = nullptr);

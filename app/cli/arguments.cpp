@@ -6,7 +6,8 @@ namespace pretrainlab::cli {
 
 Arguments::Arguments(const std::vector<std::string>& args,
                      const std::set<std::string>& valueOptions, const std::set<std::string>& flags,
-                     const std::set<std::string>& repeatable) {
+                     const std::set<std::string>& repeatable)
+    : given_(args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + arg + "'");

@@ -24,6 +24,8 @@ public:
               const std::set<std::string>& flags, const std::set<std::string>& repeatable = {});
 
     std::optional<std::string> value(const std::string& name) const;
+    // The arguments as given.
+    const std::vector<std::string>& given() const { return given_; }
     std::vector<std::string> values(const std::string& name) const;
     std::string required(const std::string& name) const;
     bool flag(const std::string& name) const { return flags_.count(name) > 0; }
@@ -34,6 +36,7 @@ public:
 private:
     std::map<std::string, std::vector<std::string>> values_;
     std::set<std::string> flags_;
+    std::vector<std::string> given_;
 };
 
 }  // namespace pretrainlab::cli

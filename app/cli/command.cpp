@@ -62,6 +62,42 @@ std::string commandHelp(const Command& command) {
     return text;
 }
 
+namespace {
+
+// N, X, a|b|c: what a field's value looks like on the command line.
+std::string placeholderOf(const FieldSpec& field) {
+    switch (field.kind) {
+        case SettingKind::Integer: return std::string("N");
+        case SettingKind::Number: return std::string("X");
+        case SettingKind::Text: return std::string("TEXT");
+        case SettingKind::Switch: return {};
+        case SettingKind::Choice: {
+            std::vector<std::string> names;
+            for (const std::string& choice : field.choices) {
+                if (choice != "custom") names.push_back(choice);
+            }
+            std::string joined;
+            for (std::size_t i = 0; i < names.size(); ++i) joined.append(i ? "|" : "").append(names[i]);
+            return joined;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+OptionSpec fieldOption(const FieldSpec& field, std::string placeholder) {
+    if (placeholder.empty()) placeholder = placeholderOf(field);
+    std::string help = field.help;
+    const std::string fallback = settingText(field.defaultValue);
+    if (field.key == "threads") {
+        help += " (default: this machine's cores)";
+    } else if (field.kind != SettingKind::Switch && !fallback.empty()) {
+        help += " (default " + fallback + ")";
+    }
+    return {field.flag, placeholder, help};
+}
+
 Arguments parseArguments(const Command& command, const std::vector<std::string>& args) {
     std::set<std::string> values, flags, repeatable;
     for (const OptionSpec& option : command.options) {

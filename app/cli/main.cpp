@@ -7,6 +7,7 @@
 #include "app/cli/bpe_train_command.hpp"
 #include "app/cli/codec_commands.hpp"
 #include "app/cli/command.hpp"
+#include "app/cli/finetune_command.hpp"
 #include "app/cli/train_command.hpp"
 #include "core/common/error.hpp"
 
@@ -17,7 +18,7 @@ using pretrainlab::cli::Command;
 const std::vector<Command>& commands() {
     static const std::vector<Command> all{pretrainlab::cli::bpeStepsCommand(), pretrainlab::cli::bpeTrainCommand(),
                                           pretrainlab::cli::encodeCommand(), pretrainlab::cli::decodeCommand(),
-                                          pretrainlab::cli::trainCommand()};
+                                          pretrainlab::cli::trainCommand(), pretrainlab::cli::finetuneCommand(), pretrainlab::cli::ablationCommand()};
     return all;
 }
 

@@ -50,36 +50,13 @@ const std::vector<OptionSpec>& runOptions() {
     return options;
 }
 
-std::string placeholderOf(const train::SettingField& field) {
-    switch (field.kind) {
-        case train::SettingKind::Integer: return "N";
-        case train::SettingKind::Number: return "X";
-        case train::SettingKind::Switch: return "";
-        case train::SettingKind::Text: return field.key == "corpus" ? "FILE|" + std::string(train::toyWorldCorpus) : "PATH";
-        case train::SettingKind::Choice: {
-            std::string names;
-            for (const std::string& choice : field.choices) {
-                if (choice == "custom") continue;
-                names += (names.empty() ? "" : "|") + choice;
-            }
-            return names;
-        }
-    }
-    return {};
-}
-
 std::vector<OptionSpec> trainOptions() {
     std::vector<OptionSpec> options;
     for (const train::SettingField& field : train::runSettingFields()) {
         if (field.flag.empty()) continue;
-        std::string help = field.help;
-        const std::string fallback = train::settingText(field.defaultValue);
-        if (field.key == "threads") {
-            help += " (default: this machine's cores)";
-        } else if (field.kind != train::SettingKind::Switch && !fallback.empty()) {
-            help += " (default " + fallback + ")";
-        }
-        options.push_back({field.flag, placeholderOf(field), help});
+        options.push_back(
+            fieldOption(field, field.key == "corpus" ? "FILE|" + std::string(train::toyWorldCorpus)
+                               : field.key == "tokenizer" ? "PATH" : ""));
     }
     const auto& more = runOptions();
     options.insert(options.end(), more.begin(), more.end());
@@ -89,23 +66,18 @@ std::vector<OptionSpec> trainOptions() {
 // The table's settings as the command line gives them: the --config preset first, then each flag.
 train::RunSettings settingsFrom(const Arguments& arguments) {
     train::RunSettings settings;
-    for (const train::SettingField& field : train::runSettingFields()) {
-        if (field.flag.empty()) continue;
-        if (field.kind == train::SettingKind::Switch) {
-            if (arguments.flag(field.flag)) field.set(settings, !field.cliSwitchInverts);
-            continue;
-        }
-        const std::optional<std::string> text = arguments.value(field.flag);
-        if (!text) continue;
-        try {
-            field.set(settings, field.parse(*text));
-        } catch (const std::invalid_argument& error) {
-            throw UsageError("--" + field.flag + " " + error.what());
-        }
-        if (field.key == "preset" && !settings.applyPreset(settings.preset) && settings.preset != "custom") {
+    // The --config preset first, so that each flag after it overrides its numbers.
+    applyFlags(train::runSettingFields(), arguments, settings, {"preset"});
+    if (const std::optional<std::string> text = arguments.value("config")) {
+        if (!settings.applyPreset(settings.preset) && settings.preset != "custom") {
             throw UsageError("--config expects tiny, small or medium, got '" + *text + "'");
         }
     }
+    std::vector<std::string> rest;
+    for (const train::SettingField& field : train::runSettingFields()) {
+        if (field.key != "preset") rest.push_back(field.key);
+    }
+    applyFlags(train::runSettingFields(), arguments, settings, rest);
     if (arguments.flag("mask-only")) {
         settings.masking.maskShare = 1.0;
         settings.masking.randomShare = 0.0;
@@ -283,10 +255,17 @@ int runTrain(const Arguments& arguments, std::ostream& out) {
         }
     }
     if (const std::optional<std::string> path = arguments.value("metrics")) train::metricsTable(metrics).write(*path);
-    if (const std::optional<std::string> path = arguments.value("save")) train::saveCheckpoint(*session, *path);
-
     Json summary = summaryOf(*session, tally);
     if (probing) summary["probes"] = probeJson(session->probes());
+    if (const std::optional<std::string> path = arguments.value("save")) {
+        // How it was made and what it scored, kept in the checkpoint's JSON.
+        std::string command = "pretrainlab-cli train";
+        for (const std::string& arg : arguments.given()) command += " " + arg;
+        Json notes{{"command", command}, {"final_loss", tally.finalLoss}};
+        if (const std::optional<double> heldOut = session->heldOutLoss()) notes["held_out_loss"] = *heldOut;
+        if (probing) notes["probes"] = summary["probes"];
+        train::saveCheckpoint(*session, *path, {}, notes.dump());
+    }
     if (const std::optional<std::string> path = arguments.value("save")) summary["saved"] = *path;
     out << summary.dump() << '\n';
     return 0;

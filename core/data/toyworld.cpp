@@ -296,7 +296,7 @@ ProbeItem ToyWorld::item(ProbeCategory category, std::mt19937_64& random) const 
     return {};
 }
 
-std::string ToyWorld::sentence(ProbeCategory category, std::mt19937_64& random) const {
+ProbeItem ToyWorld::trainingItem(ProbeCategory category, std::mt19937_64& random) const {
     for (;;) {
         ProbeItem made;
         switch (category) {
@@ -306,9 +306,36 @@ std::string ToyWorld::sentence(ProbeCategory category, std::mt19937_64& random) 
             case ProbeCategory::Commonsense: made = commonsenseItem(random, false); break;
             case ProbeCategory::Numerical: made = numericalItem(random, false); break;
         }
-        std::string text = made.sentence();
-        if (!heldOut_.count(text)) return text;
+        if (!heldOut_.count(made.sentence())) return made;
     }
+}
+
+std::vector<ToyWorld::CountryFacts> ToyWorld::countryFacts() {
+    std::vector<CountryFacts> all;
+    for (const Country& c : countries) all.push_back({c.name, c.capital, c.language, c.animal});
+    return all;
+}
+
+std::vector<ToyWorld::Name> ToyWorld::names() {
+    std::vector<Name> all;
+    for (const Person& p : people) all.push_back({p.name, p.female});
+    return all;
+}
+
+std::vector<std::pair<std::string, std::string>> ToyWorld::animalWords() {
+    std::vector<std::pair<std::string, std::string>> all;
+    for (const Animal& a : animals) all.emplace_back(a.one, a.many);
+    return all;
+}
+
+std::vector<std::pair<std::string, std::string>> ToyWorld::causesAndFeelings() {
+    std::vector<std::pair<std::string, std::string>> all;
+    for (const Cause& c : causes) all.emplace_back(c.happened, c.feeling);
+    return all;
+}
+
+std::string ToyWorld::sentence(ProbeCategory category, std::mt19937_64& random) const {
+    return trainingItem(category, random).sentence();
 }
 
 std::string ToyWorld::corpus(std::size_t bytes, std::uint64_t seed, const Progress& progress) const {

@@ -53,6 +53,23 @@ public:
     std::string corpus(std::size_t bytes, std::uint64_t seed, const Progress& progress = {}) const;
     // One training sentence of the category (never a held-out one).
     std::string sentence(ProbeCategory category, std::mt19937_64& random) const;
+    // The same as an item, its blank filled (the parts say which word decides the category).
+    ProbeItem trainingItem(ProbeCategory category, std::mt19937_64& random) const;
+
+    // The world's facts and names, for the finetuning tasks built on them.
+    struct CountryFacts {
+        std::string name, capital, language, animal;
+    };
+    static std::vector<CountryFacts> countryFacts();
+    struct Name {
+        std::string name;
+        bool female = false;
+    };
+    static std::vector<Name> names();
+    // Singular and plural animal words.
+    static std::vector<std::pair<std::string, std::string>> animalWords();
+    // What happened and the feeling it brings ("lost {possessive} keys", "sad").
+    static std::vector<std::pair<std::string, std::string>> causesAndFeelings();
 
     const std::vector<ProbeItem>& probes() const { return probes_; }
     // The lecture's five blanks, retold in this world (also held out of the training text).

@@ -64,7 +64,18 @@ Batch Batch::slice(Index first, Index count) const {
     part.padding = cut(padding, length);
     part.decoderTokens = cut(decoderTokens, targetLength);
     part.decoderTargets = cut(decoderTargets, targetLength);
-    part.sequenceLabels = cut(sequenceLabels, 1);
+    part.choices = choices;
+    if (choices > 0) {
+        if (first % choices != 0 || count % choices != 0) {
+            throw std::invalid_argument("a multiple-choice batch is sliced at whole questions only");
+        }
+        part.sequenceLabels = sequenceLabels.empty()
+                                  ? std::vector<std::int32_t>()
+                                  : std::vector<std::int32_t>(sequenceLabels.begin() + first / choices,
+                                                              sequenceLabels.begin() + (first + count) / choices);
+    } else {
+        part.sequenceLabels = cut(sequenceLabels, 1);
+    }
     return part;
 }
 
@@ -186,7 +197,7 @@ void Transformer<S>::embedBackward(const Batch& batch, const std::vector<std::in
 
 template <typename S>
 Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* gradients, double tokenScale,
-                           double sequenceScale) const {
+                           double sequenceScale, const BackwardScope& scope) const {
     forwardStacks(batch, ws);
     Losses losses;
     losses.tokenSum = tokenHeadForward(batch, ws, tokenScale, gradients != nullptr, &losses.tokens);
@@ -194,7 +205,7 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
     if (!gradients) return losses;
     tokenHeadBackward(ws, *gradients);
     sequenceHeadBackward(ws, *gradients);
-    backwardStacks(batch, ws, *gradients);
+    if (scope.stacks) backwardStacks(batch, ws, *gradients, scope.firstBlock);
     return losses;
 }
 
@@ -247,7 +258,7 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws) const {
 
 // d(encoder output) (and d(decoder output)) -> the gradients of the blocks and embeddings
 template <typename S>
-void Transformer<S>::backwardStacks(const Batch& batch, Workspace& ws, Gradients<S>& g) const {
+void Transformer<S>::backwardStacks(const Batch& batch, Workspace& ws, Gradients<S>& g, Index firstBlock) const {
     const Parameters<S>& p = parameters_;
     const bool encdec = config_.architecture == Architecture::EncoderDecoder;
     Matrix<S>& dEncoderOutput = encdec ? ws.dMemory : ws.dOutput;
@@ -269,10 +280,12 @@ void Transformer<S>::backwardStacks(const Batch& batch, Workspace& ws, Gradients
         encoderFinalNorm_.backward(p, g, ws.encoderFinalNorm, dEncoderOutput, ws.dStream);
         dEncoder = &ws.dStream;
     }
-    for (std::size_t i = encoderBlocks_.size(); i-- > 0;) {
+    const std::size_t lowest = encdec ? 0 : static_cast<std::size_t>(std::max<Index>(0, firstBlock));
+    for (std::size_t i = encoderBlocks_.size(); i-- > lowest;) {
         encoderBlocks_[i].backward(p, g, *dEncoder, nullptr, ws.encoderShape, ws.encoderMask, {}, {},
                                    ws.encoderBlocks[i], nullptr);
     }
+    if (lowest > 0) return;  // the frozen blocks and the embeddings below them
     embedBackward(batch, batch.tokens, batch.length, encoderEmbeddings_, config_.architecture == Architecture::Encoder,
                   *dEncoder, g, ws, false);
 }
@@ -369,7 +382,7 @@ void Transformer<S>::tokenHeadBackward(Workspace& ws, Gradients<S>& g) const {
     }
 }
 
-// [CLS] (or a decoder's last token): [sequences, d] -> class logits -> Σ cross-entropy
+// [CLS] (a decoder's last token, or the mean of all): [sequences, d] -> class logits -> Σ cross-entropy
 // (next sentence or a task's classes)
 template <typename S>
 double Transformer<S>::sequenceHeadForward(const Batch& batch, Workspace& ws, double scale, bool gradient,
@@ -379,20 +392,44 @@ double Transformer<S>::sequenceHeadForward(const Batch& batch, Workspace& ws, do
     const Index length = batch.length;
     const bool hasSequenceHead = config_.classes > 0 || (config_.architecture == Architecture::Encoder && config_.nextSentenceHead);
     ws.sequenceRows.clear();
+    ws.sequenceStarts.clear();
     *counted = 0;
     if (!hasSequenceHead || batch.sequenceLabels.empty()) return 0;
+    const auto padded = [&batch](Index row) { return !batch.padding.empty() && batch.padding[static_cast<std::size_t>(row)]; };
     for (Index b = 0; b < sequences; ++b) {
+        ws.sequenceStarts.push_back(static_cast<Index>(ws.sequenceRows.size()));
+        if (config_.meanPooling) {
+            for (Index row = b * length; row < (b + 1) * length; ++row) {
+                if (!padded(row)) ws.sequenceRows.push_back(row);
+            }
+            continue;
+        }
         Index row = b * length;  // [CLS]
         if (config_.architecture == Architecture::Decoder) {
             row = b * length + length - 1;
-            while (!batch.padding.empty() && row > b * length && batch.padding[static_cast<std::size_t>(row)]) --row;
+            while (row > b * length && padded(row)) --row;
         }
         ws.sequenceRows.push_back(row);
     }
-    ws.sequenceHidden.resize(sequences, config_.width);
-    for (Index b = 0; b < sequences; ++b) ws.sequenceHidden.row(b) = ws.encoderOutput.row(ws.sequenceRows[static_cast<std::size_t>(b)]);
+    ws.sequenceStarts.push_back(static_cast<Index>(ws.sequenceRows.size()));
+    ws.sequenceHidden.setZero(sequences, config_.width);
+    for (Index b = 0; b < sequences; ++b) {
+        const Index first = ws.sequenceStarts[static_cast<std::size_t>(b)], end = ws.sequenceStarts[static_cast<std::size_t>(b + 1)];
+        for (Index i = first; i < end; ++i) ws.sequenceHidden.row(b) += ws.encoderOutput.row(ws.sequenceRows[static_cast<std::size_t>(i)]);
+        ws.sequenceHidden.row(b) /= static_cast<S>(end - first);
+    }
     ws.sequenceLogits.resize(sequences, sequenceHead_.out);
     sequenceHead_.forward(p, ws.sequenceHidden, ws.sequenceLogits);                    // p(y|x) = softmax(W h + b)
+    if (batch.choices > 0) {
+        // Multiple choice: one score per (question, answer) sequence, a softmax over each question's answers.
+        const Index questions = sequences / batch.choices;
+        ws.choiceLogits.resize(questions, batch.choices);
+        for (Index q = 0; q < questions; ++q) {
+            for (Index c = 0; c < batch.choices; ++c) ws.choiceLogits(q, c) = ws.sequenceLogits(q * batch.choices + c, 0);
+        }
+        return crossEntropy(ws.choiceLogits, batch.sequenceLabels.data(), S(scale), gradient, counted);
+    }
+    ws.choiceLogits.resize(0, 0);
     return crossEntropy(ws.sequenceLogits, batch.sequenceLabels.data(), S(scale), gradient, counted);
 }
 
@@ -404,9 +441,19 @@ void Transformer<S>::sequenceHeadBackward(Workspace& ws, Gradients<S>& g) const 
     if (encdec) ws.dMemory.setZero(ws.encoderOutput.rows(), config_.width);
     if (ws.sequenceRows.empty()) return;
     Matrix<S>& dEncoderOutput = encdec ? ws.dMemory : ws.dOutput;
+    if (ws.choiceLogits.size() > 0) {  // the gradient of each question's softmax back to its sequences' scores
+        const Index choices = ws.choiceLogits.cols();
+        for (Index q = 0; q < ws.choiceLogits.rows(); ++q) {
+            for (Index c = 0; c < choices; ++c) ws.sequenceLogits(q * choices + c, 0) = ws.choiceLogits(q, c);
+        }
+    }
     sequenceHead_.backward(parameters_, g, ws.sequenceHidden, ws.sequenceLogits, &ws.dSequenceHidden);
-    for (std::size_t b = 0; b < ws.sequenceRows.size(); ++b) {
-        dEncoderOutput.row(ws.sequenceRows[b]) += ws.dSequenceHidden.row(static_cast<Index>(b));
+    for (std::size_t b = 0; b + 1 < ws.sequenceStarts.size(); ++b) {
+        const Index first = ws.sequenceStarts[b], end = ws.sequenceStarts[b + 1];
+        const S share = S(1) / static_cast<S>(end - first);
+        for (Index i = first; i < end; ++i) {
+            dEncoderOutput.row(ws.sequenceRows[static_cast<std::size_t>(i)]) += share * ws.dSequenceHidden.row(static_cast<Index>(b));
+        }
     }
 }
 

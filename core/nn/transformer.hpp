@@ -35,6 +35,7 @@ struct ModelConfig {
     bool nextSentenceHead = false;  // encoder: is the second sentence the next one?
     Index classes = 0;         // a classification head on [CLS] (encoder) or the last token
     Index tags = 0;            // a tagging head on every token
+    bool meanPooling = false;  // the classification head reads the mean of all (non-padding) final states
     Index segments = 2;        // encoder: sentence A and sentence B
     double initialStd = 0.02;  // weights and embeddings start as N(0, initialStd²)
 
@@ -59,9 +60,15 @@ struct Batch {
     std::vector<std::int32_t> decoderTargets;
     // Next-sentence (0/1) or class labels, one per sequence (empty: none).
     std::vector<std::int32_t> sequenceLabels;
+    // Multiple choice: each run of `choices` sequences is one question with its candidate answers;
+    // the sequence head scores each (one class), a softmax runs over the question's answers, and
+    // sequenceLabels holds one label per question, the right answer's index (0: not multiple choice).
+    Index choices = 0;
 
-    // Sequences [first, first + count) as a batch of their own.
+    // Sequences [first, first + count) as a batch of their own (whole questions for multiple choice).
     Batch slice(Index first, Index count) const;
+    // What the sequence head's loss is counted over: questions for multiple choice, else sequences.
+    Index sequenceUnits() const { return choices > 0 ? sequences / choices : sequences; }
     // Tokens whose prediction produces loss (the lecture's 15% against all tokens).
     Index tokensWithLoss() const;
 };
@@ -80,6 +87,14 @@ struct Losses {
 
 enum class AttentionStack { Encoder, Decoder, Cross };
 
+// How far down backward goes: a linear probe trains the heads on a frozen body (no backward
+// through the stacks at all); freezing the lowest k blocks stops it at block k, embeddings left out.
+// The gradients of what backward does not reach stay as they were.
+struct BackwardScope {
+    bool stacks = true;
+    Index firstBlock = 0;  // single-stack models: the lowest block backward reaches
+};
+
 // A transformer with its parameters in one flat store. run() is const: the activations of a
 // forward live in a Workspace, one per shard of a batch, so shards can run at once.
 template <typename S>
@@ -97,7 +112,7 @@ public:
     // tokenScale · Σ token losses + sequenceScale · Σ sequence losses (so the caller can make
     // the mean over a whole batch split into shards and micro-batches). Returns the sums.
     Losses run(const Batch& batch, Workspace& workspace, Gradients<S>* gradients, double tokenScale,
-               double sequenceScale) const;
+               double sequenceScale, const BackwardScope& scope = {}) const;
 
     // After a run() without gradients: the logits of the rows that had a target, in row order (a
     // run with gradients leaves the loss's gradient in their place).
@@ -114,7 +129,7 @@ private:
     };
 
     void forwardStacks(const Batch& batch, Workspace& workspace) const;
-    void backwardStacks(const Batch& batch, Workspace& workspace, Gradients<S>& g) const;
+    void backwardStacks(const Batch& batch, Workspace& workspace, Gradients<S>& g, Index firstBlock) const;
     const Matrix<S>& tokenHeadHidden(const Workspace& workspace) const;
     const Matrix<S>& tokenHeadInput(const Workspace& workspace) const;
     double tokenHeadForward(const Batch& batch, Workspace& workspace, double scale, bool gradient, Index* counted) const;
@@ -161,8 +176,9 @@ struct Transformer<S>::Workspace {
     Matrix<S> gathered, transformHidden, transformActivated, transformed;
     typename LayerNorm::Cache<S> mlmNorm;
     Matrix<S> logits;
-    std::vector<Index> sequenceRows;
-    Matrix<S> sequenceHidden, sequenceLogits;
+    std::vector<Index> sequenceRows;    // the rows each sequence's head reads, back to back
+    std::vector<Index> sequenceStarts;  // where each sequence's rows begin (and one past the last)
+    Matrix<S> sequenceHidden, sequenceLogits, choiceLogits;
     Matrix<S> dOutput, dGathered, dTransformed, dActivated, dHidden, dSequenceHidden, dMemory, dStream, dScratch;
 };
 

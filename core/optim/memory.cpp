@@ -13,10 +13,15 @@ int optimizerStateCopies(OptimizerKind kind) {
 }
 
 TrainingMemory trainingMemory(std::size_t parameterCount, OptimizerKind kind, std::size_t bytesPerValue) {
+    return trainingMemory(parameterCount, parameterCount, kind, bytesPerValue);
+}
+
+TrainingMemory trainingMemory(std::size_t parameterCount, std::size_t trainableCount, OptimizerKind kind,
+                              std::size_t bytesPerValue) {
     TrainingMemory memory;
     memory.parameters = parameterCount * bytesPerValue;
-    memory.gradients = parameterCount * bytesPerValue;
-    memory.optimizerState = static_cast<std::size_t>(optimizerStateCopies(kind)) * parameterCount * bytesPerValue;
+    memory.gradients = trainableCount * bytesPerValue;
+    memory.optimizerState = static_cast<std::size_t>(optimizerStateCopies(kind)) * trainableCount * bytesPerValue;
     return memory;
 }
 

@@ -25,16 +25,44 @@ std::optional<OptimizerKind> parseOptimizer(std::string_view name) {
 }
 
 template <typename S>
-Optimizer<S>::Optimizer(OptimizerOptions options, std::size_t parameterCount) : options_(options) {
-    switch (options.kind) {
+Optimizer<S>::Optimizer(OptimizerOptions options, std::size_t parameterCount)
+    : options_(options), parameterCount_(parameterCount), trainableCount_(parameterCount),
+      stretches_{{0, parameterCount, 0}} {
+    allocateState();
+}
+
+template <typename S>
+void Optimizer<S>::allocateState() {
+    m_.clear();
+    v_.clear();
+    switch (options_.kind) {
         case OptimizerKind::Sgd: break;
-        case OptimizerKind::Momentum: m_.assign(parameterCount, S(0)); break;
+        case OptimizerKind::Momentum: m_.assign(trainableCount_, S(0)); break;
         case OptimizerKind::Adam:
         case OptimizerKind::AdamW:
-            m_.assign(parameterCount, S(0));
-            v_.assign(parameterCount, S(0));
+            m_.assign(trainableCount_, S(0));
+            v_.assign(trainableCount_, S(0));
             break;
     }
+}
+
+template <typename S>
+void Optimizer<S>::setFrozen(std::vector<std::pair<std::size_t, std::size_t>> frozen) {
+    std::sort(frozen.begin(), frozen.end());
+    stretches_.clear();
+    std::size_t from = 0;
+    trainableCount_ = 0;
+    const auto keep = [&](std::size_t begin, std::size_t end) {
+        if (begin >= end) return;
+        stretches_.push_back({begin, end, trainableCount_});
+        trainableCount_ += end - begin;
+    };
+    for (const auto& [frozenBegin, frozenEnd] : frozen) {
+        keep(from, std::min(frozenBegin, parameterCount_));
+        from = std::max(from, frozenEnd);
+    }
+    keep(from, parameterCount_);
+    allocateState();
 }
 
 template <typename S>
@@ -46,27 +74,25 @@ void Optimizer<S>::step(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gr
 template <typename S>
 void Optimizer<S>::update(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate,
                           std::size_t begin, std::size_t end) {
-    // The trainable stretches of [begin, end): the gaps between frozen ranges.
-    std::vector<std::pair<std::size_t, std::size_t>> frozen = frozen_;
-    std::sort(frozen.begin(), frozen.end());
-    std::size_t from = begin;
-    for (const auto& [frozenBegin, frozenEnd] : frozen) {
-        if (frozenEnd <= from) continue;
-        if (frozenBegin >= end) break;
-        if (frozenBegin > from) updateRange(parameters.data(), gradients.data(), from, frozenBegin, S(learningRate));
-        from = std::max(from, frozenEnd);
+    // The trainable stretches that meet [begin, end), each with its part of the state.
+    for (const Stretch& stretch : stretches_) {
+        const std::size_t from = std::max(begin, stretch.begin);
+        const std::size_t to = std::min(end, stretch.end);
+        if (from >= to) continue;
+        const std::size_t state = stretch.state + (from - stretch.begin);
+        updateRange(parameters.data() + from, gradients.data() + from, m_.empty() ? nullptr : m_.data() + state,
+                    v_.empty() ? nullptr : v_.data() + state, to - from, S(learningRate));
     }
-    if (from < end) updateRange(parameters.data(), gradients.data(), from, end, S(learningRate));
 }
 
-// The update of parameters [begin, end), written element by element as the lecture writes it,
-// over Eigen arrays so it runs vectorised.
+// The update of n parameters, written element by element as the lecture writes it, over Eigen
+// arrays so it runs vectorised. m and v are their state (null where the optimizer keeps none).
 template <typename S>
-void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, std::size_t end, S eta) {
+void Optimizer<S>::updateRange(S* thetaAt, const S* gAt, S* mAt, S* vAt, std::size_t count, S eta) {
     using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
-    const auto n = static_cast<Eigen::Index>(end - begin);
-    Eigen::Map<Array> theta(thetaAll + begin, n);
-    const Eigen::Map<const Array> g(gAll + begin, n);
+    const auto n = static_cast<Eigen::Index>(count);
+    Eigen::Map<Array> theta(thetaAt, n);
+    const Eigen::Map<const Array> g(gAt, n);
     const S lambda = S(options_.weightDecay);
     switch (options_.kind) {
         case OptimizerKind::Sgd:
@@ -75,7 +101,7 @@ void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, st
             break;
         case OptimizerKind::Momentum: {
             // b_t = μ b_{t−1} + g_t;  θ_t = θ_{t−1} − η b_t   (PyTorch's SGD with momentum)
-            Eigen::Map<Array> b(m_.data() + begin, n);
+            Eigen::Map<Array> b(mAt, n);
             if (t_ == 1) {
                 b = g + lambda * theta;
             } else {
@@ -91,8 +117,8 @@ void Optimizer<S>::updateRange(S* thetaAll, const S* gAll, std::size_t begin, st
             const S epsilon = S(options_.epsilon);
             const S beta1_t = S(std::pow(options_.beta1, double(t_)));  // β₁ᵗ
             const S beta2_t = S(std::pow(options_.beta2, double(t_)));  // β₂ᵗ
-            Eigen::Map<Array> m(m_.data() + begin, n);
-            Eigen::Map<Array> v(v_.data() + begin, n);
+            Eigen::Map<Array> m(mAt, n);
+            Eigen::Map<Array> v(vAt, n);
             if (options_.kind == OptimizerKind::AdamW) {
                 theta *= S(1) - eta * lambda;           // AdamW: θ ← θ − η λ θ, apart from the gradient
                 m = beta1 * m + (S(1) - beta1) * g;     // (1) m_t = β₁ m_{t−1} + (1 − β₁) g_t

@@ -26,37 +26,49 @@ struct OptimizerOptions {
 };
 
 // The lecture's optimizers over flat arrays of parameters and gradients. Adam keeps two more
-// arrays of the parameters' size (m and v): the memory cost of Adam against SGD.
+// arrays of the trainable parameters' size (m and v): the memory cost of Adam against SGD. Frozen
+// parameters get no state at all (a linear probe's optimizer holds only the head's).
 template <typename S>
 class Optimizer {
 public:
     Optimizer(OptimizerOptions options, std::size_t parameterCount);
 
-    // One update with the learning rate η. Parameters in `frozen` ranges [begin, end) stay put.
+    // One update with the learning rate η. Parameters in frozen ranges stay put.
     void step(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate);
     // The same in parts, so threads can share it: beginStep() once, then update() on ranges that
     // together cover the parameters.
     void beginStep() { ++t_; }
     void update(nn::FlatArray<S>& parameters, const nn::FlatArray<S>& gradients, double learningRate, std::size_t begin,
                 std::size_t end);
-    void setFrozen(std::vector<std::pair<std::size_t, std::size_t>> ranges) { frozen_ = std::move(ranges); }
+    // Ranges [begin, end) of parameters that do not train; the state is laid out again (and zero)
+    // for the others.
+    void setFrozen(std::vector<std::pair<std::size_t, std::size_t>> ranges);
+    std::size_t trainableCount() const { return trainableCount_; }
 
     const OptimizerOptions& options() const { return options_; }
     std::size_t steps() const { return t_; }
-    // Adam's m and v (momentum's velocity is m), for inspection and checkpoints.
+    // Adam's m and v (momentum's velocity is m), for inspection and checkpoints: the trainable
+    // parameters' in order (all of them when nothing is frozen, at the parameters' own offsets).
     const nn::FlatArray<S>& firstMoment() const { return m_; }
     const nn::FlatArray<S>& secondMoment() const { return v_; }
     void restore(std::size_t steps, nn::FlatArray<S> firstMoment, nn::FlatArray<S> secondMoment);
     std::size_t stateBytes() const { return (m_.size() + v_.size()) * sizeof(S); }
 
 private:
-    void updateRange(S* theta, const S* g, std::size_t begin, std::size_t end, S eta);
+    // A stretch of trainable parameters and where its state starts.
+    struct Stretch {
+        std::size_t begin = 0, end = 0, state = 0;
+    };
+    void allocateState();
+    void updateRange(S* theta, const S* g, S* m, S* v, std::size_t n, S eta);
 
     OptimizerOptions options_;
+    std::size_t parameterCount_ = 0;
+    std::size_t trainableCount_ = 0;
+    std::vector<Stretch> stretches_;
     std::size_t t_ = 0;  // updates made
     nn::FlatArray<S> m_;   // m_t: first moment (Adam), velocity (momentum)
     nn::FlatArray<S> v_;   // v_t: second moment (Adam)
-    std::vector<std::pair<std::size_t, std::size_t>> frozen_;
 };
 
 // Scales the gradients so their global L2 norm is at most `maxNorm` (PyTorch's

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -9,25 +10,13 @@
 #include "core/common/file_io.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
 #include "core/train/safetensors.hpp"
+#include "core/train/weights_file.hpp"
+#include "core/data/objectives.hpp"
 
 namespace pretrainlab::train {
 
 using Json = nlohmann::ordered_json;
 
-namespace {
-
-std::vector<std::int64_t> shapeOf(const nn::ParameterInfo& info) {
-    if (info.rows == 1) return {info.cols};
-    return {info.rows, info.cols};
-}
-
-std::string hex(std::uint64_t value) {
-    std::ostringstream text;
-    text << std::hex << value;
-    return text.str();
-}
-
-}  // namespace
 
 std::string checkpointJsonPath(const std::string& weightsPath) {
     std::filesystem::path path(weightsPath);
@@ -41,21 +30,19 @@ std::string checkpointOptimizerPath(const std::string& weightsPath) {
     return path.string() + ".optimizer.safetensors";
 }
 
-void saveCheckpoint(const TrainingSession& session, const std::string& weightsPath, const std::function<void()>& beforeCommit) {
+void saveCheckpoint(const TrainingSession& session, const std::string& weightsPath, const std::function<void()>& beforeCommit,
+                    const std::string& notesJson) {
     const nn::Parameters<float>& parameters = session.model().parameters();
-    std::vector<TensorToWrite> weights;
-    for (const nn::ParameterInfo& info : parameters.infos()) {
-        weights.push_back({info.name, shapeOf(info), parameters.values().data() + info.offset});
-    }
-    const std::string weightBytes =
-        safetensorsBytes(weights, {{"format", "pt"}, {"producer", "PretrainLab"},
-                                   {"layout", "row-major; a linear layer's weight is [in, out], y = x W + b"}});
+    const std::string weightBytes = weightsBytes(parameters);
 
     const optim::Optimizer<float>& optimizer = session.trainer().optimizer();
+    if (optimizer.trainableCount() != parameters.size()) {
+        throw std::logic_error("a checkpoint keeps the optimizer state of every parameter; this run freezes some");
+    }
     std::vector<TensorToWrite> moments;
     for (const nn::ParameterInfo& info : parameters.infos()) {
-        if (!optimizer.firstMoment().empty()) moments.push_back({"m." + info.name, shapeOf(info), optimizer.firstMoment().data() + info.offset});
-        if (!optimizer.secondMoment().empty()) moments.push_back({"v." + info.name, shapeOf(info), optimizer.secondMoment().data() + info.offset});
+        if (!optimizer.firstMoment().empty()) moments.push_back({"m." + info.name, tensorShape(info), optimizer.firstMoment().data() + info.offset});
+        if (!optimizer.secondMoment().empty()) moments.push_back({"v." + info.name, tensorShape(info), optimizer.secondMoment().data() + info.offset});
     }
     const std::string momentBytes = safetensorsBytes(moments, {{"producer", "PretrainLab"}});
 
@@ -69,13 +56,14 @@ void saveCheckpoint(const TrainingSession& session, const std::string& weightsPa
               {"settings", Json::parse(session.settings().toJson())},
               {"weights", {{"file", weightsFile.filename().string()},
                            {"bytes", weightBytes.size()},
-                           {"fnv1a", hex(fingerprint(weightBytes))}}},
+                           {"fnv1a", fingerprintHex(fingerprint(weightBytes))}}},
               {"optimizer_state", {{"file", std::filesystem::path(optimizerPath).filename().string()},
                                    {"bytes", momentBytes.size()},
-                                   {"fnv1a", hex(fingerprint(momentBytes))}}},
+                                   {"fnv1a", fingerprintHex(fingerprint(momentBytes))}}},
               {"data_random_state", session.dataPosition()},
-              {"corpus_fnv1a", hex(session.corpusFingerprint())},
+              {"corpus_fnv1a", fingerprintHex(session.corpusFingerprint())},
               {"tokenizer", session.tokenizer() ? Json::parse(tokenizerJson(*session.tokenizer())) : Json(nullptr)}};
+    if (!notesJson.empty()) json["notes"] = Json::parse(notesJson);
     const std::string jsonPath = checkpointJsonPath(weightsPath);
 
     // All three under temporary names first; then the renames, the JSON last.
@@ -88,67 +76,90 @@ void saveCheckpoint(const TrainingSession& session, const std::string& weightsPa
     commitTemporaryFile(jsonTemporary, jsonPath);
 }
 
+namespace {
+
+// A checkpoint's JSON, checked to be one.
+Json checkpointJson(const std::string& text, const std::string& jsonPath) {
+    Json json;
+    try {
+        json = Json::parse(text);
+    } catch (const Json::parse_error& error) {
+        throw LocatedError({jsonPath, {}, {}}, std::string("not valid JSON: ") + error.what());
+    }
+    if (!json.is_object() || json.value("format", "") != "pretrainlab-checkpoint") {
+        throw LocatedError({jsonPath, {}, {}}, "not a PretrainLab checkpoint (no \"format\": \"pretrainlab-checkpoint\")");
+    }
+    return json;
+}
+
+std::optional<Tokenizer> tokenizerIn(const Json& json, const std::string& jsonPath) {
+    if (!json.contains("tokenizer") || json.at("tokenizer").is_null()) return std::nullopt;
+    return parseTokenizerJson(json.at("tokenizer").dump(), jsonPath + ": tokenizer");
+}
+
+}  // namespace
+
+CheckpointModel readCheckpointModel(const std::string& jsonText, const std::string& weightBytes,
+                                    const std::string& weightsPath) {
+    const std::string jsonPath = checkpointJsonPath(weightsPath);
+    const Json json = checkpointJson(jsonText, jsonPath);
+    checkRecorded(json, jsonPath, weightsPath, weightBytes, "weights");
+    const SafetensorsFile weights(weightBytes, weightsPath);
+    CheckpointModel out;
+    out.settings = RunSettings::fromJson(json.at("settings").dump(), jsonPath);
+    std::optional<Tokenizer> tokenizer = tokenizerIn(json, jsonPath);
+    if (!tokenizer) {
+        throw LocatedError({jsonPath, {}, {}}, "this model was trained on random tokens: it has no tokenizer, so it "
+                                               "cannot read text");
+    }
+    nn::Index vocabulary = static_cast<nn::Index>(tokenizer->vocabulary().size());
+    const data::SpecialTokens specials = data::appendSpecialTokens(vocabulary, out.settings.model.architecture);
+    nn::ModelConfig config = out.settings.model;
+    config.vocabulary = vocabulary;
+    config.nextSentenceHead = out.settings.nextSentence;
+    auto model = std::make_shared<nn::Transformer<float>>(config, out.settings.trainer.seed);
+    copyWeights(weights, model->parameters());
+    out.steps = json.value("step", std::size_t(0));
+    if (json.contains("notes") && json["notes"].is_object()) out.notesJson = json["notes"].dump();
+    out.bundle = std::make_shared<const ModelBundle>(ModelBundle{
+        std::move(model), std::move(*tokenizer), specials,
+        std::filesystem::path(weightsPath).filename().string() + ", step " + std::to_string(out.steps)});
+    return out;
+}
+
+CheckpointModel loadCheckpointModel(const std::string& weightsPath) {
+    return readCheckpointModel(readFileBytes(checkpointJsonPath(weightsPath)), readFileBytes(weightsPath), weightsPath);
+}
+
 std::unique_ptr<TrainingSession> loadCheckpoint(const std::string& weightsPath, const Progress& progress) {
     const std::string jsonPath = checkpointJsonPath(weightsPath);
     const std::string optimizerPath = checkpointOptimizerPath(weightsPath);
-    const SourceLocation jsonWhere{jsonPath, {}, {}};
-    Json json;
-    try {
-        json = Json::parse(readFileBytes(jsonPath));
-    } catch (const Json::parse_error& error) {
-        throw LocatedError(jsonWhere, std::string("not valid JSON: ") + error.what());
-    }
-    if (!json.is_object() || json.value("format", "") != "pretrainlab-checkpoint") {
-        throw LocatedError(jsonWhere, "not a PretrainLab checkpoint (no \"format\": \"pretrainlab-checkpoint\")");
-    }
+    const Json json = checkpointJson(readFileBytes(jsonPath), jsonPath);
     const std::string weightBytes = readFileBytes(weightsPath);
-    const auto check = [&](const std::string& path, const std::string& bytes, const char* key) {
-        try {
-            const Json& entry = json.at(key);
-            const auto expected = entry.at("bytes").get<std::size_t>();
-            if (bytes.size() < expected) {
-                throw LocatedError({path, {}, {}}, "is truncated: it holds " + std::to_string(bytes.size()) +
-                                                       " bytes, and " + jsonPath + " recorded " +
-                                                       std::to_string(expected));
-            }
-            if (bytes.size() != expected || entry.at("fnv1a").get<std::string>() != hex(fingerprint(bytes))) {
-                throw LocatedError({path, {}, {}}, "is corrupt or was changed: its content does not match what " +
-                                                       jsonPath + " recorded (was a save interrupted?)");
-            }
-        } catch (const Json::exception& error) {
-            throw LocatedError(jsonWhere, std::string(key) + ": " + error.what());
-        }
-    };
-    check(weightsPath, weightBytes, "weights");
+    checkRecorded(json, jsonPath, weightsPath, weightBytes, "weights");
     const SafetensorsFile weights(weightBytes, weightsPath);
 
     RunSettings settings = RunSettings::fromJson(json.at("settings").dump(), jsonPath);
-    std::optional<Tokenizer> tokenizer;
-    if (json.contains("tokenizer") && !json.at("tokenizer").is_null()) {
-        tokenizer = parseTokenizerJson(json.at("tokenizer").dump(), jsonPath + ": tokenizer");
-    }
-    auto session = std::make_unique<TrainingSession>(settings, std::move(tokenizer), progress);
-    if (session->corpusFingerprint() != 0 && json.value("corpus_fnv1a", "") != hex(session->corpusFingerprint())) {
+    auto session = std::make_unique<TrainingSession>(settings, tokenizerIn(json, jsonPath), progress);
+    if (session->corpusFingerprint() != 0 && json.value("corpus_fnv1a", "") != fingerprintHex(session->corpusFingerprint())) {
         throw LocatedError({settings.corpus, {}, {}}, "changed since the checkpoint " + weightsPath +
                                                           " was saved, so the run cannot continue as it was");
     }
     nn::Parameters<float>& parameters = session->model().parameters();
-    for (const nn::ParameterInfo& info : parameters.infos()) {
-        weights.copyFloats(info.name, shapeOf(info), parameters.values().data() + info.offset);
-    }
+    copyWeights(weights, parameters);
 
     Trainer<float>& trainer = session->trainer();
     const std::size_t optimizerSteps = json.value("optimizer_steps", std::size_t(0));
     nn::FlatArray<float> m, v;
     if (std::filesystem::exists(optimizerPath)) {
         const std::string momentBytes = readFileBytes(optimizerPath);
-        check(optimizerPath, momentBytes, "optimizer_state");
+        checkRecorded(json, jsonPath, optimizerPath, momentBytes, "optimizer_state");
         const SafetensorsFile moments(momentBytes, optimizerPath);
         const auto read = [&](const char* prefix, nn::FlatArray<float>& into) {
             if (!moments.has(prefix + parameters.infos().front().name)) return;
             into.resize(parameters.size());
             for (const nn::ParameterInfo& info : parameters.infos()) {
-                moments.copyFloats(prefix + info.name, shapeOf(info), into.data() + info.offset);
+                moments.copyFloats(prefix + info.name, tensorShape(info), into.data() + info.offset);
             }
         };
         read("m.", m);

@@ -5,11 +5,11 @@
 // checkpoint's JSON, the CLI's flags and usage, and the Training lab's form all read this table.
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "core/common/settings_table.hpp"
 
 #include "core/data/objectives.hpp"
 #include "core/nn/transformer.hpp"
@@ -31,6 +31,7 @@ struct RunSettings {
     std::size_t toyWorldBytes = 0; // how much toy-world text to generate
     data::MaskingOptions masking;  // the encoder's masked LM (rate 15%, 80/10/10)
     double heldOutShare = 0;       // a text file's tail kept for the held-out loss
+    bool nextSentence = false;     // encoder: sentence pairs with [SEP] and segments, and BERT's NSP
 
     // Every setting at its default from the table (threads: this machine's cores).
     RunSettings();
@@ -48,44 +49,14 @@ struct RunSettings {
 
 // ---- the table ---------------------------------------------------------------------------------
 
-enum class SettingKind { Integer, Number, Choice, Switch, Text };
-
-using SettingValue = std::variant<std::int64_t, double, bool, std::string>;
-
-struct SettingField {
-    std::string key;    // the JSON key: "lr"
-    std::string flag;   // the command line's --flag without dashes ("" when the CLI does not set it)
-    std::string label;  // the form's label: "Learning rate"
-    std::string unit;   // "steps", "sequences", "" ...
-    std::string help;   // one line: what it does
-    SettingKind kind = SettingKind::Integer;
-    double minimum = 0;  // Integer and Number
-    double maximum = 0;
-    std::vector<std::string> choices;  // Choice: the names in JSON and on the command line
-    bool percent = false;              // a share in [0, 1] that a form shows in %
-    bool cliSwitchInverts = false;     // Switch: the flag sets the value to false (--post-ln)
-    SettingValue defaultValue;
-    std::function<SettingValue(const RunSettings&)> read;
-    std::function<void(RunSettings&, const SettingValue&)> write;
-
-    SettingValue get(const RunSettings& settings) const;
-    void set(RunSettings& settings, const SettingValue& value) const;
-    // "" when `value` is of the field's kind and in its range or choices; otherwise what is wrong,
-    // as "expects a number from 0 to 1000000" (without the setting's name).
-    std::string check(const SettingValue& value) const;
-    // A value from text as typed on a command line ("3e-4", "cosine", "12"); throws
-    // std::invalid_argument with "expects ..., got '...'".
-    SettingValue parse(std::string_view text) const;
-    // The range or choices in words: "a number from 0 to 10", "constant, linear or cosine".
-    std::string expects() const;
-};
+using pretrainlab::SettingKind;
+using pretrainlab::SettingValue;
+using pretrainlab::settingText;
+using SettingField = Field<RunSettings>;
 
 // In the order the JSON writes them.
 const std::vector<SettingField>& runSettingFields();
 // The field of a JSON key; throws std::out_of_range for an unknown one.
 const SettingField& runSettingField(std::string_view key);
-
-// A value as text (numbers in their shortest exact form), for usage lines and forms.
-std::string settingText(const SettingValue& value);
 
 }  // namespace pretrainlab::train

@@ -26,6 +26,20 @@ void requireEnough(const std::vector<std::int32_t>& stream, nn::Index needed, co
     }
 }
 
+// Each line of the text as token ids (empty lines left out).
+std::vector<std::vector<std::int32_t>> tokenizedLines(const Tokenizer& tokenizer, std::string_view text) {
+    std::vector<std::vector<std::int32_t>> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::vector<std::int32_t> ids = tokenIds(tokenizer, text.substr(start, end - start));
+        if (!ids.empty()) lines.push_back(std::move(ids));
+        start = end + 1;
+    }
+    return lines;
+}
+
 }  // namespace
 
 TrainingSession::TrainingSession(RunSettings settings, const Progress& progress)
@@ -82,19 +96,38 @@ TrainingSession::TrainingSession(RunSettings settings, std::optional<Tokenizer> 
         }
         requireEnough(stream_, architecture == nn::Architecture::Decoder ? window : settings_.model.context,
                       settings_.corpus);
+        if (settings_.nextSentence) {
+            // Sentence pairs: the text's lines, each tokenized; the held-out text's (or a file's last lines).
+            sentences_ = tokenizedLines(*tokenizer_, text);
+            if (heldOutText.empty()) {
+                const auto tail = static_cast<std::size_t>(double(sentences_.size()) * settings_.heldOutShare);
+                if (tail >= 2 && sentences_.size() - tail >= 2) {
+                    heldOutSentences_.assign(sentences_.end() - static_cast<std::ptrdiff_t>(tail), sentences_.end());
+                    sentences_.resize(sentences_.size() - tail);
+                }
+            } else {
+                heldOutSentences_ = tokenizedLines(*tokenizer_, heldOutText);
+            }
+            if (sentences_.size() < 2) {
+                throw LocatedError({settings_.corpus, {}, {}}, "sentence pairs need at least two lines of text");
+            }
+        }
         textVocabulary_ = static_cast<nn::Index>(tokenizer_->vocabulary().size());
         nn::Index vocabulary = textVocabulary_;
         specials_ = data::appendSpecialTokens(vocabulary, architecture);
         settings_.model.vocabulary = vocabulary;
     }
     settings_.masking.textVocabulary = textVocabulary_;
+    settings_.model.nextSentenceHead = settings_.nextSentence;
     model_ = std::make_unique<nn::Transformer<float>>(settings_.model, settings_.trainer.seed);
     trainer_ = std::make_unique<Trainer<float>>(*model_, settings_.trainer);
     random_.seed(settings_.trainer.seed);
-    if (static_cast<nn::Index>(heldOut_.size()) >= window) {
+    if (static_cast<nn::Index>(heldOut_.size()) >= window && (!settings_.nextSentence || heldOutSentences_.size() >= 2)) {
         std::mt19937_64 fixed(settings_.trainer.seed ^ 0x4e1d07ULL);
-        std::swap(stream_, heldOut_);  // nextBatch reads stream_
+        std::swap(stream_, heldOut_);  // nextBatch reads stream_ and sentences_
+        std::swap(sentences_, heldOutSentences_);
         for (int i = 0; i < 4; ++i) heldOutBatches_.push_back(nextBatch(settings_.batch, fixed));
+        std::swap(sentences_, heldOutSentences_);
         std::swap(stream_, heldOut_);
     }
     progress(1.0);
@@ -108,6 +141,7 @@ nn::Batch TrainingSession::nextBatch(nn::Index sequences, std::mt19937_64& rando
     switch (settings_.model.architecture) {
         case nn::Architecture::Decoder: return data::nextTokenBatch(stream_, sequences, length, random);
         case nn::Architecture::Encoder:
+            if (settings_.nextSentence) return data::sentencePairBatch(sentences_, sequences, length, settings_.masking, specials_, random);
             return data::maskedLmBatch(stream_, sequences, length, settings_.masking, specials_, random);
         case nn::Architecture::EncoderDecoder: return data::spanCorruptionBatch(stream_, sequences, length, {}, specials_, random);
     }

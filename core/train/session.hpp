@@ -69,6 +69,8 @@ private:
     std::vector<std::int32_t> stream_;
     std::vector<std::int32_t> heldOut_;
     std::vector<nn::Batch> heldOutBatches_;
+    std::vector<std::vector<std::int32_t>> sentences_;  // sentence pairs (NSP): the text's lines
+    std::vector<std::vector<std::int32_t>> heldOutSentences_;
     std::vector<data::ProbeItem> probeItems_;
     std::unique_ptr<nn::Transformer<float>> model_;
     std::unique_ptr<Trainer<float>> trainer_;

@@ -56,22 +56,25 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
     nn::Index tokens = 0;
     for (const nn::Batch& micro : microBatches) {
         tokensWithLoss += micro.tokensWithLoss();
-        if (!micro.sequenceLabels.empty()) sequencesWithLoss += micro.sequences;
+        if (!micro.sequenceLabels.empty()) sequencesWithLoss += micro.sequenceUnits();
         tokens += micro.sequences * (micro.length + micro.targetLength);
     }
-    const double tokenScale = tokensWithLoss > 0 ? 1.0 / double(tokensWithLoss) : 0.0;
+    const double tokenScale = tokensWithLoss > 0 ? options_.tokenLossWeight / double(tokensWithLoss) : 0.0;
     const double sequenceScale = sequencesWithLoss > 0 ? 1.0 / double(sequencesWithLoss) : 0.0;
 
     std::fill(gradients_.begin(), gradients_.end(), S(0));  // zero_grad()
     nn::Losses losses;
     for (std::size_t microIndex = 0; microIndex < microBatches.size(); ++microIndex) {
         const nn::Batch& micro = microBatches[microIndex];
-        const unsigned shards = static_cast<unsigned>(std::min<nn::Index>(options_.threads, micro.sequences));
+        // Shards of whole sequences (whole questions, for multiple choice).
+        const nn::Index unit = std::max<nn::Index>(1, micro.choices);
+        const nn::Index units = micro.sequences / unit;
+        const unsigned shards = static_cast<unsigned>(std::max<nn::Index>(1, std::min<nn::Index>(options_.threads, units)));
         std::vector<nn::Batch> parts(shards);
         std::vector<nn::Losses> partLosses(shards);
         for (unsigned s = 0; s < shards; ++s) {
-            const nn::Index first = micro.sequences * s / shards;
-            const nn::Index last = micro.sequences * (s + 1) / shards;
+            const nn::Index first = unit * (units * s / shards);
+            const nn::Index last = unit * (units * (s + 1) / shards);
             parts[s] = shards == 1 ? micro : micro.slice(first, last - first);
         }
         pool_->run(shards, [&](unsigned s) {
@@ -81,7 +84,7 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
                 std::fill(target.begin(), target.end(), S(0));
             }
             workspaces_[s].random.seed(options_.seed * 1000003u + stepNumber * 131u + microIndex * 17u + s);
-            partLosses[s] = model_.run(parts[s], workspaces_[s], &target, tokenScale, sequenceScale);
+            partLosses[s] = model_.run(parts[s], workspaces_[s], &target, tokenScale, sequenceScale, options_.backward);
         });
         // Shards add up in a fixed order, so a run is the same every time; the sum itself is
         // split by position across the threads.
@@ -101,7 +104,7 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
     metrics.step = stepNumber;
     metrics.tokenLoss = losses.tokenMean();
     metrics.sequenceLoss = losses.sequenceMean();
-    metrics.loss = losses.total();
+    metrics.loss = options_.tokenLossWeight * metrics.tokenLoss + metrics.sequenceLoss;
     metrics.tokens = tokens;
     metrics.tokensWithLoss = tokensWithLoss;
     if (!std::isfinite(metrics.loss)) return Divergence{stepNumber, "loss", metrics.loss};
@@ -125,7 +128,8 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
 
 template <typename S>
 optim::TrainingMemory Trainer<S>::memory() const {
-    return optim::trainingMemory(model_.parameters().size(), options_.optimizer.kind, sizeof(S));
+    return optim::trainingMemory(model_.parameters().size(), optimizer_.trainableCount(), options_.optimizer.kind,
+                                 sizeof(S));
 }
 
 template <typename S>

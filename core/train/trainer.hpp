@@ -23,12 +23,16 @@ struct TrainerOptions {
     unsigned threads = 1;    // the batch's sequences are split into this many shards
     std::uint64_t seed = 0;  // dropout
     std::vector<std::string> frozenGroups;  // parameter groups the optimizer leaves alone
+    nn::BackwardScope backward;             // how far down backward goes (a frozen body: not at all)
+    // GPT's finetuning objective L = L_task + λ L_LM: λ weighs the token loss (next token) against
+    // the sequence loss (the task's classes). 1 for pretraining.
+    double tokenLossWeight = 1.0;
 };
 
 // What one optimizer step did.
 struct StepMetrics {
     std::size_t step = 0;
-    double loss = 0;          // token loss + sequence loss (means)
+    double loss = 0;          // λ · token loss + sequence loss (means; λ = 1 but when finetuning with an aux LM)
     double tokenLoss = 0;
     double sequenceLoss = 0;
     double learningRate = 0;

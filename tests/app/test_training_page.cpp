@@ -1,5 +1,6 @@
 // The training lab page: a run from the form to the plots and the probe panel, runs kept to
 // compare, divergence shown in words, exports, checkpoints, and closing mid-run.
+#include <QCheckBox>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -190,6 +191,24 @@ private slots:
         page.start();
         QCOMPARE(page.state().controller().state(), State::Idle);
         QCOMPARE(page.state().runs().count(), 0);
+    }
+
+    void sentencePairsForEncodersOnText() {
+        TrainingPage page;
+        auto* pairs = page.setupForm().findChild<QCheckBox*>(QStringLiteral("nextSentence"));
+        QVERIFY(pairs);
+        train::RunSettings encoder = quickRun(10);
+        encoder.model.architecture = nn::Architecture::Encoder;
+        encoder.nextSentence = true;
+        page.setupForm().setSettings(encoder);
+        QVERIFY(pairs->isEnabled() && pairs->isChecked());
+        QVERIFY(page.setupForm().settings().nextSentence);
+        train::RunSettings decoder = encoder;
+        decoder.model.architecture = nn::Architecture::Decoder;
+        decoder.nextSentence = false;
+        page.setupForm().setSettings(decoder);
+        QVERIFY(!pairs->isEnabled());
+        QVERIFY(!page.setupForm().settings().nextSentence);
     }
 
     void closingTheWindowMidRun() {

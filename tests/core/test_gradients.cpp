@@ -200,16 +200,22 @@ private slots:
         QTest::addColumn<int>("tags");
         QTest::addColumn<int>("prefix");
         QTest::addColumn<bool>("padding");
-        QTest::newRow("decoder, pre-LN") << int(Architecture::Decoder) << true << 0 << false << 0 << 0 << false;
-        QTest::newRow("decoder, post-LN") << int(Architecture::Decoder) << false << 0 << false << 0 << 0 << false;
-        QTest::newRow("decoder, prefix LM") << int(Architecture::Decoder) << true << 0 << false << 0 << 3 << false;
-        QTest::newRow("decoder, classifier") << int(Architecture::Decoder) << true << 3 << false << 0 << 0 << true;
-        QTest::newRow("encoder MLM + NSP") << int(Architecture::Encoder) << true << 0 << true << 0 << 0 << false;
-        QTest::newRow("encoder, post-LN, padding") << int(Architecture::Encoder) << false << 0 << true << 0 << 0 << true;
-        QTest::newRow("encoder, classifier") << int(Architecture::Encoder) << true << 2 << false << 0 << 0 << false;
-        QTest::newRow("encoder, tagger") << int(Architecture::Encoder) << true << 0 << false << 4 << 0 << false;
-        QTest::newRow("encoder-decoder") << int(Architecture::EncoderDecoder) << true << 0 << false << 0 << 0 << false;
-        QTest::newRow("encoder-decoder, post-LN") << int(Architecture::EncoderDecoder) << false << 0 << false << 0 << 0 << false;
+        QTest::addColumn<int>("choices");     // multiple choice: sequences per question
+        QTest::addColumn<bool>("meanPooling");
+        QTest::newRow("decoder, pre-LN") << int(Architecture::Decoder) << true << 0 << false << 0 << 0 << false << 0 << false;
+        QTest::newRow("decoder, post-LN") << int(Architecture::Decoder) << false << 0 << false << 0 << 0 << false << 0 << false;
+        QTest::newRow("decoder, prefix LM") << int(Architecture::Decoder) << true << 0 << false << 0 << 3 << false << 0 << false;
+        QTest::newRow("decoder, classifier") << int(Architecture::Decoder) << true << 3 << false << 0 << 0 << true << 0 << false;
+        QTest::newRow("encoder MLM + NSP") << int(Architecture::Encoder) << true << 0 << true << 0 << 0 << false << 0 << false;
+        QTest::newRow("encoder, post-LN, padding") << int(Architecture::Encoder) << false << 0 << true << 0 << 0 << true << 0 << false;
+        QTest::newRow("encoder, classifier") << int(Architecture::Encoder) << true << 2 << false << 0 << 0 << false << 0 << false;
+        QTest::newRow("encoder, tagger") << int(Architecture::Encoder) << true << 0 << false << 4 << 0 << false << 0 << false;
+        QTest::newRow("encoder-decoder") << int(Architecture::EncoderDecoder) << true << 0 << false << 0 << 0 << false << 0 << false;
+        QTest::newRow("decoder, multiple choice") << int(Architecture::Decoder) << true << 1 << false << 0 << 0 << true << 2 << false;
+        QTest::newRow("encoder, multiple choice") << int(Architecture::Encoder) << true << 1 << false << 0 << 0 << false << 2 << false;
+        QTest::newRow("decoder, mean pooling") << int(Architecture::Decoder) << true << 3 << false << 0 << 0 << true << 0 << true;
+        QTest::newRow("encoder, mean pooling") << int(Architecture::Encoder) << true << 2 << false << 0 << 0 << true << 0 << true;
+        QTest::newRow("encoder-decoder, post-LN") << int(Architecture::EncoderDecoder) << false << 0 << false << 0 << 0 << false << 0 << false;
     }
 
     void models() {
@@ -220,6 +226,8 @@ private slots:
         QFETCH(int, tags);
         QFETCH(int, prefix);
         QFETCH(bool, padding);
+        QFETCH(int, choices);
+        QFETCH(bool, meanPooling);
         ModelConfig config;
         config.architecture = static_cast<Architecture>(architecture);
         config.vocabulary = 11;
@@ -233,10 +241,15 @@ private slots:
         config.nextSentenceHead = nextSentence;
         config.tags = tags;
         config.initialStd = 0.4;
+        config.meanPooling = meanPooling;
         Transformer<double> model(config, 21);
         Batch batch = tinyBatch(config.architecture, 22, tags > 0 ? tags : config.vocabulary, padding);
         batch.prefixLength = prefix;
         if (classes > 0 || nextSentence) batch.sequenceLabels = {1, 0};
+        if (choices > 0) {
+            batch.choices = choices;  // the batch's two sequences are one question's two answers
+            batch.sequenceLabels = {1};
+        }
         const double tokenScale = 1.0 / double(std::max<Index>(1, batch.tokensWithLoss()));
         const double sequenceScale = batch.sequenceLabels.empty() ? 0.0 : 0.5;
         Transformer<double>::Workspace workspace;

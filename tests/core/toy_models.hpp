@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/data/toyworld.hpp"
+#include "core/finetune/finetuner.hpp"
 #include "core/train/inspect_attention.hpp"
 #include "core/train/inspect_generation.hpp"
 #include "core/train/inspect_masks.hpp"
@@ -18,19 +19,14 @@ namespace pretrainlab::testing {
 // Weights larger than training starts with (std 0.3), so that attention is far from uniform.
 inline std::shared_ptr<const train::ModelBundle> toyModel(nn::Architecture architecture, std::uint64_t seed,
                                                           nn::Index heads = 4, nn::Index context = 24) {
-    Tokenizer tokenizer = data::ToyWorld::tokenizer();
-    nn::Index vocabulary = static_cast<nn::Index>(tokenizer.vocabulary().size());
-    const data::SpecialTokens specials = data::appendSpecialTokens(vocabulary, architecture);
     nn::ModelConfig config;
     config.architecture = architecture;
-    config.vocabulary = vocabulary;
     config.width = 32;
     config.layers = 2;
     config.heads = heads;
     config.context = context;
     config.initialStd = 0.3;
-    return std::make_shared<const train::ModelBundle>(
-        train::ModelBundle{std::make_shared<const nn::Transformer<float>>(config, seed), tokenizer, specials, "test model"});
+    return finetune::untrainedToyModel(config, seed, "test model");
 }
 
 // log p(token | before) from a forward pass over `before` alone, in double; over the text's tokens

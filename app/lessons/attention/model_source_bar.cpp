@@ -4,11 +4,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "app/jobs/background_job.hpp"
+#include "app/jobs/job_progress.hpp"
 
 namespace pretrainlab::app {
 
@@ -29,13 +28,7 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     auto* lab = new QPushButton(tr("Take the Training lab's model"));
     lab->setObjectName(QStringLiteral("takeLabModel"));
     lab->setToolTip(tr("A copy of the model in the Training lab as it is now"));
-    progress_ = new QProgressBar;
-    progress_->setRange(0, 1000);
-    progress_->setMaximumWidth(180);
-    progress_->hide();
-    cancel_ = new QPushButton(tr("Cancel"));
-    cancel_->setObjectName(QStringLiteral("cancelTraining"));
-    cancel_->hide();
+    progress_ = new JobProgress(state_.job());
     models_ = new QLabel;
     models_->setObjectName(QStringLiteral("modelStatus"));
     models_->setProperty("role", QStringLiteral("muted"));
@@ -51,7 +44,6 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     row->addWidget(train_);
     row->addWidget(lab);
     row->addWidget(progress_);
-    row->addWidget(cancel_);
     row->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,23 +64,7 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     connect(&state_, &AttentionState::modelsChanged, this, [this] { models_->setText(state_.modelsDescription()); });
     connect(train_, &QPushButton::clicked, &state_, &AttentionState::trainTinyModels);
     connect(lab, &QPushButton::clicked, &state_, &AttentionState::labModelWanted);
-    BackgroundJob& job = state_.job();
-    connect(cancel_, &QPushButton::clicked, &job, &BackgroundJob::cancel);
-    connect(&job, &BackgroundJob::started, this, [this](const QString& what) {
-        progress_->setValue(0);
-        progress_->setFormat(what.section(QLatin1Char(' '), 0, 0) + QStringLiteral(" %p%"));
-        progress_->show();
-        cancel_->show();
-        train_->setEnabled(false);
-    });
-    connect(&job, &BackgroundJob::progressed, this, [this](const QString&, double fraction) {
-        progress_->setValue(int(fraction * 1000));
-    });
-    connect(&job, &BackgroundJob::finished, this, [this] {
-        progress_->hide();
-        cancel_->hide();
-        train_->setEnabled(true);
-    });
+    connect(progress_, &JobProgress::running, train_, [this](bool on) { train_->setEnabled(!on); });
     models_->setText(state_.modelsDescription());
 }
 

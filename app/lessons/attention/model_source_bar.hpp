@@ -7,10 +7,11 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 
 namespace pretrainlab::app {
+
+class JobProgress;
 
 // Above the attention lesson's views: the sentence they read, where their models come from (the
 // tiny pair or the Training lab's), training the tiny models with progress and Cancel, and one
@@ -25,8 +26,7 @@ private:
     QLineEdit* sentence_ = nullptr;
     QComboBox* source_ = nullptr;
     QPushButton* train_ = nullptr;
-    QProgressBar* progress_ = nullptr;
-    QPushButton* cancel_ = nullptr;
+    JobProgress* progress_ = nullptr;
     QLabel* models_ = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "app/lessons/training/run_setup_form.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -14,6 +15,7 @@
 #include <climits>
 #include <cmath>
 
+#include "app/lessons/field_boxes.hpp"
 #include "widgets/live_chart.hpp"
 #include "widgets/view_palette.hpp"
 
@@ -22,47 +24,14 @@ namespace {
 
 const char* const presetChoices[] = {"tiny", "small", "medium", "custom"};
 
-QString helpOf(const train::SettingField& field) {
-    QString help = QString::fromStdString(field.help);
-    if (!help.isEmpty()) help[0] = help[0].toUpper();
-    return help;
-}
+QSpinBox* integerBox(const char* key) { return app::integerBox(train::runSettingField(key)); }
 
-// A spin box with the table's range, default and help.
-QSpinBox* integerBox(const char* key) {
-    const train::SettingField& field = train::runSettingField(key);
-    auto* box = new QSpinBox;
-    box->setRange(int(field.minimum), int(std::min<double>(field.maximum, INT_MAX)));
-    box->setValue(int(std::get<std::int64_t>(field.defaultValue)));
-    box->setToolTip(helpOf(field));
-    box->setAccelerated(true);
-    return box;
-}
-
-// A number box with the table's range, default and help; a share shows in %.
 QDoubleSpinBox* numberBox(const char* key, int decimals, double step) {
-    const train::SettingField& field = train::runSettingField(key);
-    const double scale = field.percent ? 100.0 : 1.0;
-    auto* box = new QDoubleSpinBox;
-    box->setDecimals(decimals);
-    // The smallest value the box can show that the table allows.
-    const double precision = std::pow(10.0, decimals);
-    box->setRange(std::ceil(field.minimum * scale * precision) / precision, field.maximum * scale);
-    box->setSingleStep(step);
-    box->setValue(std::get<double>(field.defaultValue) * scale);
-    box->setToolTip(helpOf(field));
-    if (field.percent) box->setSuffix(QStringLiteral(" %"));
-    return box;
+    return app::numberBox(train::runSettingField(key), decimals, step);
 }
 
-// A choice of the table's names, shown by their labels in this order.
 QComboBox* choiceBox(const char* key, const std::vector<std::pair<const char*, QString>>& labels) {
-    const train::SettingField& field = train::runSettingField(key);
-    auto* box = new QComboBox;
-    for (const auto& [name, label] : labels) box->addItem(label, QString::fromLatin1(name));
-    box->setCurrentIndex(box->findData(QString::fromStdString(std::get<std::string>(field.defaultValue))));
-    box->setToolTip(helpOf(field));
-    return box;
+    return app::choiceBox(train::runSettingField(key), labels);
 }
 
 void select(QComboBox* box, const std::string& name) { box->setCurrentIndex(box->findData(QString::fromStdString(name))); }
@@ -107,6 +76,9 @@ void RunSetupForm::buildFields() {
     tokenizer_->setToolTip(helpOf(train::runSettingField("tokenizer")));
     maskRate_ = numberBox("mask_rate", 0, 1);
     maskRate_->setObjectName(QStringLiteral("maskRate"));
+    nextSentence_ = new QCheckBox(QString::fromStdString(train::runSettingField("nsp").label));
+    nextSentence_->setObjectName(QStringLiteral("nextSentence"));
+    nextSentence_->setToolTip(helpOf(train::runSettingField("nsp")));
 
     optimizer_ = choiceBox("optimizer", {{"adamw", tr("AdamW")}, {"adam", tr("Adam")},
                                          {"momentum", tr("SGD with momentum")}, {"sgd", tr("SGD")}});
@@ -154,6 +126,7 @@ void RunSetupForm::buildLayout() {
     model->addRow(label("corpus"), corpus_);
     model->addRow(label("tokenizer"), tokenizer_);
     model->addRow(label("mask_rate"), maskRate_);
+    model->addRow(nextSentence_);
     model->addRow(label("optimizer"), optimizer_);
     model->addRow(label("lr"), learningRate_);
     model->addRow(label("weight_decay"), weightDecay_);
@@ -260,6 +233,9 @@ void RunSetupForm::markCustom() {
 void RunSetupForm::syncToArchitecture() {
     maskRate_->setEnabled(chosen(architecture_) == "encoder");
     const QString corpus = corpus_->currentData().toString();
+    // BERT's pairs: an encoder reading text.
+    nextSentence_->setEnabled(chosen(architecture_) == "encoder" && !corpus.isEmpty());
+    if (!nextSentence_->isEnabled()) nextSentence_->setChecked(false);
     tokenizer_->setEnabled(corpus == QLatin1String("file"));
     if (corpus != QLatin1String("file")) tokenizer_->setCurrentIndex(0);
 }
@@ -285,6 +261,7 @@ train::RunSettings RunSetupForm::settings() const {
     set("seed", std::int64_t(seed_->value()));
     set("threads", std::int64_t(threads_->value()));
     set("mask_rate", maskRate_->value() / 100.0);
+    set("nsp", nextSentence_->isChecked());
     s.trainer.schedule.total = s.steps;
     const QString corpus = corpus_->currentData().toString();
     if (corpus == QLatin1String("file")) {
@@ -319,6 +296,7 @@ void RunSetupForm::setSettings(const train::RunSettings& s) {
     seed_->setValue(int(s.trainer.seed));
     threads_->setValue(int(s.trainer.threads));
     maskRate_->setValue(s.masking.rate * 100);
+    nextSentence_->setChecked(s.nextSentence);
     if (s.corpus.empty()) {
         corpus_->setCurrentIndex(1);
     } else if (s.corpus == train::toyWorldCorpus) {

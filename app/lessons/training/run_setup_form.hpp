@@ -7,6 +7,7 @@
 #include "core/tokenize/tokenizer.hpp"
 #include "core/train/run_settings.hpp"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -63,6 +64,7 @@ private:
     QComboBox* corpus_ = nullptr;
     QComboBox* tokenizer_ = nullptr;
     QDoubleSpinBox* maskRate_ = nullptr;
+    QCheckBox* nextSentence_ = nullptr;
     QComboBox* optimizer_ = nullptr;
     QDoubleSpinBox* learningRate_ = nullptr;
     QComboBox* schedule_ = nullptr;
