@@ -12,11 +12,11 @@
 
 #include "app/lessons/attention/attention_page.hpp"
 #include "app/lessons/finetuning/finetuning_page.hpp"
+#include "app/lessons/optimization/optimization_page.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/theme.hpp"
-#include "widgets/coming_soon_view.hpp"
 
 namespace pretrainlab::app {
 
@@ -47,14 +47,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPage(QStringLiteral("training"));
         training_->compareObjectives();
     });
-    addPage(tr("Optimization"),
-            new widgets::ComingSoonView(
-                tr("Optimization"),
-                tr("Why pretraining needs Adam, warmup and care with memory."),
-                {tr("Step Adam's moments and bias correction beside SGD, and compare their "
-                    "memory"),
-                 tr("Shape warmup and decay schedules and see what they do to a run"),
-                 tr("Accumulate gradients, clip them, and make a run diverge on purpose")}));
+    optimization_ = new OptimizationPage;
+    addPage(tr("Optimization"), optimization_);
     finetuning_ = new FinetuningPage;
     addPage(tr("Pretrain →\nfinetune"), finetuning_);
     connect(&finetuning_->state(), &FinetuningState::labModelWanted, &training_->state().controller(),

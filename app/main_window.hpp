@@ -10,6 +10,7 @@ namespace pretrainlab::app {
 
 class AttentionPage;
 class FinetuningPage;
+class OptimizationPage;
 class TokenizationPage;
 class TrainingPage;
 
@@ -27,6 +28,7 @@ public:
     TrainingPage* trainingPage() const { return training_; }
     AttentionPage* attentionPage() const { return attention_; }
     FinetuningPage* finetuningPage() const { return finetuning_; }
+    OptimizationPage* optimizationPage() const { return optimization_; }
 
     void setTextSize(double points);
     double textSize() const { return textSize_; }
@@ -41,6 +43,7 @@ private:
     TrainingPage* training_ = nullptr;
     AttentionPage* attention_ = nullptr;
     FinetuningPage* finetuning_ = nullptr;
+    OptimizationPage* optimization_ = nullptr;
     double textSize_ = 0;
 };
 

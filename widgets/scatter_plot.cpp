@@ -1,32 +1,17 @@
 #include "widgets/scatter_plot.hpp"
 
-#include <QEvent>
-#include <QLabel>
-#include <QVBoxLayout>
 #include <qcustomplot.h>
 
 #include "widgets/view_palette.hpp"
 
 namespace pretrainlab::widgets {
 
-ScatterPlot::ScatterPlot(QWidget* parent) : QWidget(parent) {
-    title_ = new QLabel;
-    title_->setWordWrap(true);
-    title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    plot_ = new QCustomPlot;
+ScatterPlot::ScatterPlot(QWidget* parent) : TitledPlot(0.75, parent) {
     plot_->setMinimumSize(120, 120);
     plot_->legend->setVisible(true);
     plot_->xAxis->ticker()->setTickCount(3);
     plot_->yAxis->ticker()->setTickCount(3);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(title_);
-    layout->addWidget(plot_, 1);
-    applyFonts();
 }
-
-void ScatterPlot::setTitle(const QString& title) { title_->setText(title); }
 
 void ScatterPlot::setAxisLabels(const QString& x, const QString& y) {
     plot_->xAxis->setLabel(x);
@@ -60,24 +45,6 @@ void ScatterPlot::setPoints(const std::vector<double>& x, const std::vector<doub
     plot_->xAxis->scaleRange(1.1);
     plot_->yAxis->scaleRange(1.1);
     plot_->replot();
-}
-
-void ScatterPlot::applyFonts() {
-    QFont tick = font();
-    tick.setPointSizeF(font().pointSizeF() * 0.75);
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-        axis->setTickLabelFont(tick);
-        axis->setLabelFont(tick);
-    }
-    plot_->legend->setFont(tick);
-}
-
-void ScatterPlot::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::FontChange) {
-        applyFonts();
-        plot_->replot();
-    }
-    QWidget::changeEvent(event);
 }
 
 }  // namespace pretrainlab::widgets

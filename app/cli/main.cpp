@@ -8,6 +8,7 @@
 #include "app/cli/codec_commands.hpp"
 #include "app/cli/command.hpp"
 #include "app/cli/finetune_command.hpp"
+#include "app/cli/optimize_commands.hpp"
 #include "app/cli/train_command.hpp"
 #include "core/common/error.hpp"
 
@@ -18,7 +19,9 @@ using pretrainlab::cli::Command;
 const std::vector<Command>& commands() {
     static const std::vector<Command> all{pretrainlab::cli::bpeStepsCommand(), pretrainlab::cli::bpeTrainCommand(),
                                           pretrainlab::cli::encodeCommand(), pretrainlab::cli::decodeCommand(),
-                                          pretrainlab::cli::trainCommand(), pretrainlab::cli::finetuneCommand(), pretrainlab::cli::ablationCommand()};
+                                          pretrainlab::cli::trainCommand(), pretrainlab::cli::finetuneCommand(), pretrainlab::cli::ablationCommand(),
+                                          pretrainlab::cli::optimize2dCommand(), pretrainlab::cli::memoryCommand(),
+                                          pretrainlab::cli::experimentCommand()};
     return all;
 }
 

@@ -240,6 +240,12 @@ int runTrain(const Arguments& arguments, std::ostream& out) {
                       {"tokens_with_loss", step.tokensWithLoss},
                       {"tokens", step.tokens},
                       {"tokens_per_s", step.tokensPerSecond}};
+            if (session->settings().trainer.precision != optim::NumberFormat::Fp32) {
+                // Mixed precision: the scale this step used, whether it was skipped, what underflowed.
+                line["loss_scale"] = step.lossScale;
+                line["skipped"] = step.skipped;
+                line["underflow_share"] = step.underflowShare;
+            }
             if (const std::optional<double> heldOut = session->heldOutLoss()) {
                 line["held_out_loss"] = *heldOut;
                 metrics.back().heldOutLoss = *heldOut;

@@ -11,14 +11,21 @@ std::string_view optimizerName(OptimizerKind kind) {
     switch (kind) {
         case OptimizerKind::Sgd: return "sgd";
         case OptimizerKind::Momentum: return "momentum";
+        case OptimizerKind::RmsProp: return "rmsprop";
         case OptimizerKind::Adam: return "adam";
         case OptimizerKind::AdamW: return "adamw";
     }
     return "adamw";
 }
 
+const std::vector<OptimizerKind>& optimizerKinds() {
+    static const std::vector<OptimizerKind> kinds{OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::RmsProp,
+                                                  OptimizerKind::Adam, OptimizerKind::AdamW};
+    return kinds;
+}
+
 std::optional<OptimizerKind> parseOptimizer(std::string_view name) {
-    for (const OptimizerKind kind : {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam, OptimizerKind::AdamW}) {
+    for (const OptimizerKind kind : optimizerKinds()) {
         if (optimizerName(kind) == name) return kind;
     }
     return std::nullopt;
@@ -38,6 +45,7 @@ void Optimizer<S>::allocateState() {
     switch (options_.kind) {
         case OptimizerKind::Sgd: break;
         case OptimizerKind::Momentum: m_.assign(trainableCount_, S(0)); break;
+        case OptimizerKind::RmsProp: v_.assign(trainableCount_, S(0)); break;
         case OptimizerKind::Adam:
         case OptimizerKind::AdamW:
             m_.assign(trainableCount_, S(0));
@@ -110,13 +118,23 @@ void Optimizer<S>::updateRange(S* thetaAt, const S* gAt, S* mAt, S* vAt, std::si
             theta -= eta * b;
             break;
         }
+        case OptimizerKind::RmsProp: {
+            // v_t = α v_{t−1} + (1 − α) g_t²;  θ_t = θ_{t−1} − η g_t / (√v_t + ε)   (PyTorch's RMSprop)
+            Eigen::Map<Array> v(vAt, n);
+            const S alpha = S(options_.beta2);
+            const Array g_t = g + lambda * theta;
+            v = alpha * v + (S(1) - alpha) * g_t.square();
+            theta -= eta * g_t / (v.sqrt() + S(options_.epsilon));
+            break;
+        }
         case OptimizerKind::Adam:
         case OptimizerKind::AdamW: {
             const S beta1 = S(options_.beta1);
             const S beta2 = S(options_.beta2);
             const S epsilon = S(options_.epsilon);
-            const S beta1_t = S(std::pow(options_.beta1, double(t_)));  // β₁ᵗ
-            const S beta2_t = S(std::pow(options_.beta2, double(t_)));  // β₂ᵗ
+            // β₁ᵗ and β₂ᵗ; without bias correction the moment is used as it is (1 − 0 = 1).
+            const S beta1_t = options_.correctFirstMoment ? S(std::pow(options_.beta1, double(t_))) : S(0);
+            const S beta2_t = options_.correctSecondMoment ? S(std::pow(options_.beta2, double(t_))) : S(0);
             Eigen::Map<Array> m(mAt, n);
             Eigen::Map<Array> v(vAt, n);
             if (options_.kind == OptimizerKind::AdamW) {

@@ -10,19 +10,24 @@
 
 namespace pretrainlab::optim {
 
-enum class OptimizerKind { Sgd, Momentum, Adam, AdamW };
+enum class OptimizerKind { Sgd, Momentum, RmsProp, Adam, AdamW };
 
-std::string_view optimizerName(OptimizerKind kind);  // "sgd", "momentum", "adam", "adamw"
+std::string_view optimizerName(OptimizerKind kind);  // "sgd", "momentum", "rmsprop", "adam", "adamw"
+// Every kind, in the order above.
+const std::vector<OptimizerKind>& optimizerKinds();
 std::optional<OptimizerKind> parseOptimizer(std::string_view name);
 
 struct OptimizerOptions {
     OptimizerKind kind = OptimizerKind::AdamW;
     double beta1 = 0.9;     // β₁: how long the mean of gradients remembers
-    double beta2 = 0.999;   // β₂: how long the mean of squared gradients remembers
+    double beta2 = 0.999;   // β₂: how long the mean of squared gradients remembers (RMSProp's α)
     double epsilon = 1e-8;  // ε
     double momentum = 0.9;  // SGD with momentum
     // AdamW: decoupled, θ ← θ − η λ θ. SGD, momentum and Adam: λ θ added to the gradient (L2).
     double weightDecay = 0.0;
+    // Adam's bias correction (3), each moment apart: off, m̂ = m and v̂ = v, as the lesson shows.
+    bool correctFirstMoment = true;
+    bool correctSecondMoment = true;
 };
 
 // The lecture's optimizers over flat arrays of parameters and gradients. Adam keeps two more

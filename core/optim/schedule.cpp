@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace pretrainlab::optim {
 
@@ -57,6 +58,36 @@ double Schedule::at(std::size_t step) const {
             return warmup > 0 ? peak * std::sqrt(double(warmup) / double(step)) : peak / std::sqrt(double(step));
     }
     return peak;
+}
+
+std::string Schedule::formula() const {
+    const auto n = [](double value) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", value);
+        return std::string(text);
+    };
+    const std::string p = n(peak), w = std::to_string(warmup), T = std::to_string(total);
+    std::string text;
+    if (warmup > 0) text = "t ≤ " + w + ": η = " + p + " · t / " + w + "   (warmup)\n";
+    const std::string after = warmup > 0 ? "t > " + w + ": " : "";
+    const std::string since = warmup > 0 ? "(t − " + w + ")" : "t";
+    const std::string span = warmup > 0 ? "(" + T + " − " + w + ")" : T;
+    switch (kind) {
+        case ScheduleKind::Constant: text += after + "η = " + p; break;
+        case ScheduleKind::Linear: text += after + "η = " + p + " · (1 − " + since + " / " + span + ")   (BERT)"; break;
+        case ScheduleKind::Cosine:
+            text += after + "η = " + n(floor) + " + (" + p + " − " + n(floor) + ") · ½ (1 + cos(π " + since + " / " + span + "))";
+            break;
+        case ScheduleKind::Exponential: {
+            const double span2 = double(std::max<std::size_t>(1, total > warmup ? total - warmup : 1));
+            text += after + "η = " + p + " · " + n(gamma > 0 ? gamma : std::pow(0.01, 1.0 / span2)) + "^" + since;
+            break;
+        }
+        case ScheduleKind::InverseSqrt:
+            text += after + (warmup > 0 ? "η = " + p + " · √(" + w + " / t)" : "η = " + p + " / √t") + "   (the Transformer)";
+            break;
+    }
+    return text;
 }
 
 }  // namespace pretrainlab::optim

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +37,8 @@ struct Schedule {
         std::vector<double> rates;
     };
     Curve sampled(std::size_t points = 400) const;
+    // The formula with its numbers, one line per phase ("t ≤ 100: η = 0.001 · t / 100").
+    std::string formula() const;
 };
 
 }  // namespace pretrainlab::optim

@@ -57,7 +57,8 @@ std::vector<SettingField> buildFields() {
         .cliSwitchInverts = true;
     t.number("dropout", "", "Dropout", "", "the share of activations dropped while training", 0, 0.99, 0,
              [](S& s) -> double& { return s.model.dropout; });
-    t.number("init_std", "", "Initial σ", "", "weights and embeddings start as N(0, σ²)", 0, 10, 0.02,
+    t.number("init_std", "init-std", "Init scale", "",
+             "weights and embeddings start as N(0, σ²) with this σ (GPT-2 and BERT: 0.02)", 0, 10, 0.02,
              [](S& s) -> double& { return s.model.initialStd; });
     t.integer("batch", "batch", "Batch", "sequences", "sequences per optimizer step", 1, 65'536, 16,
               [](S& s) -> nn::Index& { return s.batch; });
@@ -67,10 +68,8 @@ std::vector<SettingField> buildFields() {
               1, 4096, 1, [](S& s) -> nn::Index& { return s.accumulation; });
     t.integer("steps", "steps", "Steps", "steps", "the run's length; the schedule decays over it", 1, 100'000'000, 1000,
               [](S& s) -> std::size_t& { return s.steps; });
-    t.choice("optimizer", "optimizer", "Optimizer", "AdamW, Adam, SGD with momentum or SGD",
-             namesOf(std::initializer_list<optim::OptimizerKind>{optim::OptimizerKind::Sgd, optim::OptimizerKind::Momentum,
-                                                                  optim::OptimizerKind::Adam, optim::OptimizerKind::AdamW},
-                     optim::optimizerName),
+    t.choice("optimizer", "optimizer", "Optimizer", "AdamW, Adam, RMSProp, SGD with momentum or SGD",
+             namesOf(optim::optimizerKinds(), optim::optimizerName),
              "adamw", [](const S& s) { return std::string(optim::optimizerName(s.trainer.optimizer.kind)); },
              [](S& s, const std::string& v) { s.trainer.optimizer.kind = *optim::parseOptimizer(v); });
     t.number("beta1", "beta1", "β₁", "", "how long Adam's mean of gradients remembers", 0, 1, 0.9,
@@ -100,6 +99,16 @@ std::vector<SettingField> buildFields() {
               100'000'000, 30, [](S& s) -> std::size_t& { return s.trainer.schedule.warmup; });
     t.number("clip", "clip", "Clip norm", "", "scale the gradient down when its global norm is larger than this (0: off)",
              0, 1e6, 0, [](S& s) -> double& { return s.trainer.clipNorm; });
+    t.choice("precision", "precision", "Precision",
+             "fp32; or mixed precision emulated: weights and gradients rounded to fp16 or bf16, an fp32 master copy "
+             "updated",
+             {"fp32", "fp16", "bf16"}, "fp32",
+             [](const S& s) { return std::string(optim::formatName(s.trainer.precision)); },
+             [](S& s, const std::string& v) { s.trainer.precision = *optim::parseFormat(v); });
+    t.text("loss_scale", "loss-scale", "Loss scale",
+           "mixed precision: dynamic (start at 2^16, halve and skip on overflow, double after 200 good steps) or a "
+           "fixed number",
+           "dynamic", [](S& s) -> std::string& { return s.lossScale; });
     t.integer("threads", "threads", "Threads", "", "threads for training (the batch is split between them)", 1, 256,
               machineThreads(), [](S& s) -> unsigned& { return s.trainer.threads; });
     t.integer("seed", "seed", "Seed", "", "the same seed gives the same data, weights and curve", 0, 999'999'999, 0,
@@ -194,7 +203,19 @@ std::string RunSettings::problem(bool tokenizerGiven) const {
     }
     if (nextSentence && model.architecture != nn::Architecture::Encoder) return "next-sentence pairs are an encoder's objective";
     if (nextSentence && corpus.empty()) return "next-sentence pairs need text (sentences), not random tokens";
+    if (!lossScaleValue()) return "the loss scale must be dynamic or a number above 0, got '" + lossScale + "'";
     return {};
+}
+
+std::optional<double> RunSettings::lossScaleValue() const {
+    if (lossScale == "dynamic") return 0.0;
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(lossScale, &used);
+        if (used == lossScale.size() && value > 0 && std::isfinite(value)) return value;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
 }
 
 std::string RunSettings::toJson() const {

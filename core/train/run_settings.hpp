@@ -5,6 +5,7 @@
 // checkpoint's JSON, the CLI's flags and usage, and the Training lab's form all read this table.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,7 @@ struct RunSettings {
     data::MaskingOptions masking;  // the encoder's masked LM (rate 15%, 80/10/10)
     double heldOutShare = 0;       // a text file's tail kept for the held-out loss
     bool nextSentence = false;     // encoder: sentence pairs with [SEP] and segments, and BERT's NSP
+    std::string lossScale;         // mixed precision: "dynamic" or a fixed number
 
     // Every setting at its default from the table (threads: this machine's cores).
     RunSettings();
@@ -41,6 +43,8 @@ struct RunSettings {
     // What is wrong across settings, in one sentence naming the setting; empty when all is well.
     // `tokenizerGiven`: the run gets its tokenizer in memory, not from a file.
     std::string problem(bool tokenizerGiven = false) const;
+    // The loss scale as a number, 0 for dynamic; nothing when the text is neither.
+    std::optional<double> lossScaleValue() const;
     std::string toJson() const;
     // Reads the JSON toJson() writes; every value is checked as the command line checks it.
     // Throws LocatedError naming `source` and the key.

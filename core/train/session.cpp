@@ -120,6 +120,12 @@ TrainingSession::TrainingSession(RunSettings settings, std::optional<Tokenizer> 
     settings_.masking.textVocabulary = textVocabulary_;
     settings_.model.nextSentenceHead = settings_.nextSentence;
     model_ = std::make_unique<nn::Transformer<float>>(settings_.model, settings_.trainer.seed);
+    if (settings_.trainer.precision != optim::NumberFormat::Fp32) {
+        const double scale = settings_.lossScaleValue().value_or(0.0);
+        // bf16 has fp32's range: no scaling unless asked for; fp16 scales dynamically unless given a number.
+        settings_.trainer.dynamicLossScale = scale == 0.0 && settings_.trainer.precision == optim::NumberFormat::Fp16;
+        settings_.trainer.lossScale = scale > 0 ? scale : settings_.trainer.precision == optim::NumberFormat::Fp16 ? 65536.0 : 1.0;
+    }
     trainer_ = std::make_unique<Trainer<float>>(*model_, settings_.trainer);
     random_.seed(settings_.trainer.seed);
     if (static_cast<nn::Index>(heldOut_.size()) >= window && (!settings_.nextSentence || heldOutSentences_.size() >= 2)) {
@@ -146,6 +152,19 @@ nn::Batch TrainingSession::nextBatch(nn::Index sequences, std::mt19937_64& rando
         case nn::Architecture::EncoderDecoder: return data::spanCorruptionBatch(stream_, sequences, length, {}, specials_, random);
     }
     return {};
+}
+
+nn::Batch TrainingSession::sampleBatch(nn::Index sequences, std::uint64_t seed) const {
+    std::mt19937_64 random(seed);
+    return nextBatch(sequences, random);
+}
+
+std::vector<std::size_t> TrainingSession::tokenCounts() const {
+    if (stream_.empty()) return {};
+    std::vector<std::size_t> counts(static_cast<std::size_t>(settings_.model.vocabulary), 0);
+    for (const std::int32_t id : stream_)
+        if (id >= 0 && static_cast<std::size_t>(id) < counts.size()) ++counts[static_cast<std::size_t>(id)];
+    return counts;
 }
 
 StepOutcome TrainingSession::step() {

@@ -50,6 +50,12 @@ public:
     void restoreDataPosition(const std::string& state, const std::string& source);
     std::uint64_t corpusFingerprint() const { return corpusHash_; }
 
+    // A fresh batch of `sequences` drawn as training draws them, from its own seed (the run's
+    // position does not move): for comparing gradients on the same data.
+    nn::Batch sampleBatch(nn::Index sequences, std::uint64_t seed) const;
+    // How often each model id occurs in the training text (empty for random tokens).
+    std::vector<std::size_t> tokenCounts() const;
+
     const RunSettings& settings() const { return settings_; }
     nn::Transformer<float>& model() { return *model_; }
     const nn::Transformer<float>& model() const { return *model_; }

@@ -26,7 +26,8 @@ Trainer<S>::Trainer(nn::Transformer<S>& model, TrainerOptions options)
     : model_(model),
       options_(std::move(options)),
       optimizer_(options_.optimizer, model.parameters().size()),
-      gradients_(model.parameters().size(), S(0)) {
+      gradients_(model.parameters().size(), S(0)),
+      scaler_(options_.lossScale, options_.lossScaleGrowth, options_.dynamicLossScale) {
     setThreads(options_.threads);
     std::vector<std::pair<std::size_t, std::size_t>> frozen;
     for (const std::string& group : options_.frozenGroups) {
@@ -36,6 +37,26 @@ Trainer<S>::Trainer(nn::Transformer<S>& model, TrainerOptions options)
     optimizer_.setFrozen(std::move(frozen));
     // Each shard runs one product at a time on its own thread.
     nn::setBlasThreads(1);
+}
+
+template <typename S>
+void Trainer<S>::roundWeightsFromMaster() {
+    nn::FlatArray<S>& weights = model_.parameters().values();
+    if (master_.empty()) master_ = weights;
+    for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = S(optim::roundTo(options_.precision, float(master_[i])));
+}
+
+template <typename S>
+std::pair<double, bool> Trainer<S>::roundGradients() {
+    std::size_t underflowed = 0;
+    bool overflowed = false;
+    for (S& g : gradients_) {
+        const S rounded = S(optim::roundTo(options_.precision, float(g)));
+        underflowed += (g != S(0) && rounded == S(0)) ? 1 : 0;
+        overflowed = overflowed || !std::isfinite(double(rounded));
+        g = rounded;
+    }
+    return {gradients_.empty() ? 0.0 : double(underflowed) / double(gradients_.size()), overflowed};
 }
 
 template <typename S>
@@ -59,8 +80,12 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
         if (!micro.sequenceLabels.empty()) sequencesWithLoss += micro.sequenceUnits();
         tokens += micro.sequences * (micro.length + micro.targetLength);
     }
-    const double tokenScale = tokensWithLoss > 0 ? options_.tokenLossWeight / double(tokensWithLoss) : 0.0;
-    const double sequenceScale = sequencesWithLoss > 0 ? 1.0 / double(sequencesWithLoss) : 0.0;
+    const bool mixed = options_.precision != optim::NumberFormat::Fp32;
+    // Mixed precision: the forward and backward pass see the rounded weights and a scaled loss.
+    const double lossScale = mixed ? scaler_.scale() : 1.0;
+    if (mixed) roundWeightsFromMaster();
+    const double tokenScale = tokensWithLoss > 0 ? lossScale * options_.tokenLossWeight / double(tokensWithLoss) : 0.0;
+    const double sequenceScale = sequencesWithLoss > 0 ? lossScale / double(sequencesWithLoss) : 0.0;
 
     std::fill(gradients_.begin(), gradients_.end(), S(0));  // zero_grad()
     nn::Losses losses;
@@ -108,6 +133,21 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
     metrics.tokens = tokens;
     metrics.tokensWithLoss = tokensWithLoss;
     if (!std::isfinite(metrics.loss)) return Divergence{stepNumber, "loss", metrics.loss};
+    if (mixed) {
+        metrics.lossScale = lossScale;
+        const auto [underflow, overflowed] = roundGradients();
+        metrics.underflowShare = underflow;
+        if (!scaler_.update(overflowed)) {
+            // An overflow in the format: the step is skipped, the (dynamic) scale halves.
+            metrics.skipped = true;
+            steps_ = stepNumber;
+            metrics.learningRate = options_.schedule.at(stepNumber);
+            metrics.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            return metrics;
+        }
+        const S unscale = S(1.0 / lossScale);  // back to the true gradient, in fp32
+        for (S& g : gradients_) g *= unscale;
+    }
     metrics.gradientNorm = optim::clipGradientNorm(gradients_, options_.clipNorm);
     if (!std::isfinite(metrics.gradientNorm)) return Divergence{stepNumber, "gradient norm", metrics.gradientNorm};
     metrics.clipped = options_.clipNorm > 0 && metrics.gradientNorm > options_.clipNorm;
@@ -116,10 +156,11 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
     optimizer_.beginStep();
     const std::size_t size = gradients_.size();
     const unsigned parts = options_.threads;
+    nn::FlatArray<S>& updated = mixed ? master_ : model_.parameters().values();
     pool_->run(parts, [&](unsigned part) {
-        optimizer_.update(model_.parameters().values(), gradients_, metrics.learningRate, size * part / parts,
-                          size * (part + 1) / parts);
+        optimizer_.update(updated, gradients_, metrics.learningRate, size * part / parts, size * (part + 1) / parts);
     });
+    if (mixed) roundWeightsFromMaster();
     steps_ = stepNumber;
     metrics.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics.tokensPerSecond = metrics.seconds > 0 ? double(tokens) / metrics.seconds : 0.0;

@@ -12,6 +12,7 @@
 #include "core/nn/transformer.hpp"
 #include "core/optim/memory.hpp"
 #include "core/optim/optimizer.hpp"
+#include "core/optim/precision.hpp"
 #include "core/optim/schedule.hpp"
 
 namespace pretrainlab::train {
@@ -27,6 +28,13 @@ struct TrainerOptions {
     // GPT's finetuning objective L = L_task + λ L_LM: λ weighs the token loss (next token) against
     // the sequence loss (the task's classes). 1 for pretraining.
     double tokenLossWeight = 1.0;
+    // Mixed precision, emulated: the forward and backward pass use the weights rounded to this
+    // format and their gradients are rounded to it too (what underflows becomes 0, what overflows
+    // infinity); an fp32 master copy of the weights takes the update. Activations stay fp32.
+    optim::NumberFormat precision = optim::NumberFormat::Fp32;
+    double lossScale = 1.0;         // the loss is multiplied by it before backward, the gradients divided after
+    bool dynamicLossScale = false;  // halve it and skip the step on an overflow; double it after a run of good steps
+    std::size_t lossScaleGrowth = 200;  // good steps before the scale doubles
 };
 
 // What one optimizer step did.
@@ -42,6 +50,11 @@ struct StepMetrics {
     nn::Index tokensWithLoss = 0;  // the lecture's 15% (MLM) against all (next token)
     double seconds = 0;
     double tokensPerSecond = 0;
+    // Mixed precision: the loss scale this step used, whether its gradients overflowed (the step
+    // was skipped) and the share of gradient entries that underflowed to zero in the format.
+    double lossScale = 1.0;
+    bool skipped = false;
+    double underflowShare = 0;
 };
 
 // A step that would have made the weights non-finite: it was not taken.
@@ -79,8 +92,16 @@ public:
     // Activations the last step kept for backward, summed over its shards, in bytes.
     std::size_t activationBytes() const;
     const nn::FlatArray<S>& gradients() const { return gradients_; }
+    // Mixed precision: the current loss scale and how many steps were skipped for overflows.
+    const optim::LossScaler& lossScaler() const { return scaler_; }
 
 private:
+    // Mixed precision: the model's weights become the master copy rounded to the format.
+    void roundWeightsFromMaster();
+    // Rounds the (scaled) gradients to the format; returns the share that underflowed to 0 and
+    // whether any overflowed.
+    std::pair<double, bool> roundGradients();
+
     nn::Transformer<S>& model_;
     TrainerOptions options_;
     optim::Optimizer<S> optimizer_;
@@ -89,6 +110,8 @@ private:
     std::vector<typename nn::Transformer<S>::Workspace> workspaces_;
     std::unique_ptr<ThreadPool> pool_;
     std::size_t steps_ = 0;
+    nn::FlatArray<S> master_;  // mixed precision: the fp32 weights the optimizer updates
+    optim::LossScaler scaler_;
 };
 
 // Bytes held by a workspace's matrices.

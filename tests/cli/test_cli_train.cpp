@@ -111,7 +111,7 @@ private slots:
         QTest::addColumn<QString>("mentions");
         QTest::newRow("heads") << QStringList{"--heads", "3"} << "--heads (3) must divide --d (64)";
         QTest::newRow("ctx 0") << QStringList{"--ctx", "0"} << "--ctx";
-        QTest::newRow("optimizer") << QStringList{"--optimizer", "lion"} << "--optimizer expects sgd, momentum, adam or adamw";
+        QTest::newRow("optimizer") << QStringList{"--optimizer", "lion"} << "--optimizer expects sgd, momentum, rmsprop, adam or adamw";
         QTest::newRow("schedule") << QStringList{"--schedule", "step"} << "--schedule";
         QTest::newRow("arch") << QStringList{"--arch", "rnn"} << "--arch";
         QTest::newRow("accum") << QStringList{"--accum", "3"} << "--accum (3) must divide --batch (16)";

@@ -95,7 +95,7 @@ private slots:
                                                    << "settings.d: expects a whole number from 1 to 8192, got 1000000000.0";
         QTest::newRow("no context") << R"({"ctx": 0})" << "settings.ctx: expects a whole number from 1 to 65536, got 0";
         QTest::newRow("unknown optimizer") << R"({"optimizer": "lion"})"
-                                           << "settings.optimizer: expects sgd, momentum, adam or adamw, got \"lion\"";
+                                           << "settings.optimizer: expects sgd, momentum, rmsprop, adam or adamw, got \"lion\"";
         QTest::newRow("text for a number") << R"({"lr": "fast"})" << "settings.lr: expects a number from 0 to 1000, got \"fast\"";
         QTest::newRow("beta of one") << R"({"beta1": 1.0})"
                                      << "settings.beta1: expects a number from 0 up to (not including) 1, got 1.0";

@@ -1,7 +1,6 @@
 #include "app/lessons/finetuning/finetune_form.hpp"
 
 #include <QComboBox>
-#include <QEvent>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -14,35 +13,6 @@
 #include "core/finetune/tasks.hpp"
 
 namespace pretrainlab::app {
-
-SideColumn::SideColumn(const QString& intro, std::initializer_list<QWidget*> widgets, double ems) : ems_(ems) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    if (!intro.isEmpty()) layout->addWidget(wrappedLabel(intro, true));
-    for (QWidget* widget : widgets) layout->addWidget(widget);
-    layout->addStretch(1);
-    fit();
-}
-
-void placeBeside(QWidget* tab, SideColumn* side, QLayout* views) {
-    auto* layout = new QHBoxLayout(tab);
-    layout->addWidget(side);
-    layout->addLayout(views, 1);
-}
-
-QWidget* asWidget(QLayout* layout) {
-    auto* widget = new QWidget;
-    layout->setContentsMargins(0, 0, 0, 0);
-    widget->setLayout(layout);
-    return widget;
-}
-
-void SideColumn::changeEvent(QEvent* event) {
-    if (event->type() == QEvent::FontChange) fit();
-    QWidget::changeEvent(event);
-}
-
-void SideColumn::fit() { setMaximumWidth(int(ems_ * fontMetrics().averageCharWidth())); }
 
 QString taskTitle(const std::string& name) {
     const finetune::Task& task = finetune::taskNamed(name);

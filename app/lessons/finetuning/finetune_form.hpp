@@ -1,8 +1,8 @@
 #pragma once
 
 #include <QWidget>
-#include <initializer_list>
 
+#include "app/lessons/side_column.hpp"
 #include "core/finetune/finetune_settings.hpp"
 
 class QComboBox;
@@ -38,26 +38,6 @@ private:
     QSpinBox* batch_ = nullptr;
     QSpinBox* seed_ = nullptr;
 };
-
-// A tab's left column (settings and buttons): at most `ems` character widths wide, at whatever text
-// size the window shows, so the charts beside it keep the rest.
-class SideColumn : public QWidget {
-public:
-    // A quiet line of what the tab asks (none when empty), then the widgets, top to bottom.
-    SideColumn(const QString& intro, std::initializer_list<QWidget*> widgets, double ems = 26);
-
-protected:
-    void changeEvent(QEvent* event) override;
-
-private:
-    void fit();
-    double ems_;
-};
-
-// The tab's layout: the side column on the left, `views` taking the rest.
-void placeBeside(QWidget* tab, SideColumn* side, QLayout* views);
-// `layout` as a widget, to stack in a side column.
-QWidget* asWidget(QLayout* layout);
 
 // A task's name as the lesson shows it: "Sentiment (like SST-2)".
 QString taskTitle(const std::string& name);

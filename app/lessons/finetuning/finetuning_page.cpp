@@ -1,7 +1,6 @@
 #include "app/lessons/finetuning/finetuning_page.hpp"
 
 #include <QLabel>
-#include <QScrollArea>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -13,6 +12,7 @@
 #include "app/lessons/finetuning/features_tab.hpp"
 #include "app/lessons/finetuning/finetune_tab.hpp"
 #include "app/lessons/finetuning/pretraining_tab.hpp"
+#include "app/lessons/side_column.hpp"
 
 namespace pretrainlab::app {
 
@@ -35,19 +35,12 @@ FinetuningPage::FinetuningPage(QWidget* parent) : QWidget(parent) {
     tabs_ = new QTabWidget;
     tabs_->setObjectName(QStringLiteral("finetuningTabs"));
     // Each view scrolls rather than widen the window at the largest text sizes.
-    const auto scrolled = [](QWidget* view) {
-        auto* area = new QScrollArea;
-        area->setWidget(view);
-        area->setWidgetResizable(true);
-        area->setFrameShape(QFrame::NoFrame);
-        return area;
-    };
-    tabs_->addTab(scrolled(finetune_), tr("Finetune live"));
-    tabs_->addTab(scrolled(ablation_), tr("Ablation table"));
-    tabs_->addTab(scrolled(dataSize_), tr("Data size"));
-    tabs_->addTab(scrolled(features_), tr("Features"));
-    tabs_->addTab(scrolled(pretraining_), tr("More pretraining"));
-    tabs_->addTab(scrolled(architectures_), tr("Encoder vs decoder"));
+    tabs_->addTab(scrolledTab(finetune_), tr("Finetune live"));
+    tabs_->addTab(scrolledTab(ablation_), tr("Ablation table"));
+    tabs_->addTab(scrolledTab(dataSize_), tr("Data size"));
+    tabs_->addTab(scrolledTab(features_), tr("Features"));
+    tabs_->addTab(scrolledTab(pretraining_), tr("More pretraining"));
+    tabs_->addTab(scrolledTab(architectures_), tr("Encoder vs decoder"));
     tabs_->setUsesScrollButtons(true);
 
     auto* layout = new QVBoxLayout(this);

@@ -81,7 +81,7 @@ void RunSetupForm::buildFields() {
     nextSentence_->setToolTip(helpOf(train::runSettingField("nsp")));
 
     optimizer_ = choiceBox("optimizer", {{"adamw", tr("AdamW")}, {"adam", tr("Adam")},
-                                         {"momentum", tr("SGD with momentum")}, {"sgd", tr("SGD")}});
+                                         {"rmsprop", tr("RMSProp")}, {"momentum", tr("SGD with momentum")}, {"sgd", tr("SGD")}});
     optimizer_->setObjectName(QStringLiteral("optimizerChoice"));
     learningRate_ = numberBox("lr", 5, 0.0005);
     learningRate_->setObjectName(QStringLiteral("learningRate"));
