@@ -8,6 +8,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
+#include <QTimer>
 #include <algorithm>
 
 #include "app/lessons/attention/attention_page.hpp"
@@ -28,7 +29,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     navigation_ = new QListWidget;
     navigation_->setObjectName(QStringLiteral("navigation"));
-    navigation_->setFixedWidth(184);
+    fitNavigation();
     navigation_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     pages_ = new QStackedWidget;
 
@@ -66,6 +67,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         pages_->setCurrentIndex(row);
     });
     navigation_->setCurrentRow(0);
+    // A click on a lesson hands it the keyboard; the arrow keys keep moving through the list.
+    connect(navigation_, &QListWidget::itemClicked, this, [this] { focusPage(); });
 
     auto* central = new QWidget;
     auto* layout = new QHBoxLayout(central);
@@ -96,12 +99,38 @@ bool MainWindow::showPage(const QString& name) {
     const int index = static_cast<int>(pageNames().indexOf(name));
     if (index < 0) return false;
     navigation_->setCurrentRow(index);
+    focusPage();
     return true;
+}
+
+void MainWindow::focusPage() {
+    // The lesson takes the keyboard, so Space steps its stepper without a click first. (Arrows in
+    // the lesson list keep the focus there: moving through the list must not be taken away.)
+    if (QWidget* page = pages_->currentWidget()) page->setFocus(Qt::OtherFocusReason);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (!shownOnce_) {
+        shownOnce_ = true;
+        QTimer::singleShot(0, this, [this] { focusPage(); });
+    }
 }
 
 void MainWindow::setTextSize(double points) {
     textSize_ = std::clamp(points, minimumTextPointSize, maximumTextPointSize);
     applyTheme(*qApp, textSize_);
+    fitNavigation();
+}
+
+void MainWindow::fitNavigation() {
+    // Wide enough for the longest word of a lesson's name at this text size ("Architectures"), so
+    // no name is cut; the lesson itself scrolls if what is left is too narrow.
+    const QFontMetrics metrics(navigation_->font());
+    int widest = 0;
+    for (const QString& word : {tr("Architectures"), tr("Tokenization"), tr("Optimization"), tr("finetune")})
+        widest = std::max(widest, metrics.horizontalAdvance(word));
+    navigation_->setFixedWidth(std::max(184, widest + 52));
 }
 
 void MainWindow::buildMenus() {
@@ -132,11 +161,19 @@ void MainWindow::buildMenus() {
     QAction* fullScreen = view->addAction(tr("&Full screen"), this, [this] {
         setWindowState(windowState() ^ Qt::WindowFullScreen);
     });
-    fullScreen->setShortcut(QKeySequence::FullScreen);
+    // F11 first, so the menu shows it (the platform's FullScreen key is empty on some desktops).
+    QList<QKeySequence> fullScreenKeys{QKeySequence(Qt::Key_F11)};
+    if (!QKeySequence(QKeySequence::FullScreen).isEmpty() && QKeySequence(QKeySequence::FullScreen) != fullScreenKeys.front())
+        fullScreenKeys << QKeySequence(QKeySequence::FullScreen);
+    fullScreen->setShortcuts(fullScreenKeys);
     view->addSeparator();
     for (int i = 0; i < pageNames().size(); ++i) {
-        QAction* go = view->addAction(navigation_->item(i)->text().simplified(), this,
-                                      [this, i] { navigation_->setCurrentRow(i); });
+        // "&" in a lesson's name is a letter here, not a mnemonic.
+        QAction* go = view->addAction(navigation_->item(i)->text().simplified().replace(QLatin1Char('&'), QStringLiteral("&&")), this,
+                                      [this, i] {
+                                          navigation_->setCurrentRow(i);
+                                          focusPage();
+                                      });
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
 

@@ -33,8 +33,13 @@ public:
     void setTextSize(double points);
     double textSize() const { return textSize_; }
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void buildMenus();
+    void focusPage();
+    void fitNavigation();
     void addPage(const QString& title, QWidget* page);
 
     QListWidget* navigation_ = nullptr;
@@ -45,6 +50,7 @@ private:
     FinetuningPage* finetuning_ = nullptr;
     OptimizationPage* optimization_ = nullptr;
     double textSize_ = 0;
+    bool shownOnce_ = false;
 };
 
 }  // namespace pretrainlab::app

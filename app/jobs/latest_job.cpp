@@ -49,8 +49,14 @@ void LatestJob::drop() {
 
 void LatestJob::waitForDone() {
     while (running_ > 0) {
-        for (QFutureWatcher<Apply>* watcher : watchers_) watcher->waitForFinished();
-        QCoreApplication::processEvents();  // the finished signals apply the results
+        const QList<QFutureWatcher<Apply>*> watchers = watchers_;
+        for (QFutureWatcher<Apply>* watcher : watchers) {
+            watcher->waitForFinished();
+            // Only the watcher's own events (its finished signal applies the result): the rest of
+            // the application's queue may belong to widgets being destroyed around this job.
+            QCoreApplication::sendPostedEvents(watcher);
+        }
+        if (watchers.isEmpty()) break;
     }
 }
 

@@ -71,9 +71,10 @@ void BpeStepper::goTo(std::size_t mergesDone, const Progress& progress) {
         }
         return;
     }
-    // Merges passed over in a jump are recorded without the pair-count table; the one landed
-    // on gets the full trace.
-    const TraceRequest jumpTrace{false, 0, trace_.ties};
+    // Merges passed over in a jump are recorded without a trace (the pair-count table, and the
+    // ties, which cost a scan of every pair at the winning count late in training); the one
+    // landed on gets the full trace.
+    const TraceRequest jumpTrace = TraceRequest::none();
     const std::size_t from = history_.size();
     while (history_.size() < mergesDone) {
         if (!forward(history_.size() + 1 == mergesDone ? trace_ : jumpTrace)) break;
@@ -93,7 +94,7 @@ void BpeStepper::goToVocabularySize(std::size_t size, const Progress& progress) 
         }
     }
     // Forward; the last merge gets the full trace, like a single step.
-    const TraceRequest jumpTrace{false, 0, trace_.ties};
+    const TraceRequest jumpTrace = TraceRequest::none();
     const std::size_t from = trainer_->vocabulary().size();
     while (trainer_->vocabulary().size() + 1 < size && forward(jumpTrace)) {
         checkIn(progress, trainer_->vocabulary().size() - from, size - from);

@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 
 #include "app/jobs/background_job.hpp"
+#include "app/lessons/side_column.hpp"
 #include "app/lessons/attention/generation_tab.hpp"
 #include "app/lessons/attention/loss_tab.hpp"
 #include "app/lessons/attention/masks_tab.hpp"
@@ -37,11 +38,17 @@ AttentionPage::AttentionPage(QWidget* parent) : QWidget(parent) {
     tabs_->addTab(zeroShot_, tr("Zero-shot"));
     tabs_->addTab(loss_, tr("Loss per token"));
 
+    // The model bar and the tabs scroll together when the largest text sizes need more room than
+    // a projector's 1280×720: the window never grows past the screen.
+    auto* content = new QWidget;
+    auto* inner = new QVBoxLayout(content);
+    inner->setContentsMargins(8, 6, 8, 6);
+    inner->addWidget(bar);
+    inner->addWidget(status_);
+    inner->addWidget(tabs_, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(8, 6, 8, 6);
-    layout->addWidget(bar);
-    layout->addWidget(status_);
-    layout->addWidget(tabs_, 1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scrolledTab(content));
 
     connect(state_, &AttentionState::problem, this, &AttentionPage::showProblem);
     connect(weights_, &WeightsTab::problem, this, &AttentionPage::showProblem);

@@ -8,6 +8,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "app/lessons/side_column.hpp"
 #include "app/jobs/background_job.hpp"
 #include "app/lessons/csv_file.hpp"
 #include "app/lessons/tokenization/compare_tab.hpp"
@@ -43,18 +44,24 @@ TokenizationPage::TokenizationPage(QWidget* parent) : QWidget(parent) {
     tabs_->setObjectName(QStringLiteral("tokenizationTabs"));
     tabs_->addTab(mergeTab_, tr("&Merge by merge"));
     tabs_->addTab(tokenizeTab_, tr("Tokenize &new text"));
-    tabs_->addTab(tradeoffTab_, tr("&Vocabulary vs length"));
+    tabs_->addTab(tradeoffTab_, tr("Vocabulary vs &length"));
     tabs_->addTab(compareTab_, tr("&Real tokenizers"));
     tabs_->setTabToolTip(MergeTabIndex, tr("Step through BPE and WordPiece side by side"));
     tabs_->setTabToolTip(TokenizeTabIndex, tr("Apply the merges learned so far to any text"));
     tabs_->setTabToolTip(TradeoffTabIndex, tr("The trade-off between vocabulary size and sequence length"));
     tabs_->setTabToolTip(CompareTabIndex, tr("GPT-2's, BERT's or any tokenizer beside the ones trained here"));
 
+    // The corpus bar and the tabs scroll together when the largest text sizes need more room than
+    // a projector's 1280×720: the window never grows past the screen.
+    auto* content = new QWidget;
+    auto* inner = new QVBoxLayout(content);
+    inner->setContentsMargins(14, 10, 14, 8);
+    inner->setSpacing(8);
+    inner->addWidget(corpusBar_);
+    inner->addWidget(tabs_, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(14, 10, 14, 8);
-    layout->setSpacing(8);
-    layout->addWidget(corpusBar_);
-    layout->addWidget(tabs_, 1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scrolledTab(content));
     mergeTab_->addShortcutsTo(this);
     buildFileActions();
 

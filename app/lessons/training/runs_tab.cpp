@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -48,7 +49,16 @@ RunsTab::RunsTab(TrainingLabState& state, QWidget* parent) : QWidget(parent), st
     });
     connect(lossAxis_, &QComboBox::currentIndexChanged, this,
             [this](int index) { state_.setLossAgainstTokensWithLoss(index == 1); });
-    connect(clear, &QPushButton::clicked, &state_, &TrainingLabState::clearRuns);
+    // Never the keyboard's by accident (focus moving on from a disabled button), and asked first.
+    clear->setFocusPolicy(Qt::NoFocus);
+    connect(clear, &QPushButton::clicked, this, [this] {
+        const std::size_t count = state_.runs().runs().size();
+        if (count == 0) return;
+        if (QMessageBox::question(this, tr("Clear all runs"),
+                                  tr("Remove all %n run(s) and their curves? This cannot be undone.", "", int(count)),
+                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes)
+            state_.clearRuns();
+    });
     connect(remove_, &QPushButton::clicked, this, [this] { state_.removeRun(list_->currentRow()); });
     connect(&state_, &TrainingLabState::runAdded, this, &RunsTab::addRun);
     connect(&state_, &TrainingLabState::runChanged, this, &RunsTab::showRun);

@@ -13,6 +13,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "app/lessons/side_column.hpp"
 #include "app/lessons/csv_file.hpp"
 #include "app/lessons/training/exports.hpp"
 #include "app/lessons/training/guesses_tab.hpp"
@@ -63,9 +64,14 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     splitter->setStretchFactor(1, 0);
     splitter->setCollapsible(0, false);
     splitter->setSizes({760, 390});
+    // Scrolls when the largest text sizes need more room than a projector's 1280×720.
+    auto* content = new QWidget;
+    auto* inner = new QVBoxLayout(content);
+    inner->setContentsMargins(8, 6, 8, 6);
+    inner->addWidget(splitter);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(8, 6, 8, 6);
-    layout->addWidget(splitter);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scrolledTab(content));
 
     connect(state_, &TrainingLabState::statusChanged, this, [this] {
         const QString text = state_->statusText();
@@ -107,8 +113,21 @@ QWidget* TrainingPage::buildControls() {
     connect(start_, &QPushButton::clicked, this, &TrainingPage::start);
     connect(pause_, &QPushButton::clicked, state_, &TrainingLabState::togglePause);
     connect(step_, &QPushButton::clicked, state_, &TrainingLabState::stepOnce);
-    connect(stop_, &QPushButton::clicked, state_, &TrainingLabState::stop);
-    connect(reset_, &QPushButton::clicked, state_, &TrainingLabState::reset);
+    connect(stop_, &QPushButton::clicked, this, [this] {
+        state_->stop();
+        start_->setFocus();  // not Reset, the next in line: a Space after Stop must not wipe the run
+    });
+    // Reset drops the model and the run's curves: never the keyboard's by accident, and asked first.
+    reset_->setFocusPolicy(Qt::NoFocus);
+    connect(reset_, &QPushButton::clicked, this, [this] {
+        const Run* run = state_->currentRun();
+        if (run && !run->steps.empty() &&
+            QMessageBox::question(this, tr("Reset"),
+                                  tr("Drop the current model and clear its curves (%1 steps)?").arg(run->lastStep()),
+                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+            return;
+        state_->reset();
+    });
     auto* files = new QToolButton;
     files->setText(tr("Files"));
     files->setPopupMode(QToolButton::InstantPopup);
