@@ -176,6 +176,7 @@ Json summaryOf(train::TrainingSession& session, const Tally& tally) {
                  {"memory_bytes", {{"parameters", memory.parameters},
                                    {"gradients", memory.gradients},
                                    {"optimizer_state", memory.optimizerState},
+                                   {"master_weights", memory.masterWeights},
                                    {"activations", activations},
                                    // activations grow with the micro-batch: k micro-batches keep 1/k of them
                                    {"activations_saved_by_accumulation",

@@ -1,5 +1,6 @@
 #include "core/optim/memory.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace pretrainlab::optim {
@@ -73,7 +74,10 @@ StepMemory stepMemory(const ModelShape& shape, OptimizerKind kind, Precision pre
     const double s = double(context), b = double(batch), h = double(shape.width), a = double(shape.heads);
     const double perLayer = s * b * h * (34.0 + 5.0 * a * s / h) * (mixed ? 1.0 : 2.0);
     const double logits = 2.0 * s * b * double(shape.vocabulary) * 4.0;
-    m.activations = static_cast<std::size_t>(double(shape.layers) * perLayer + logits);
+    // Saturates rather than wraps for sizes no machine holds (the CLI and the tab allow them).
+    const double activations = double(shape.layers) * perLayer + logits;
+    constexpr double ceiling = 1e18;  // an exabyte: far above any real step, far below size_t's limit
+    m.activations = static_cast<std::size_t>(std::min(activations, ceiling));
     return m;
 }
 

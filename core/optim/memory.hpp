@@ -15,7 +15,8 @@ struct TrainingMemory {
     std::size_t parameters = 0;
     std::size_t gradients = 0;       // as many as the parameters that train (all, but for a frozen body)
     std::size_t optimizerState = 0;  // SGD none, momentum one copy, Adam two (m and v)
-    std::size_t total() const { return parameters + gradients + optimizerState; }
+    std::size_t masterWeights = 0;   // emulated mixed precision: the fp32 copy the optimizer updates
+    std::size_t total() const { return parameters + gradients + optimizerState + masterWeights; }
 };
 
 // Copies of the parameters the optimizer keeps: SGD 0, momentum 1, Adam and AdamW 2.

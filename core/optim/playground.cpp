@@ -16,7 +16,9 @@ std::string PathSettings::problem() const {
     if (!(learningRate > 0) || !std::isfinite(learningRate)) return "the learning rate must be above 0, got " + text(learningRate);
     if (!(optimizer.beta1 >= 0 && optimizer.beta1 < 1)) return "β₁ must be in [0, 1), got " + text(optimizer.beta1);
     if (!(optimizer.beta2 >= 0 && optimizer.beta2 < 1)) return "β₂ must be in [0, 1), got " + text(optimizer.beta2);
-    if (!(optimizer.epsilon >= 0)) return "ε must be 0 or more, got " + text(optimizer.epsilon);
+    const bool adaptive = optimizer.kind == OptimizerKind::RmsProp || optimizer.kind == OptimizerKind::Adam ||
+                          optimizer.kind == OptimizerKind::AdamW;
+    if (!(optimizer.epsilon > 0) && adaptive) return "ε must be above 0 (it keeps g / √v finite where g is 0), got " + text(optimizer.epsilon);
     if (!(optimizer.momentum >= 0 && optimizer.momentum < 1)) return "the momentum must be in [0, 1), got " + text(optimizer.momentum);
     if (!(optimizer.weightDecay >= 0)) return "the weight decay must be 0 or more, got " + text(optimizer.weightDecay);
     if (!std::isfinite(start[0]) || !std::isfinite(start[1])) return "the start must be a finite point";
@@ -141,8 +143,10 @@ std::string explainStep(const OptimizerPath& path) {
         case OptimizerKind::Adam:
         case OptimizerKind::AdamW: {
             const bool adam = o.kind != OptimizerKind::RmsProp;
-            text = std::string(adam ? "Adam steps by η times the corrected mean over the root of the corrected square, m-hat / (√v-hat + ε)"
-                                : "RMSProp steps by η g / (√v + ε)") + ": |Δ| = (" +
+            const bool corrected = o.correctFirstMoment && o.correctSecondMoment;
+            text = std::string(!adam ? "RMSProp steps by η g / (√v + ε)"
+                               : corrected ? "Adam steps by η times the corrected mean over the root of the corrected square, m-hat / (√v-hat + ε)"
+                                           : "This Adam steps by η m / (√v + ε) with a moment left uncorrected") + ": |Δ| = (" +
                    num(std::abs(now.update[0])) + ", " + num(std::abs(now.update[1])) + ") for |g| = (" +
                    num(std::abs(now.gradient[0])) + ", " + num(std::abs(now.gradient[1])) + ").";
             const double g0 = std::abs(now.gradient[0]), g1 = std::abs(now.gradient[1]);

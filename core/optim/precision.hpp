@@ -40,6 +40,14 @@ public:
     // After a backward pass: true when the step may be taken (no overflow); updates the scale.
     bool update(bool overflowed);
     std::size_t skipped() const { return skipped_; }
+    std::size_t goodSteps() const { return goodSteps_; }
+    // A saved run's scaler as it was.
+    void restore(double scale, std::size_t goodSteps, std::size_t skipped) {
+        scale_ = scale;
+        goodSteps_ = goodSteps;
+        skipped_ = skipped;
+    }
+    bool dynamic() const { return dynamic_; }
 
 private:
     double scale_;

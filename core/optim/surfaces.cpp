@@ -34,7 +34,7 @@ const std::vector<Surface>& surfaces() {
         {"saddle", "Saddle", "downhill one way, uphill the other: a tiny push decides the way out",
          {2.5, 0.02}, {0, 2.236068}, {-3, -3.5}, {3, 3.5}, 0, 0.1, 0.05},
         {"cliff", "Plateau, then a cliff", "almost no gradient for a long way, then a sudden drop",
-         {-2, 1.5}, {5, 0}, {-3, -2.5}, {7, 2.5}, 0, 0.5, 0.1},
+         {-2, 1.5}, {5.248, 0}, {-3, -2.5}, {7, 2.5}, 0, 0.5, 0.1},
         {"noisy", "Noisy bowl", "every gradient a mini-batch's: noise around the true one",
          {-3, 2}, {0, 0}, {-4, -3}, {4, 3}, 1.0, 0.1, 0.1},
     };

@@ -217,8 +217,13 @@ std::string ExperimentResult::verdict() const {
         const double noise = std::max(a.spread(), b.spread());
         const std::string lower = gap < 0 ? b.label : a.label;
         const bool sameWay = paired >= 2 && (bLower == paired || bLower == 0) && (bLower == paired) == (gap < 0);
-        const bool aFailed = a.stalled == a.finals.size(), bFailed = b.stalled == b.finals.size();
-        if (paired >= 2 && aFailed != bFailed && (a.stalled == 0 || b.stalled == 0)) {
+        // Failed: every seed stalled or stopped; learned: every seed ran to the end without stalling.
+        const auto failed = [&](const VariantSummary& x) { return x.stalled + x.stopped == experiment.seeds; };
+        const auto learned = [&](const VariantSummary& x) {
+            return x.stalled == 0 && x.stopped == 0 && x.finals.size() == experiment.seeds;
+        };
+        if (paired >= 2 && ((failed(a) && learned(b)) || (failed(b) && learned(a)))) {
+            const bool aFailed = failed(a);
             text += (aFailed ? a.label : b.label) + " failed to learn on every seed and " + (aFailed ? b.label : a.label) +
                     " learned on every seed: a clear difference on the toy world. ";
         } else if (std::abs(gap) <= 0.02 || (!sameWay && std::abs(gap) <= 2 * noise)) {

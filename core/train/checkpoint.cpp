@@ -33,7 +33,10 @@ std::string checkpointOptimizerPath(const std::string& weightsPath) {
 void saveCheckpoint(const TrainingSession& session, const std::string& weightsPath, const std::function<void()>& beforeCommit,
                     const std::string& notesJson) {
     const nn::Parameters<float>& parameters = session.model().parameters();
-    const std::string weightBytes = weightsBytes(parameters);
+    // Mixed precision: the fp32 master copy, not the rounded weights the model computes with, so
+    // a resumed run continues exactly.
+    const nn::FlatArray<float>& master = session.trainer().masterWeights();
+    const std::string weightBytes = master.empty() ? weightsBytes(parameters) : weightsBytes(parameters, master);
 
     const optim::Optimizer<float>& optimizer = session.trainer().optimizer();
     if (optimizer.trainableCount() != parameters.size()) {
@@ -52,6 +55,9 @@ void saveCheckpoint(const TrainingSession& session, const std::string& weightsPa
               {"version", 1},
               {"step", session.stepsDone()},
               {"optimizer_steps", optimizer.steps()},
+              {"loss_scaler", {{"scale", session.trainer().lossScaler().scale()},
+                               {"good_steps", session.trainer().lossScaler().goodSteps()},
+                               {"skipped", session.trainer().lossScaler().skipped()}}},
               {"parameters", parameters.size()},
               {"settings", Json::parse(session.settings().toJson())},
               {"weights", {{"file", weightsFile.filename().string()},
@@ -166,6 +172,11 @@ std::unique_ptr<TrainingSession> loadCheckpoint(const std::string& weightsPath, 
         read("v.", v);
     }
     trainer.optimizer().restore(optimizerSteps, std::move(m), std::move(v));
+    if (json.contains("loss_scaler") && settings.trainer.precision != optim::NumberFormat::Fp32) {
+        const Json& scaler = json.at("loss_scaler");
+        trainer.lossScaler().restore(scaler.value("scale", trainer.lossScaler().scale()),
+                                     scaler.value("good_steps", std::size_t(0)), scaler.value("skipped", std::size_t(0)));
+    }
     trainer.setStepsDone(json.value("step", std::size_t(0)));
     session->restoreDataPosition(json.value("data_random_state", std::string()), jsonPath);
     return session;

@@ -106,8 +106,8 @@ std::vector<SettingField> buildFields() {
              [](const S& s) { return std::string(optim::formatName(s.trainer.precision)); },
              [](S& s, const std::string& v) { s.trainer.precision = *optim::parseFormat(v); });
     t.text("loss_scale", "loss-scale", "Loss scale",
-           "mixed precision: dynamic (start at 2^16, halve and skip on overflow, double after 200 good steps) or a "
-           "fixed number",
+           "mixed precision: dynamic (fp16: start at 2^16, halve and skip on overflow, double after 200 good steps; "
+           "bf16: no scaling, its range is fp32's) or a fixed number (an overflow then stops the run)",
            "dynamic", [](S& s) -> std::string& { return s.lossScale; });
     t.integer("threads", "threads", "Threads", "", "threads for training (the batch is split between them)", 1, 256,
               machineThreads(), [](S& s) -> unsigned& { return s.trainer.threads; });

@@ -1,5 +1,7 @@
 #include "core/train/trainer.hpp"
 
+#include <limits>
+
 #include <cmath>
 #include <sstream>
 
@@ -137,6 +139,13 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
         metrics.lossScale = lossScale;
         const auto [underflow, overflowed] = roundGradients();
         metrics.underflowShare = underflow;
+        if (overflowed && !scaler_.dynamic()) {
+            // A fixed scale cannot step out of the way: an overflow is the run leaving the format's
+            // range (in bf16, fp32's range), and the run stops here as a diverging one does.
+            return Divergence{stepNumber, std::string("gradient (overflows ") + std::string(optim::formatName(options_.precision)) +
+                                              " at loss scale " + std::to_string(lossScale) + ")",
+                              std::numeric_limits<double>::infinity()};
+        }
         if (!scaler_.update(overflowed)) {
             // An overflow in the format: the step is skipped, the (dynamic) scale halves.
             metrics.skipped = true;
@@ -169,8 +178,10 @@ StepOutcome Trainer<S>::step(const std::vector<nn::Batch>& microBatches) {
 
 template <typename S>
 optim::TrainingMemory Trainer<S>::memory() const {
-    return optim::trainingMemory(model_.parameters().size(), optimizer_.trainableCount(), options_.optimizer.kind,
-                                 sizeof(S));
+    optim::TrainingMemory memory =
+        optim::trainingMemory(model_.parameters().size(), optimizer_.trainableCount(), options_.optimizer.kind, sizeof(S));
+    memory.masterWeights = master_.size() * sizeof(S);  // the engine keeps both copies in fp32 while emulating
+    return memory;
 }
 
 template <typename S>

@@ -94,6 +94,10 @@ public:
     const nn::FlatArray<S>& gradients() const { return gradients_; }
     // Mixed precision: the current loss scale and how many steps were skipped for overflows.
     const optim::LossScaler& lossScaler() const { return scaler_; }
+    optim::LossScaler& lossScaler() { return scaler_; }
+    // Mixed precision: the fp32 weights the optimizer updates (empty before the first step; the
+    // model holds them rounded to the format). A checkpoint saves these.
+    const nn::FlatArray<S>& masterWeights() const { return master_; }
 
 private:
     // Mixed precision: the model's weights become the master copy rounded to the format.

@@ -17,10 +17,12 @@ std::string fingerprintHex(std::uint64_t value) {
     return text.str();
 }
 
-std::string weightsBytes(const nn::Parameters<float>& parameters) {
+std::string weightsBytes(const nn::Parameters<float>& parameters) { return weightsBytes(parameters, parameters.values()); }
+
+std::string weightsBytes(const nn::Parameters<float>& parameters, const nn::FlatArray<float>& values) {
     std::vector<TensorToWrite> weights;
     for (const nn::ParameterInfo& info : parameters.infos()) {
-        weights.push_back({info.name, tensorShape(info), parameters.values().data() + info.offset});
+        weights.push_back({info.name, tensorShape(info), values.data() + info.offset});
     }
     return safetensorsBytes(weights, {{"format", "pt"}, {"producer", "PretrainLab"},
                                       {"layout", "row-major; a linear layer's weight is [in, out], y = x W + b"}});

@@ -17,6 +17,8 @@ std::vector<std::int64_t> tensorShape(const nn::ParameterInfo& info);
 std::string fingerprintHex(std::uint64_t value);
 // Every parameter under its name, float32, [rows, cols] (a row vector as [cols]).
 std::string weightsBytes(const nn::Parameters<float>& parameters);
+// The same layout with other values (a mixed-precision run's fp32 master copy).
+std::string weightsBytes(const nn::Parameters<float>& parameters, const nn::FlatArray<float>& values);
 // Copies each parameter's tensor from the file; a missing name or shape is a LocatedError.
 void copyWeights(const SafetensorsFile& weights, nn::Parameters<float>& parameters);
 // {"file": NAME, "bytes": N, "fnv1a": HEX}.

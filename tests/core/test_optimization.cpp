@@ -263,31 +263,38 @@ private slots:
         QCOMPARE(fixed.scale(), 1024.0);  // a fixed scale skips but never changes
     }
 
-    // A fixed loss scale of 10¹² overflows fp16 on every step: each is skipped and the weights stay.
-    void overflowingStepsAreSkipped() {
+    // A fixed loss scale of 10¹² overflows fp16: a fixed scale cannot step aside, so the run stops
+    // there as a diverging one does, its weights untouched. Dynamic scaling from 2¹⁶ · 2²⁴ skips and
+    // halves until the gradients fit, then steps.
+    void overflowingStepsAreSkippedOrStop() {
         train::RunSettings s = tinyRun(nn::Architecture::Decoder, 3);
         s.trainer.precision = optim::NumberFormat::Fp16;
         s.lossScale = "1e12";
         train::TrainingSession session(s);
         const auto before = session.model().parameters().values();
-        for (int k = 0; k < 3; ++k) {
-            const train::StepOutcome outcome = session.step();
-            const auto& m = std::get<train::StepMetrics>(outcome);
-            QVERIFY(m.skipped);
-            QCOMPARE(m.lossScale, 1e12);
-        }
-        // The model holds the fp16-rounded master copy, which did not move.
+        const train::StepOutcome outcome = session.step();
+        const auto* stop = std::get_if<train::Divergence>(&outcome);
+        QVERIFY(stop);
+        QVERIFY2(stop->quantity.find("overflows fp16") != std::string::npos, stop->quantity.c_str());
         const auto& after = session.model().parameters().values();
         for (std::size_t i = 0; i < before.size(); ++i)
-            QCOMPARE(after[i], optim::roundTo(optim::NumberFormat::Fp16, before[i]));
-        // Dynamic scaling halves until the gradients fit, then steps.
+            QCOMPARE(after[i], optim::roundTo(optim::NumberFormat::Fp16, before[i]));  // the rounded master copy
         s.lossScale = "dynamic";
-        s.steps = 30;
+        s.steps = 60;
         train::TrainingSession dynamic(s);
+        dynamic.trainer().lossScaler().restore(std::ldexp(1.0, 40), 0, 0);  // far too large to start with
+        std::size_t skipped = 0;
         bool stepped = false;
-        for (int k = 0; k < 30 && !stepped; ++k) stepped = !std::get<train::StepMetrics>(dynamic.step()).skipped;
+        for (int k = 0; k < 60 && !stepped; ++k) {
+            const train::StepOutcome outcome = dynamic.step();
+            const auto& m = std::get<train::StepMetrics>(outcome);
+            skipped += m.skipped ? 1 : 0;
+            stepped = !m.skipped;
+        }
         QVERIFY(stepped);
-        QVERIFY(dynamic.trainer().lossScaler().scale() <= 65536.0);
+        QVERIFY(skipped > 0);
+        QCOMPARE(dynamic.trainer().lossScaler().skipped(), skipped);
+        QCOMPARE(dynamic.trainer().lossScaler().scale(), std::ldexp(1.0, 40 - int(skipped)));
     }
 
     // Model states by hand: fp32 4 bytes a value; mixed 2 (weights) + 4 (master) + 2 (gradients).

@@ -67,15 +67,21 @@ private slots:
     void resumingContinuesTheIdenticalCurve_data() {
         QTest::addColumn<int>("architecture");
         QTest::addColumn<QString>("optimizer");
-        QTest::newRow("decoder adamw") << int(nn::Architecture::Decoder) << "adamw";
-        QTest::newRow("encoder momentum") << int(nn::Architecture::Encoder) << "momentum";
-        QTest::newRow("encdec sgd") << int(nn::Architecture::EncoderDecoder) << "sgd";
+        QTest::addColumn<QString>("precision");
+        QTest::newRow("decoder adamw") << int(nn::Architecture::Decoder) << "adamw" << "fp32";
+        QTest::newRow("encoder momentum") << int(nn::Architecture::Encoder) << "momentum" << "fp32";
+        QTest::newRow("encdec sgd") << int(nn::Architecture::EncoderDecoder) << "sgd" << "fp32";
+        // Mixed precision: the checkpoint holds the fp32 master copy and the loss scaler's state.
+        QTest::newRow("decoder adamw fp16") << int(nn::Architecture::Decoder) << "adamw" << "fp16";
+        QTest::newRow("encoder adam bf16") << int(nn::Architecture::Encoder) << "adam" << "bf16";
     }
     void resumingContinuesTheIdenticalCurve() {
         QFETCH(int, architecture);
         QFETCH(QString, optimizer);
+        QFETCH(QString, precision);
         RunSettings settings = toyRun(nn::Architecture(architecture));
         settings.trainer.optimizer.kind = *optim::parseOptimizer(optimizer.toStdString());
+        settings.trainer.precision = *optim::parseFormat(precision.toStdString());
         TrainingSession straight(settings);
         const std::vector<double> all = losses(straight, 12);
 

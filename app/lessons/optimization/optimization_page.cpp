@@ -1,5 +1,6 @@
 #include "app/lessons/optimization/optimization_page.hpp"
 
+#include <QFocusEvent>
 #include <QLabel>
 #include <QTabWidget>
 #include <QTimer>
@@ -57,6 +58,13 @@ OptimizationPage::OptimizationPage(QWidget* parent) : QWidget(parent) {
 }
 
 void OptimizationPage::showView(View view) { tabs_->setCurrentIndex(int(view)); }
+
+void OptimizationPage::focusInEvent(QFocusEvent* event) {
+    QWidget::focusInEvent(event);
+    // The keyboard goes on to the tab on show: the playground's keys work only inside it.
+    if (tabs_->currentIndex() == int(View::Playground)) playground_->setFocus(event->reason());
+    else if (QWidget* tab = tabs_->currentWidget()) tab->setFocus(event->reason());
+}
 
 bool OptimizationPage::busy() const { return state_->job().busy(); }
 

@@ -127,7 +127,9 @@ PlaygroundTab::PlaygroundTab(QWidget* parent) : QWidget(parent) {
     timer_->setInterval(15);  // at least 60 frames a second, with room for a late tick
     timer_->setTimerType(Qt::PreciseTimer);
     connect(timer_, &QTimer::timeout, this, [this] {
-        for (int k = 0; k < perFrame_->value(); ++k) stepAll();
+        // Several steps a frame, one redraw.
+        for (int k = 0; k < perFrame_->value(); ++k) advance();
+        refresh();
         if (stepsTaken_ >= maxSteps) setPlaying(false);
     });
     connect(step_, &QPushButton::clicked, this, &PlaygroundTab::stepAll);
@@ -332,11 +334,15 @@ void PlaygroundTab::refresh() {
     explanation_->setText(p.step == 0 ? tr("Press Space to take a step, P to play.") : fromStd(optim::explainStep(path)));
 }
 
-void PlaygroundTab::stepAll() {
-    if (stepsTaken_ >= maxSteps) return;
+bool PlaygroundTab::advance() {
+    if (stepsTaken_ >= maxSteps) return false;
     for (optim::OptimizerPath& path : paths_) path.step();
     ++stepsTaken_;
-    refresh();
+    return true;
+}
+
+void PlaygroundTab::stepAll() {
+    if (advance()) refresh();
 }
 
 void PlaygroundTab::backAll() {

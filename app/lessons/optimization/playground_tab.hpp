@@ -60,6 +60,7 @@ private:
     void refresh();
     optim::PathSettings settingsFor(optim::OptimizerKind kind) const;
     void suggestRates();
+    bool advance();  // one step of every path, without redrawing
 
     std::vector<optim::OptimizerPath> paths_;
     std::vector<QString> names_;

@@ -195,7 +195,8 @@ QString TrainingLabState::statusText() const {
     QString text = tr("%1 · step %2 of %3").arg(what, locale.toString(qulonglong(lastStep_)), locale.toString(qulonglong(s.steps)));
     if (lastSpeed_ > 0) text += tr(" · %1 tokens/s").arg(locale.toString(lastSpeed_, 'f', 0));
     const optim::TrainingMemory memory = controller_.memory();
-    text += tr(" · %1 parameters · memory %2 MB (weights, gradients, optimizer state)")
+    text += tr(memory.masterWeights > 0 ? " · %1 parameters · memory %2 MB (weights, fp32 master copy, gradients, optimizer state)"
+                                        : " · %1 parameters · memory %2 MB (weights, gradients, optimizer state)")
                 .arg(locale.toString(qulonglong(controller_.parameterCount())),
                      locale.toString(double(memory.total()) / 1e6, 'f', 1));
     if (!activity_.isEmpty()) text += QStringLiteral(" · ") + activity_;
