@@ -356,7 +356,8 @@ private slots:
         optimlab::Experiment e = *optimlab::experimentNamed("init", 1);
         e.seeds = 2;
         for (optimlab::RunVariant& v : e.variants) {
-            v.settings.steps = 60;
+            v.settings.steps = 30;
+            v.settings.batch = 8;
             v.settings.toyWorldBytes = 1u << 16;
         }
         std::size_t heard = 0;
@@ -365,7 +366,11 @@ private slots:
         QCOMPARE(heard, std::size_t(4));
         const std::vector<optimlab::VariantSummary> s = r.summaries();
         QVERIFY(s[0].mean() > s[1].mean() + 0.5);
-        QVERIFY2(r.verdict().find("σ = 0.02 ends lower") != std::string::npos, r.verdict().c_str());
+        // "σ = 0.02 ends lower by …" or "σ = 1 failed to learn on every seed and σ = 0.02 learned …".
+        QVERIFY2(r.verdict().find("a clear difference on the toy world") != std::string::npos, r.verdict().c_str());
+        QVERIFY2(r.verdict().find("σ = 0.02 ends lower") != std::string::npos ||
+                     r.verdict().find("σ = 0.02 learned on every seed") != std::string::npos,
+                 r.verdict().c_str());
         QVERIFY_THROWS_EXCEPTION(Cancelled, optimlab::runExperiment(e, {}, Progress{{}, [] { return true; }}));
         QVERIFY(!optimlab::experimentNamed("nope", 1));
     }
