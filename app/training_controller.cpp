@@ -148,6 +148,11 @@ optim::TrainingMemory TrainingController::memory() const {
     return memory_;
 }
 
+std::size_t TrainingController::activationBytes() const {
+    std::lock_guard lock(mutex_);
+    return activationBytes_;
+}
+
 void TrainingController::evaluate(train::TrainingSession& session, bool probes) {
     const std::optional<double> heldOut = session.heldOutLoss();
     std::shared_ptr<const ProbeSnapshot> snapshot;
@@ -220,6 +225,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
         parameterCount_ = session->model().parameters().size();
         trainingTokens_ = session->trainingTokens();
         memory_ = session->trainer().memory();
+        activationBytes_ = session->trainer().activationBytes();
     }
     stepsDone_ = session->stepsDone();
     hasSession_ = true;
@@ -272,6 +278,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
         {
             std::lock_guard lock(mutex_);
             pending_.steps.push_back({metrics, tokensWithLoss_});
+            activationBytes_ = session->trainer().activationBytes();
         }
         const std::size_t every = evaluateEvery_;
         if (every > 0 && metrics.step % every == 0) evaluate(*session, true);

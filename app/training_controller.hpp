@@ -84,6 +84,8 @@ public:
     std::size_t parameterCount() const;
     std::size_t trainingTokens() const;
     optim::TrainingMemory memory() const;
+    // Activations the last step kept for backward, in bytes (0 before the first step).
+    std::size_t activationBytes() const;
 
 signals:
     void stateChanged(pretrainlab::app::TrainingController::State state);
@@ -123,6 +125,7 @@ private:
     std::size_t parameterCount_ = 0;
     std::size_t trainingTokens_ = 0;
     optim::TrainingMemory memory_;
+    std::size_t activationBytes_ = 0;
 };
 
 }  // namespace pretrainlab::app

@@ -66,6 +66,7 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     message_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // never widens the window
     message_->hide();
     auto* header = new QHBoxLayout;
+    header_ = header;
     header->setContentsMargins(4, 0, 4, 0);
     header->addWidget(title_);
     header->addWidget(message_);
@@ -100,6 +101,7 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     if (legendRow_) layout->addWidget(legendRow_);
     layout->addWidget(plot_, 1);
     applyFonts();
+    refresh();
 }
 
 LiveChart::Series* LiveChart::find(int series) {
@@ -142,6 +144,7 @@ void LiveChart::removeSeries(int series) {
     for (auto it = series_.begin(); it != series_.end(); ++it) {
         if (it->first != series) continue;
         if (it->second.raw) plot_->removeGraph(it->second.raw);
+        if (it->second.guide) plot_->removeItem(it->second.guide);
         plot_->removeGraph(it->second.shown);
         series_.erase(it);
         return;
@@ -194,12 +197,38 @@ void LiveChart::clearPoints(int series) {
     if (s->raw) s->raw->data()->clear();
 }
 
+void LiveChart::addHeaderWidget(QWidget* widget) { header_->insertWidget(header_->count() - (logCheck_ ? 1 : 0), widget); }
+
+QString LiveChart::legendText() const { return legendRow_ ? legendRow_->text() : QString(); }
+
+QString LiveChart::title() const { return title_->text(); }
+
+void LiveChart::setGuide(int series, std::optional<double> value, const QString& legendNote) {
+    Series* s = find(series);
+    if (!s) return;
+    s->legendNote = value ? legendNote : QString();
+    if (!value) {
+        if (s->guide) plot_->removeItem(s->guide);
+        s->guide = nullptr;
+        return;
+    }
+    if (!s->guide) {
+        s->guide = new QCPItemStraightLine(plot_);
+        s->guide->setPen(QPen(s->colour, 1.5, Qt::DotLine));
+        s->guide->setSelectable(false);
+    }
+    s->guide->point1->setCoords(0, *value);
+    s->guide->point2->setCoords(1, *value);
+    s->guide->setVisible(s->visible);
+}
+
 void LiveChart::setSeriesVisible(int series, bool visible) {
     Series* s = find(series);
     if (!s) return;
     s->visible = visible;
     s->shown->setVisible(visible);
     if (s->raw) s->raw->setVisible(visible);
+    if (s->guide) s->guide->setVisible(visible);
     if (visible) {
         s->shown->addToLegend();
     } else {
@@ -264,9 +293,17 @@ void LiveChart::updateLegendRow() {
     QStringList entries;
     for (const auto& [id, s] : series_) {
         if (!s.visible) continue;
+        if (s.x.empty() && s.guide) {  // only a level: "┈┈ chance 50%"
+            entries << QStringLiteral("<span style=\"color:%1; font-weight:900\">┈┈</span>&nbsp;%2 %3")
+                           .arg(s.colour.name(), s.name.toHtmlEscaped(), s.legendNote.toHtmlEscaped());
+            continue;
+        }
         const bool dashed = s.shown->pen().style() != Qt::SolidLine;
         entries << QStringLiteral("<span style=\"color:%1; font-weight:900\">%2</span>&nbsp;%3")
-                       .arg(s.colour.name(), dashed ? QStringLiteral("- - -") : QStringLiteral("━━"), s.name.toHtmlEscaped());
+                       .arg(s.colour.name(), dashed ? QStringLiteral("- - -") : QStringLiteral("━━"), s.name.toHtmlEscaped()) +
+                   (s.legendNote.isEmpty() ? QString()
+                                           : QStringLiteral(" <span style=\"color:%1\">┈ %2</span>")
+                                                 .arg(s.colour.name(), s.legendNote.toHtmlEscaped()));
     }
     const QString text = entries.join(QStringLiteral("&nbsp;&nbsp;&nbsp; "));
     if (text == legendRow_->text()) return;  // laying out rich text again costs every frame
@@ -295,9 +332,13 @@ void LiveChart::refresh() {
                 values.expand(v);
             }
         }
-        if (!any && options_.valueRange) {
+        if (!any) {  // empty (at launch, or cleared): no range left over from earlier data
             plot_->xAxis->setRange(0, 1);
-            plot_->yAxis->setRange(options_.valueRange->first, options_.valueRange->second);
+            if (options_.valueRange) {
+                plot_->yAxis->setRange(options_.valueRange->first, options_.valueRange->second);
+            } else {
+                plot_->yAxis->setRange(0, 1);
+            }
         }
         if (any) {
             if (keys.size() <= 0) keys = QCPRange(keys.lower - 1, keys.upper + 1);

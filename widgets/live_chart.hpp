@@ -7,6 +7,7 @@
 #include <vector>
 
 class QCheckBox;
+class QHBoxLayout;
 class QCustomPlot;
 class QCPGraph;
 class QCPItemStraightLine;
@@ -44,6 +45,9 @@ public:
     void setPoints(int series, const std::vector<double>& x, const std::vector<double>& y);
     void clearPoints(int series);
     void setSeriesVisible(int series, bool visible);
+    // A dotted level across the chart in the series' colour (a probe's chance level), and the
+    // series' legend entry naming it: "syntax (chance 50%)". No value removes it.
+    void setGuide(int series, std::optional<double> value, const QString& legendNote = {});
 
     // 0 (none) .. 0.99: the weight of the past in the moving average.
     void setSmoothing(double weight);
@@ -54,6 +58,11 @@ public:
     void setXLabel(const QString& label);
     void setMessage(const QString& text);  // a line beside the title ("no held-out data", ...)
     void setTitle(const QString& title);
+    QString title() const;
+    // A control at the right of the title row (a choice of what the chart shows).
+    void addHeaderWidget(QWidget* widget);
+    // The legend row's text (rich text), as shown.
+    QString legendText() const;
 
     // Rescales (while following) and schedules one replot. Call after a batch of changes.
     void refresh();
@@ -81,6 +90,8 @@ private:
         bool visible = true;
         QCPGraph* raw = nullptr;     // smoothed series: the faint raw curve
         QCPGraph* shown = nullptr;   // what the series looks like
+        QCPItemStraightLine* guide = nullptr;  // a level drawn with it
+        QString legendNote;
         std::vector<double> x, y;    // every point, for recomputing the average
         double average = 0;          // the moving average before bias correction
         int averaged = 0;
@@ -94,6 +105,7 @@ private:
     void onMouseMove(QMouseEvent* event);
 
     QCustomPlot* plot_ = nullptr;
+    QHBoxLayout* header_ = nullptr;
     QLabel* title_ = nullptr;
     QLabel* message_ = nullptr;
     QLabel* legendRow_ = nullptr;

@@ -1,5 +1,6 @@
 #include "widgets/merge_panel.hpp"
 
+#include <QFontMetrics>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -11,6 +12,8 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pretrainlab::widgets {
 namespace {
@@ -34,7 +37,18 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name) {
     table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     table->setFocusPolicy(Qt::StrongFocus);
     table->setProperty("role", QStringLiteral("compact"));
+    // The numbers always show in full; a long pair or rule gives way in its middle instead of
+    // pushing the numbers behind a horizontal scroll bar.
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    table->setTextElideMode(Qt::ElideMiddle);
     return table;
+}
+
+// The rule table's rank column as wide as its largest rank, whatever rows are in view.
+void fitRankColumn(QTableView* table, int largestRank) {
+    const QFontMetrics metrics(table->font());
+    const int digits = metrics.horizontalAdvance(QLocale().toString(std::max(largestRank, 10)));
+    table->horizontalHeader()->resizeSection(0, digits + 2 * metrics.averageCharWidth());
 }
 
 }  // namespace
@@ -79,10 +93,14 @@ MergePanel::MergePanel(bool likelihood, const QString& name, const QString& titl
     candidateModel_ = new CandidateTableModel(likelihood, this);
     candidateTable_ = makeTable(candidateModel_, name + QStringLiteral("Candidates"));
     candidateTable_->setToolTip(explanation);
+    candidateTable_->horizontalHeader()->setStretchLastSection(false);
+    candidateTable_->horizontalHeader()->setSectionResizeMode(CandidateTableModel::Pair, QHeaderView::Stretch);
     candidateCaption_ = new QLabel;
     candidateCaption_->setObjectName(name + QStringLiteral("CandidateCaption"));
     ruleModel_ = new RuleTableModel(likelihood, this);
     ruleTable_ = makeTable(ruleModel_, name + QStringLiteral("Rules"));
+    ruleTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Fixed);
+    ruleTable_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     ruleTable_->setToolTip(tr("The merge rules learned so far, in order. Tokenizing new text "
                               "applies them in this order."));
 
@@ -179,6 +197,7 @@ void MergePanel::showSnapshot(const MergePanelSnapshot& snapshot, bool animateMe
                                : snapshot.candidatesTotal == 1 ? tr("1 pair")
                                                                : tr("%1 pairs, best first").arg(snapshot.candidatesTotal));
     ruleModel_->setRules(snapshot.rules);
+    fitRankColumn(ruleTable_, ruleModel_->rowCount());
     if (ruleModel_->rowCount() > 0) ruleTable_->scrollToBottom();
     chips_->setWords(snapshot.words, snapshot.wordsTotal, animateMerge);
     setBusy(false);

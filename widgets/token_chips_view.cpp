@@ -101,7 +101,7 @@ QString TokenChipsView::segmentationText() const {
     for (const ChipWord& word : words_) {
         QStringList pieces;
         for (const TokenChip& chip : word.chips) {
-            if (chip.tokenId >= 0) pieces << chip.text;
+            if (chip.tokenId >= 0 && !chip.unknown) pieces << chip.text;
         }
         lines << pieces.join(QLatin1Char(' '));
     }
@@ -232,6 +232,18 @@ void TokenChipsView::drawChip(QPainter& painter, const TokenChip& chip, const QR
         return;
     }
 
+    if (chip.unknown) {
+        // Not a token: the character has no id and encoding drops it. Dashed and struck through.
+        QPainterPath path;
+        path.addRoundedRect(rect, radius, radius);
+        painter.fillPath(path, viewPalette().chipPale);
+        painter.setPen(QPen(viewPalette().errorText, 1.6, Qt::DashLine));
+        painter.drawPath(path);
+        painter.setPen(viewPalette().errorText);
+        painter.drawText(rect, Qt::AlignCenter, chip.text);
+        painter.drawLine(QPointF(rect.left() + 3, rect.center().y()), QPointF(rect.right() - 3, rect.center().y()));
+        return;
+    }
     drawBox(rect, colors.fill, colors.border, chip.text);
     if (chip.justMerged) {
         // A ring that pulses once, then stays to mark what the last merge made.
@@ -284,7 +296,7 @@ void TokenChipsView::paintEvent(QPaintEvent* event) {
             if (!place.rect.intersects(exposed)) continue;
             const TokenChip& chip = words_[static_cast<std::size_t>(place.word)].chips[static_cast<std::size_t>(place.chip)];
             painter.drawText(QRectF(place.rect.left() - 8, place.rect.bottom(), place.rect.width() + 16, idHeight),
-                             Qt::AlignHCenter | Qt::AlignTop, QString::number(chip.tokenId));
+                             Qt::AlignHCenter | Qt::AlignTop, chip.unknown ? tr("no id") : QString::number(chip.tokenId));
         }
     }
 

@@ -15,6 +15,7 @@ struct TokenChip {
     bool justMerged = false;  // made by the merge that was just applied
     QString leftPart;         // when justMerged: the two tokens that fused
     QString rightPart;
+    bool unknown = false;     // a symbol the vocabulary lacks: no id, drawn struck through
 };
 
 struct ChipWord {

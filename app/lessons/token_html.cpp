@@ -19,8 +19,13 @@ QString tokenChip(const QString& text, ChipRole role, bool bold, const QString& 
     QString html = QStringLiteral("<span style=\"background-color:%1;color:%2;%3\">&nbsp;%4&nbsp;</span>")
                        .arg(background.name(), colours.chipText.name(),
                             bold ? QStringLiteral("font-weight:bold;") : QString(), text.toHtmlEscaped());
-    if (!below.isEmpty()) {
+    bool number = false;
+    below.toInt(&number);
+    if (number) {
         html += QStringLiteral("<sub style=\"color:%1;\">%2</sub>").arg(colours.mutedText.name(), below.toHtmlEscaped());
+    } else if (!below.isEmpty()) {
+        // A word at full size, so it reads from the back of the room.
+        html += QStringLiteral("<span style=\"color:%1;\">→<i>%2</i></span>").arg(colours.mutedText.name(), below.toHtmlEscaped());
     }
     return html;
 }

@@ -11,7 +11,8 @@ namespace pretrainlab::app {
 
 enum class ChipRole { Plain, Prompt, New, Newest, Loss };
 
-// `below`: a small note under the chip (the token it must predict, the order it was filled in).
+// `below`: a note after the chip: a number (the order it was filled in) as a subscript, a word
+// (the token it must predict) as "→word" at full size.
 QString tokenChip(const QString& text, ChipRole role, bool bold = false, const QString& below = {});
 
 // A word-wrapped rich-text label; `quiet` ones are in the muted colour.

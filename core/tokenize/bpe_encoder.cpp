@@ -64,13 +64,22 @@ std::optional<BpeEncoder::Ranked> BpeEncoder::mergeOf(TokenPair pair) const {
     return it->second;
 }
 
-void BpeEncoder::initialSymbols(std::string_view piece, std::vector<TokenId>& symbols) const {
+void BpeEncoder::initialSymbols(std::string_view piece, std::vector<TokenId>& symbols,
+                                std::vector<std::string>* missing) const {
+    const auto lacking = [&](std::string_view text) {
+        if (options_.unknown) {
+            symbols.push_back(*options_.unknown);
+        } else if (missing) {
+            symbols.push_back(missingSymbol);
+            missing->emplace_back(text);
+        }
+    };
     if (options_.byteLevel) {
-        for (const char byte : piece) {
-            if (const std::optional<TokenId> id = byteIds_[static_cast<std::uint8_t>(byte)]) {
+        for (std::size_t i = 0; i < piece.size(); ++i) {
+            if (const std::optional<TokenId> id = byteIds_[static_cast<std::uint8_t>(piece[i])]) {
                 symbols.push_back(*id);
-            } else if (options_.unknown) {
-                symbols.push_back(*options_.unknown);
+            } else {
+                lacking(piece.substr(i, 1));
             }
         }
         return;
@@ -85,8 +94,8 @@ void BpeEncoder::initialSymbols(std::string_view piece, std::vector<TokenId>& sy
         symbol += piece.substr(start, pos - start);
         if (const std::optional<TokenId> id = vocabulary_->find(symbol)) {
             symbols.push_back(*id);
-        } else if (options_.unknown) {
-            symbols.push_back(*options_.unknown);
+        } else {
+            lacking(piece.substr(start, pos - start));
         }
     }
 }

@@ -37,8 +37,13 @@ public:
 
     // Appends the ids of `piece` (raw bytes when byte-level, else UTF-8 text).
     void encode(std::string_view piece, std::vector<TokenId>& ids) const;
-    // Appends the symbols `piece` starts as, before any merge.
-    void initialSymbols(std::string_view piece, std::vector<TokenId>& symbols) const;
+    // Appends the symbols `piece` starts as, before any merge. A symbol the vocabulary lacks
+    // becomes the unknown token, or is dropped when there is none; with `missing` given, it
+    // becomes `missingSymbol` instead (never part of a merge) and its text is appended to
+    // `missing`, so a lesson can show what encoding drops.
+    void initialSymbols(std::string_view piece, std::vector<TokenId>& symbols,
+                        std::vector<std::string>* missing = nullptr) const;
+    static constexpr TokenId missingSymbol = ~TokenId{0};
     std::size_t mergeCount() const { return ranks_.size(); }
     // The merge a pair takes part in, if any: its rank and the token it makes.
     std::optional<Ranked> mergeOf(TokenPair pair) const;

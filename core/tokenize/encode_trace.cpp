@@ -15,7 +15,7 @@ EncodingTrace traceEncoding(const Tokenizer& tokenizer, std::string_view text) {
     std::vector<std::vector<TokenId>> state;
     for (const std::string& piece : trace.pieces) {
         state.emplace_back();
-        encoder->initialSymbols(piece, state.back());
+        encoder->initialSymbols(piece, state.back(), &trace.missing);
     }
     trace.initial = state;
 

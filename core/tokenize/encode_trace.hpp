@@ -24,6 +24,10 @@ struct EncodingTrace {
     std::vector<std::string> pieces;              // the pre-tokenized pieces
     std::vector<std::vector<TokenId>> initial;    // their symbols before any merge
     std::vector<EncodingStep> steps;
+    // Symbols the vocabulary lacks (a character BPE never saw in training, with no unknown token),
+    // in the order they occur. Each stands in the pieces as BpeEncoder::missingSymbol and never
+    // merges; encoding proper drops them, as Hugging Face's BPE does.
+    std::vector<std::string> missing;
     const std::vector<std::vector<TokenId>>& final() const {
         return steps.empty() ? initial : steps.back().pieces;
     }

@@ -94,7 +94,7 @@ SpanExample spanExample(const std::vector<std::int32_t>& tokens, const data::Spe
 // ---- Which tokens produce loss ---------------------------------------------------------------
 
 LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& tokenizer, double rate,
-                      std::uint64_t seed) {
+                      std::uint64_t seed, double maskShare, double randomShare) {
     LossTokens out;
     Index vocabulary = static_cast<Index>(tokenizer.vocabulary().size());
     const Index textVocabulary = vocabulary;
@@ -107,6 +107,8 @@ LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& 
     batch.length = static_cast<Index>(batch.tokens.size());
     data::MaskingOptions options;
     options.rate = rate;
+    options.maskShare = maskShare;
+    options.randomShare = randomShare;
     options.textVocabulary = textVocabulary;
     std::mt19937_64 random(seed);
     data::maskTokens(batch, options, specials, random);
@@ -116,6 +118,15 @@ LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& 
         const bool target = batch.targets[i + 1] >= 0;
         out.masked.push_back(target ? 1 : 0);
         out.maskedCount += target ? 1 : 0;
+        const std::int32_t input = batch.tokens[i + 1];
+        const Corruption corruption = !target                 ? Corruption::None
+                                      : input == specials.mask ? Corruption::Mask
+                                      : input == tokens[i]     ? Corruption::Kept
+                                                               : Corruption::Random;
+        out.corruption.push_back(corruption);
+        out.maskCount += corruption == Corruption::Mask ? 1 : 0;
+        out.randomCount += corruption == Corruption::Random ? 1 : 0;
+        out.keptCount += corruption == Corruption::Kept ? 1 : 0;
     }
     out.nextTokenCount = tokens.empty() ? 0 : tokens.size() - 1;
     return out;

@@ -51,16 +51,24 @@ SpanExample spanExample(const std::vector<std::int32_t>& tokens, const data::Spe
 
 // ---- Which tokens produce loss ---------------------------------------------------------------
 
+// What the encoder reads at a picked position: [MASK], a random token, or the token itself.
+enum class Corruption : std::uint8_t { None, Mask, Random, Kept };
+
 struct LossTokens {
     std::vector<std::string> text;         // the sentence's tokens
     // Masked LM (BERT): [CLS] text [SEP] with about `rate` of the text's tokens picked.
     std::vector<std::string> maskedInput;  // what the encoder reads at each text position
     std::vector<std::uint8_t> masked;      // 1 where the text token produces loss
+    std::vector<Corruption> corruption;    // per text position (a random draw of the token itself
+                                           // reads as Kept: the encoder cannot tell them apart)
     std::size_t maskedCount = 0;
+    std::size_t maskCount = 0, randomCount = 0, keptCount = 0;  // maskedCount split by corruption
     // Next-token prediction (GPT): every token after the first is predicted from those before it.
     std::size_t nextTokenCount = 0;
 };
+// `maskShare` and `randomShare` as in data::MaskingOptions: BERT's 0.8 and 0.1, or 1 and 0 for
+// "[MASK] only".
 LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& tokenizer, double rate,
-                      std::uint64_t seed);
+                      std::uint64_t seed, double maskShare = 0.8, double randomShare = 0.1);
 
 }  // namespace pretrainlab::train

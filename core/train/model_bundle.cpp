@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
+#include "core/text/utf8.hpp"
+#include "core/tokenize/bpe_encoder.hpp"
 #include "core/train/probes.hpp"
 
 namespace pretrainlab::train {
@@ -22,6 +25,34 @@ std::vector<std::string> ModelBundle::names(const std::vector<std::int32_t>& ids
 }
 
 std::vector<std::int32_t> ModelBundle::encode(const std::string& text) const { return tokenIds(tokenizer, text); }
+
+std::vector<std::string> ModelBundle::unknownWords(const std::string& text) const {
+    std::optional<TokenId> unknown;
+    if (const auto& name = tokenizer.config().unknownToken) unknown = tokenizer.vocabulary().find(*name);
+    std::vector<std::string> words;
+    for (const std::string& piece : tokenizer.pieces(text)) {
+        const std::vector<TokenId> ids = tokenizer.encode(piece);
+        bool lost = unknown && std::find(ids.begin(), ids.end(), *unknown) != ids.end();
+        if (!lost && ids.size() > 1) {
+            // Spelled out one character at a time: the vocabulary has no piece of it longer than a
+            // letter (the toy world's fallback for words outside it).
+            const std::string& prefix = tokenizer.config().continuingPrefix;
+            lost = std::all_of(ids.begin(), ids.end(), [&](TokenId id) {
+                std::string_view text = tokenizer.vocabulary().token(id);
+                if (!prefix.empty() && text.starts_with(prefix)) text.remove_prefix(prefix.size());
+                return utf8::countCharacters(text) <= 1;
+            });
+        }
+        if (!lost && !unknown && tokenizer.bpeEncoder()) {
+            std::vector<TokenId> symbols;
+            std::vector<std::string> missing;
+            tokenizer.bpeEncoder()->initialSymbols(piece, symbols, &missing);
+            lost = !missing.empty();
+        }
+        if (lost && std::find(words.begin(), words.end(), piece) == words.end()) words.push_back(piece);
+    }
+    return words;
+}
 
 std::size_t ModelBundle::textVocabulary() const {
     return std::min<std::size_t>(tokenizer.vocabulary().size(), static_cast<std::size_t>(model->config().vocabulary));

@@ -26,6 +26,10 @@ struct ModelBundle {
     std::string name(std::int32_t id) const;
     std::vector<std::string> names(const std::vector<std::int32_t>& ids) const;
     std::vector<std::int32_t> encode(const std::string& text) const;
+    // The words of `text` the model cannot read, in order, each once: those that become its
+    // unknown token, lose characters (a BPE without one), or are spelled out one character at a
+    // time (the toy world's fallback for a word outside it).
+    std::vector<std::string> unknownWords(const std::string& text) const;
     // The ids that are text (the rest are special tokens the model added).
     std::size_t textVocabulary() const;
 };

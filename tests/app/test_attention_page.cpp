@@ -2,6 +2,7 @@
 // that hold the model's own weights, reproducible generation, zero-shot scores that are sums of
 // token log-probabilities, the tokens that produce loss, and models taken from the Training lab.
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -238,6 +239,29 @@ private slots:
         QVERIFY(std::abs(acceptable->values()[0] - sum / double(sentence.size() - 1)) < 1e-4);
     }
 
+    void zeroShotNamesTheWordsTheModelDoesNotKnow() {
+        AttentionState state;
+        app::ZeroShotTab page(state);
+        const auto decoder = modelOf(nn::Architecture::Decoder, 8);
+        state.setTinyModels(modelOf(nn::Architecture::Encoder, 9), decoder);
+        page.score();
+        QTRY_VERIFY(!page.busy());
+        const auto* verdict = page.findChild<QLabel*>(QStringLiteral("zeroShotVerdict0"));
+        QVERIFY(verdict);
+        QVERIFY2(!verdict->text().contains(QStringLiteral("does not know")), qPrintable(verdict->text()));
+        // Outside the toy world: "movie" and "terrible" are not words it has.
+        const std::vector<std::string> unknown = decoder->unknownWords("the movie was terrible , so he is");
+        QString names;
+        for (const std::string& word : unknown) names += QString::fromStdString(word) + QLatin1Char('|');
+        QVERIFY2(unknown == (std::vector<std::string>{"movie", "terrible"}), qPrintable(names));
+        page.findChild<QLineEdit*>(QStringLiteral("sentimentText"))->setText(QStringLiteral("the movie was terrible , so he is"));
+        page.score();
+        QTRY_VERIFY(!page.busy());
+        QVERIFY2(verdict->text().contains(QStringLiteral("2 words the model does not know")) &&
+                     verdict->text().contains(QStringLiteral("movie, terrible")),
+                 qPrintable(verdict->text()));
+    }
+
     void lossTokensOfTheTwoObjectives() {
         AttentionState state;
         app::LossTab page(state);
@@ -246,6 +270,26 @@ private slots:
         page.setText(text);
         QCOMPARE(page.nextTokenLossTokens(), 20 * 11 - 1);  // all but the first
         QVERIFY(page.maskedLossTokens() > 20 && page.maskedLossTokens() < 50);  // about 15% of 220
+        // BERT's corruption: every picked token is [MASK], random or kept, about 80/10/10.
+        auto counts = page.corruptionCounts();
+        QCOMPARE(counts[0] + counts[1] + counts[2], page.maskedLossTokens());
+        QVERIFY(counts[0] > counts[1] + counts[2]);
+        // One short sentence rarely shows all three: "Show each case" finds a pick that does.
+        page.setText(QStringLiteral("the cats that are raised by my sister are sleeping .\njane is happy that john invited "
+                                    "her friends to his birthday party ."));
+        page.showEachCase();
+        counts = page.corruptionCounts();
+        QVERIFY(counts[0] > 0 && counts[1] > 0 && counts[2] > 0);
+        const QString legend = page.findChild<QLabel*>(QStringLiteral("maskedLegend"))->text();
+        QVERIFY2(legend.contains(QStringLiteral("[MASK]: %1").arg(counts[0])) &&
+                     legend.contains(QStringLiteral("random token: %1").arg(counts[1])) &&
+                     legend.contains(QStringLiteral("still predicted: %1").arg(counts[2])),
+                 qPrintable(legend));
+        // "[MASK] only", as the lecture compares: every picked token reads [MASK].
+        page.setBertCorruption(false);
+        counts = page.corruptionCounts();
+        QCOMPARE(counts[0], page.maskedLossTokens());
+        QCOMPARE(counts[1] + counts[2], 0);
     }
 
     void everyPageFitsAProjectorAt1280x720() {

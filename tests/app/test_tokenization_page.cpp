@@ -281,6 +281,38 @@ private slots:
         QCOMPARE(ids, (std::vector<int>{5, 2, 4, 0}));
     }
 
+    // Character-level BPE has no token for a character it never saw: the lesson shows each one
+    // struck through, counts them apart from the tokens and names byte-level BPE as the fix.
+    void charactersNeverSeenAreShownAndCounted() {
+        state().goToMerge(2);  // a n, then b an; the alphabet is a b d n
+        page_->setTokenizeText(QStringLiteral("bandit bananas naïve 🍌"));
+        page_->showTab(TokenizationPage::TokenizeTabIndex);
+        widgets::TokenizeView* view = find<widgets::TokenizeView>(nullptr);
+        QTRY_VERIFY(!view->chipsView()->words().empty());
+        QStringList tokens, unknown;
+        for (const widgets::TokenChip& chip : view->chipsView()->words().front().chips) {
+            if (chip.tokenId < 0) continue;
+            (chip.unknown ? unknown : tokens) << chip.text;
+        }
+        QCOMPARE(tokens, (QStringList{"ban", "d", "ban", "an", "a", "n", "a"}));
+        QCOMPARE(unknown, (QStringList{"i", "t", "s", "ï", "v", "e", "🍌"}));
+        const QString counts = page_->findChild<QLabel*>(QStringLiteral("tokenCounts"))->text();
+        QVERIFY2(counts.startsWith(QStringLiteral("22 characters, 26 bytes → BPE: 7 tokens (7 dropped: unknown)")),
+                 qPrintable(counts));
+        // The first frame counts the characters that have a token, and says what happens to the rest.
+        QTest::mouseClick(page_->findChild<QPushButton*>(QStringLiteral("animateButton")), Qt::LeftButton);
+        const QString caption = page_->findChild<QLabel*>(QStringLiteral("encodingCaption"))->text();
+        QVERIFY2(caption.contains(QStringLiteral("one token per character (12)")) &&
+                     caption.contains(QStringLiteral("7 characters never seen in training")) &&
+                     caption.contains(QStringLiteral("i t s ï v e 🍌")) && caption.contains(QStringLiteral("byte-level BPE")),
+                 qPrintable(caption));
+        // Byte-level BPE starts from all 256 bytes: nothing is dropped.
+        find<QCheckBox>("byteLevelCheck")->click();
+        waitIdle();
+        page_->setTokenizeText(QStringLiteral("bandit bananas naïve 🍌"));
+        for (const widgets::TokenChip& chip : view->chipsView()->words().front().chips) QVERIFY(!chip.unknown);
+    }
+
     void comparesWithGpt2AndBert() {
         state().openTokenizerFile(QStringLiteral(PRETRAINLAB_TEST_DATA "/gpt2/gpt2.tiktoken"));
         waitIdle();

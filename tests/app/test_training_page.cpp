@@ -3,9 +3,11 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QLabel>
+#include <QComboBox>
 #include <QListWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <qcustomplot.h>
 
 #include "app/lessons/csv_file.hpp"
 #include "app/lessons/training/exports.hpp"
@@ -83,14 +85,32 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         train::RunSettings second = first;
         second.trainer.optimizer.kind = optim::OptimizerKind::Sgd;
+        second.accumulation = 2;
         page.setupForm().setSettings(second);
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         page.state().pullUpdates();
         QCOMPARE(page.state().runs().count(), 2);
         QCOMPARE(page.findChild<QListWidget*>(QStringLiteral("runList"))->count(), 2);
-        QVERIFY(page.findChild<QListWidget*>(QStringLiteral("runList"))->item(1)->text().contains("sgd"));
-        QVERIFY(page.findChild<QListWidget*>(QStringLiteral("runList"))->item(0)->toolTip().contains("adamw"));
+        const QListWidget* list = page.findChild<QListWidget*>(QStringLiteral("runList"));
+        QVERIFY(list->item(1)->text().contains("sgd"));
+        // What tells the runs apart is in their labels; the hover lists the settings line by line.
+        QVERIFY2(list->item(0)->text().contains("accumulation 1") && list->item(1)->text().contains("accumulation 2"),
+                 qPrintable(list->item(0)->text() + " / " + list->item(1)->text()));
+        QVERIFY(!list->item(0)->text().contains("seed"));  // the same in both: not repeated
+        QVERIFY2(list->item(0)->toolTip().contains("Optimizer: adamw\n") && !list->item(0)->toolTip().contains('{'),
+                 qPrintable(list->item(0)->toolTip()));
+        // One probe category in every run, with its chance level.
+        auto* probeView = page.findChild<QComboBox*>(QStringLiteral("probeView"));
+        probeView->setCurrentIndex(1);
+        widgets::LiveChart* probes = chart(page, "probeChart");
+        QVERIFY2(probes->title().contains("syntax"), qPrintable(probes->title()));
+        QTRY_VERIFY(probes->legendText().contains("Run 1") && probes->legendText().contains("Run 2") &&
+                    probes->legendText().contains("chance"));
+        probeView->setCurrentIndex(0);
+        QVERIFY2(probes->title().contains("Run 2"), qPrintable(probes->title()));
+        QTRY_VERIFY2(probes->legendText().contains("syntax") && probes->legendText().contains("chance 50%"),
+                     qPrintable(probes->legendText()));
         QCOMPARE(chart(page, "lossChart")->pointCount(0), 15);  // run 1 is still there
         QCOMPARE(chart(page, "lossChart")->pointCount(2), 15);  // beside run 2
         page.state().setRunVisible(0, false);
@@ -101,6 +121,13 @@ private slots:
         QCOMPARE(page.state().runs().count(), 0);
         QCOMPARE(page.findChild<QListWidget*>(QStringLiteral("runList"))->count(), 0);
         QCOMPARE(page.state().controller().state(), State::Idle);
+        // Nothing stale: no run in any title or legend, no points, the axes as at launch.
+        QCOMPARE(probes->title(), QStringLiteral("Probe accuracy (held-out blanks)"));
+        QTRY_VERIFY2(!probes->legendText().contains("Run") && !probes->legendText().contains("chance"),
+                     qPrintable(probes->legendText()));
+        QVERIFY(!chart(page, "lossChart")->legendText().contains("Run"));
+        for (int series = 0; series < 5; ++series) QCOMPARE(probes->pointCount(series), 0);
+        QCOMPARE(chart(page, "lossChart")->plot()->xAxis->range().upper, 1.0);
     }
 
     void divergenceIsSaidInPlainWords() {

@@ -1,5 +1,7 @@
 #include "app/lessons/attention/zero_shot_tab.hpp"
 
+#include <QCoreApplication>
+
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -16,17 +18,38 @@
 #include "app/lessons/token_html.hpp"
 #include "core/train/inspect_scoring.hpp"
 #include "widgets/score_bars.hpp"
+#include "widgets/view_palette.hpp"
 
 namespace pretrainlab::app {
 namespace {
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
+// "⚠ 2 words the model does not know: movie, terrible …" (empty when it knows them all).
+QString unknownWarning(const train::ModelBundle& model, const std::string& text) {
+    const std::vector<std::string> unknown = model.unknownWords(text);
+    if (unknown.empty()) return {};
+    QStringList words;
+    for (const std::string& word : unknown) words << fromStd(word).toHtmlEscaped();
+    const QString unk = fromStd(model.tokenizer.config().unknownToken.value_or("?")).toHtmlEscaped();
+    return (unknown.size() == 1
+                ? QCoreApplication::translate("ZeroShotTab", "⚠ 1 word the model does not know: <b>%1</b>. It reads it "
+                                                             "as %2 or letter by letter, so this verdict rests on the "
+                                                             "words it knows.")
+                      .arg(words.front(), unk)
+                : QCoreApplication::translate("ZeroShotTab", "⚠ %1 words the model does not know: <b>%2</b>. It reads "
+                                                             "them as %3 or letter by letter, so this verdict rests on "
+                                                             "the words it knows.")
+                      .arg(unknown.size())
+                      .arg(words.join(QStringLiteral(", ")), unk));
+}
+
 // What one task's bars and verdict show.
 struct Scored {
     QStringList labels;
     std::vector<double> values;
     QString verdict;
+    QString warning;  // words outside the model's vocabulary
     int best = -1;
 };
 
@@ -119,6 +142,7 @@ QLayout* ZeroShotTab::buildTasks() {
         bars_[i]->setObjectName(QStringLiteral("zeroShot%1").arg(i));
         bars_[i]->setKind(widgets::ScoreBars::Kind::LogProbability);
         verdicts_[i] = wrappedLabel({});
+        verdicts_[i]->setObjectName(QStringLiteral("zeroShotVerdict%1").arg(i));
         auto* layout = static_cast<QVBoxLayout*>(groups[i]->layout());
         layout->addWidget(bars_[i], 1);
         layout->addWidget(verdicts_[i]);
@@ -158,6 +182,7 @@ void ZeroShotTab::score() {
             out[0].labels << fromStd(positive) << fromStd(negative);
             out[0].values = {sentiment.positive, sentiment.negative};
             out[0].best = train::bestScore(out[0].values);
+            out[0].warning = unknownWarning(*model, text + " " + positive + " " + negative);
             if (sentiment.verdict() >= 0) {
                 out[0].verdict = (sentiment.verdict() == 0 ? tr("→ <b>positive</b>: “%1” is more likely by a factor of %2")
                                                            : tr("→ <b>negative</b>: “%1” is more likely by a factor of %2"))
@@ -167,6 +192,9 @@ void ZeroShotTab::score() {
             for (const std::string& answer : answers) out[1].labels << fromStd(answer);
             out[1].values = train::scoreChoices(*model, question, answers);
             out[1].best = train::bestScore(out[1].values);
+            std::string choiceText = question;
+            for (const std::string& answer : answers) choiceText += " " + answer;
+            out[1].warning = unknownWarning(*model, choiceText);
             if (out[1].best >= 0) out[1].verdict = tr("→ <b>%1</b>").arg(out[1].labels[out[1].best].toHtmlEscaped());
             const std::vector<train::AcceptabilityScore> acceptable = train::scoreAcceptability(*model, sentences, threshold);
             int acceptedCount = 0;
@@ -176,6 +204,9 @@ void ZeroShotTab::score() {
                 acceptedCount += acceptable[i].accepted ? 1 : 0;
             }
             out[2].best = train::bestScore(out[2].values);
+            std::string allSentences;
+            for (const std::string& sentence : sentences) allSentences += sentence + " ";
+            out[2].warning = unknownWarning(*model, allSentences);
             out[2].verdict = tr("%1 of %2 accepted (✓) at the threshold, the dashed line").arg(acceptedCount).arg(sentences.size());
             return [this, out, threshold] {
                 emit problem({});
@@ -184,7 +215,10 @@ void ZeroShotTab::score() {
                 for (std::size_t i = 0; i < out.size(); ++i) {
                     bars_[i]->setBars(out[i].labels, out[i].values, out[i].best);
                     bars_[i]->setTitle(titles[i]);
-                    verdicts_[i]->setText(out[i].verdict);
+                    verdicts_[i]->setText(out[i].warning.isEmpty()
+                                              ? out[i].verdict
+                                              : out[i].verdict + QStringLiteral("<br><span style=\"color:%1\">%2</span>")
+                                                                     .arg(widgets::viewPalette().errorText.name(), out[i].warning));
                 }
                 bars_[Acceptability]->setThreshold(threshold, true);
             };

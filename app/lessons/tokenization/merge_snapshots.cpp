@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/text/byte_level.hpp"
+#include "core/tokenize/bpe_encoder.hpp"
 #include "core/text/utf8.hpp"
 
 namespace pretrainlab::app {
@@ -160,7 +161,27 @@ widgets::TokenChip chipFor(const Tokenizer& tokenizer, TokenId id) {
     return chip;
 }
 
-const widgets::TokenChip gap{QString(), -1, false, false, {}, {}};
+}  // namespace
+
+QString missingNote(const std::vector<std::string>& missing, bool byteLevel) {
+    QStringList distinct;
+    for (const std::string& symbol : missing) {
+        const QString text = byteLevel ? visibleText(symbol) : qt(symbol);
+        if (!distinct.contains(text)) distinct << text;
+    }
+    const QString which = distinct.join(QLatin1Char(' '));
+    if (byteLevel) return tr("%1 bytes this vocabulary lacks, dropped: %2").arg(missing.size()).arg(which);
+    return (missing.size() == 1
+                ? tr("1 character never seen in training, so it has no token and is dropped: %1").arg(which)
+                : tr("%1 characters never seen in training, so they have no token and are dropped: %2")
+                      .arg(missing.size())
+                      .arg(which)) +
+           tr(" · byte-level BPE starts from all 256 bytes and never meets an unknown character");
+}
+
+namespace {
+
+const widgets::TokenChip gap{QString(), -1, false, false, {}, {}, false};
 
 }  // namespace
 
@@ -171,9 +192,18 @@ std::vector<widgets::EncodingFrame> encodingFrames(const Tokenizer& tokenizer, c
         widgets::ChipWord tokens;
         tokens.showsCount = false;
         std::size_t count = 0;
+        std::size_t missing = 0;  // missing symbols keep their order in every frame: they never merge
         for (std::size_t p = 0; p < pieces.size(); ++p) {
             if (p > 0) tokens.chips.push_back(gap);
             for (const TokenId id : pieces[p]) {
+                if (id == BpeEncoder::missingSymbol) {
+                    widgets::TokenChip chip;
+                    chip.text = missing < trace.missing.size() ? qt(trace.missing[missing]) : QStringLiteral("?");
+                    chip.unknown = true;
+                    ++missing;
+                    tokens.chips.push_back(std::move(chip));
+                    continue;
+                }
                 widgets::TokenChip chip = chipFor(tokenizer, id);
                 if (step && id == step->merged) {
                     chip.justMerged = true;
@@ -191,9 +221,11 @@ std::vector<widgets::EncodingFrame> encodingFrames(const Tokenizer& tokenizer, c
     const bool bytes = tokenizer.config().byteLevel;
     std::size_t symbols = 0;
     for (const auto& piece : trace.initial) symbols += piece.size();
-    frames.push_back({bytes ? tr("Before any merge: one token per byte (%1)").arg(symbols)
-                            : tr("Before any merge: one token per character (%1)").arg(symbols),
-                      row(trace.initial, nullptr)});
+    symbols -= trace.missing.size();
+    QString first = bytes ? tr("Before any merge: one token per byte (%1)").arg(symbols)
+                          : tr("Before any merge: one token per character (%1)").arg(symbols);
+    if (!trace.missing.empty()) first += QStringLiteral(" · ") + missingNote(trace.missing, bytes);
+    frames.push_back({first, row(trace.initial, nullptr)});
     for (std::size_t s = 0; s < trace.steps.size(); ++s) {
         const EncodingStep& step = trace.steps[s];
         const QString where = step.occurrences == 1 ? tr("in 1 place") : tr("in %1 places").arg(step.occurrences);

@@ -35,6 +35,8 @@ widgets::MergePanelSnapshot panelSnapshot(BpeStepper& stepper,
 QString visibleText(const std::string& bytes);
 
 // The frames of BPE encoding a text (before any merge, then after each), ready to animate.
+// What encoding drops: "3 characters never seen in training, … : ï 🍌 é", and the byte-level fix.
+QString missingNote(const std::vector<std::string>& missing, bool byteLevel);
 std::vector<widgets::EncodingFrame> encodingFrames(const Tokenizer& tokenizer, const EncodingTrace& trace,
                                                    const QString& label);
 

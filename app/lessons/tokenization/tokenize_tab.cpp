@@ -3,6 +3,7 @@
 #include <QLocale>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <optional>
 
 #include "app/lessons/tokenization/corpus_examples.hpp"
 #include "app/lessons/tokenization/merge_snapshots.hpp"
@@ -61,14 +62,22 @@ void TokenizeTab::refresh(bool animate) {
         const widgets::ChipWord wordPieceRow = tokenRow(wordPiece, content, tr("WordPiece"), false);
         std::size_t bpeTokens = 0;
         for (const auto& piece : trace.final()) bpeTokens += piece.size();
-        const auto wordPieceTokens = static_cast<std::size_t>(
-            std::count_if(wordPieceRow.chips.begin(), wordPieceRow.chips.end(), [](const widgets::TokenChip& chip) { return chip.tokenId >= 0; }));
+        bpeTokens -= trace.missing.size();
+        std::size_t wordPieceTokens = 0;
+        std::size_t wordPieceUnknown = 0;
+        const std::optional<std::string>& unknown = wordPiece.config().unknownToken;
+        for (const widgets::TokenChip& chip : wordPieceRow.chips) {
+            if (chip.tokenId < 0) continue;
+            ++wordPieceTokens;
+            if (unknown && chip.text == QString::fromStdString(*unknown)) ++wordPieceUnknown;
+        }
         const QLocale locale;
-        const QString counts = tr("%1 characters, %2 bytes → BPE: %3 tokens · WordPiece: %4 tokens")
-                                   .arg(locale.toString(static_cast<qulonglong>(utf8::countCharacters(content))),
-                                        locale.toString(static_cast<qulonglong>(content.size())),
-                                        locale.toString(static_cast<qulonglong>(bpeTokens)),
-                                        locale.toString(static_cast<qulonglong>(wordPieceTokens)));
+        const auto n = [&locale](std::size_t value) { return locale.toString(static_cast<qulonglong>(value)); };
+        QString counts = tr("%1 characters, %2 bytes → BPE: %3 tokens")
+                             .arg(n(utf8::countCharacters(content)), n(content.size()), n(bpeTokens));
+        if (!trace.missing.empty()) counts += tr(" (%1 dropped: unknown)").arg(n(trace.missing.size()));
+        counts += tr(" · WordPiece: %1 tokens").arg(n(wordPieceTokens));
+        if (wordPieceUnknown > 0) counts += tr(" (%1 of them %2)").arg(n(wordPieceUnknown), QString::fromStdString(*unknown));
         view_->showEncoding(std::move(frames), wordPieceRow, counts, animate);
         view_->setBytes(state_.byteLevel() ? byteCells(text) : std::vector<widgets::ByteCell>{}, state_.byteLevel());
         view_->showProblem(text.size() < view_->text().size()

@@ -2,7 +2,9 @@
 
 #include <QFileInfo>
 #include <QLocale>
+#include <QStringList>
 
+#include "core/optim/memory.hpp"
 #include "core/train/tiny_models.hpp"
 #include "widgets/view_palette.hpp"
 
@@ -194,13 +196,33 @@ QString TrainingLabState::statusText() const {
                                                     : tr("Diverged");
     QString text = tr("%1 · step %2 of %3").arg(what, locale.toString(qulonglong(lastStep_)), locale.toString(qulonglong(s.steps)));
     if (lastSpeed_ > 0) text += tr(" · %1 tokens/s").arg(locale.toString(lastSpeed_, 'f', 0));
-    const optim::TrainingMemory memory = controller_.memory();
-    text += tr(memory.masterWeights > 0 ? " · %1 parameters · memory %2 MB (weights, fp32 master copy, gradients, optimizer state)"
-                                        : " · %1 parameters · memory %2 MB (weights, gradients, optimizer state)")
-                .arg(locale.toString(qulonglong(controller_.parameterCount())),
-                     locale.toString(double(memory.total()) / 1e6, 'f', 1));
+    text += tr(" · %1 parameters").arg(locale.toString(qulonglong(controller_.parameterCount())));
     if (!activity_.isEmpty()) text += QStringLiteral(" · ") + activity_;
-    return text;
+    return text + QLatin1Char('\n') + memoryText(s);
+}
+
+QString TrainingLabState::memoryText(const train::RunSettings& settings) const {
+    // Each part in its own figure, so SGD against Adam and accumulation's smaller micro-batch show
+    // without arithmetic.
+    const QLocale locale;
+    const optim::TrainingMemory memory = controller_.memory();
+    const std::size_t activations = controller_.activationBytes();
+    const auto mb = [&locale](std::size_t bytes) {
+        const double value = double(bytes) / 1e6;
+        return locale.toString(value, 'f', value < 10 ? 2 : 1);
+    };
+    const int copies = optim::optimizerStateCopies(settings.trainer.optimizer.kind);
+    QStringList parts;
+    parts << tr("weights %1").arg(mb(memory.parameters));
+    if (memory.masterWeights > 0) parts << tr("fp32 master copy %1").arg(mb(memory.masterWeights));
+    parts << tr("gradients %1").arg(mb(memory.gradients));
+    parts << (copies == 0   ? tr("optimizer state 0 (SGD keeps none)")
+              : copies == 1 ? tr("optimizer state %1 (one average)").arg(mb(memory.optimizerState))
+                            : tr("optimizer state %1 (m and v)").arg(mb(memory.optimizerState)));
+    const qlonglong micro = settings.accumulation > 1 ? settings.batch / settings.accumulation : settings.batch;
+    parts << (activations > 0 ? tr("activations %1 (%2 sequences at a time)").arg(mb(activations)).arg(micro)
+                              : tr("activations after the first step"));
+    return tr("Memory %1 MB: %2").arg(mb(memory.total() + activations), parts.join(QStringLiteral(" · ")));
 }
 
 }  // namespace pretrainlab::app

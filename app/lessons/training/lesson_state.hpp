@@ -50,6 +50,8 @@ public:
     void pullUpdates();
     // "Training · step 40 of 1,000 · …", the line under the buttons.
     QString statusText() const;
+    // The second line of the status: the memory a step holds, part by part.
+    QString memoryText(const train::RunSettings& settings) const;
     // Why the current run stopped early or could not start (empty: it did not).
     QString problem() const { return problem_; }
 

@@ -79,6 +79,10 @@ void RunSetupForm::buildFields() {
     nextSentence_ = new QCheckBox(QString::fromStdString(train::runSettingField("nsp").label));
     nextSentence_->setObjectName(QStringLiteral("nextSentence"));
     nextSentence_->setToolTip(helpOf(train::runSettingField("nsp")));
+    maskOnly_ = new QCheckBox(tr("[MASK] only (no random or kept tokens)"));
+    maskOnly_->setObjectName(QStringLiteral("maskOnly"));
+    maskOnly_->setToolTip(tr("Every picked token becomes [MASK], instead of BERT's 80% [MASK], 10% random, 10% kept: "
+                             "the comparison in the lecture"));
 
     optimizer_ = choiceBox("optimizer", {{"adamw", tr("AdamW")}, {"adam", tr("Adam")},
                                          {"rmsprop", tr("RMSProp")}, {"momentum", tr("SGD with momentum")}, {"sgd", tr("SGD")}});
@@ -126,23 +130,27 @@ void RunSetupForm::buildLayout() {
     model->addRow(label("corpus"), corpus_);
     model->addRow(label("tokenizer"), tokenizer_);
     model->addRow(label("mask_rate"), maskRate_);
+    model->addRow(maskOnly_);
     model->addRow(nextSentence_);
+    // The schedule's rows, then its picture right under them: on a 1280×720 projector it shows
+    // without scrolling the panel.
+    schedulePreview_ = new widgets::LiveChart(tr("Learning rate over the run"), tr("η"), {});
+    schedulePreview_->setObjectName(QStringLiteral("schedulePreview"));
+    schedulePreview_->setMinimumHeight(fontMetrics().lineSpacing() * 6);
+    previewSeries_ = schedulePreview_->addSeries(tr("planned"), widgets::viewPalette().accent);
     model->addRow(label("optimizer"), optimizer_);
     model->addRow(label("lr"), learningRate_);
-    model->addRow(label("weight_decay"), weightDecay_);
     model->addRow(label("schedule"), schedule_);
     model->addRow(label("warmup"), warmup_);
     model->addRow(label("steps"), steps_);
+    model->addRow(schedulePreview_);
+    model->addRow(label("weight_decay"), weightDecay_);
     model->addRow(label("batch"), batch_);
     model->addRow(label("accum"), accumulation_);
     model->addRow(label("clip"), clip_);
     model->addRow(label("seed"), seed_);
     model->addRow(label("threads"), threads_);
 
-    schedulePreview_ = new widgets::LiveChart(tr("Learning rate over the run"), tr("η"), {});
-    schedulePreview_->setObjectName(QStringLiteral("schedulePreview"));
-    schedulePreview_->setMinimumHeight(150);
-    previewSeries_ = schedulePreview_->addSeries(tr("planned"), widgets::viewPalette().accent);
     problem_ = new QLabel;
     problem_->setObjectName(QStringLiteral("setupProblem"));
     problem_->setProperty("role", QStringLiteral("problem"));
@@ -152,9 +160,8 @@ void RunSetupForm::buildLayout() {
     auto* form = new QWidget;
     auto* formLayout = new QVBoxLayout(form);
     formLayout->setContentsMargins(2, 2, 6, 2);
-    formLayout->addLayout(model);
     formLayout->addWidget(problem_);
-    formLayout->addWidget(schedulePreview_);
+    formLayout->addLayout(model);
     formLayout->addStretch(1);
     auto* scroll = new QScrollArea;
     scroll->setWidget(form);
@@ -232,6 +239,7 @@ void RunSetupForm::markCustom() {
 
 void RunSetupForm::syncToArchitecture() {
     maskRate_->setEnabled(chosen(architecture_) == "encoder");
+    maskOnly_->setEnabled(chosen(architecture_) == "encoder");
     const QString corpus = corpus_->currentData().toString();
     // BERT's pairs: an encoder reading text.
     nextSentence_->setEnabled(chosen(architecture_) == "encoder" && !corpus.isEmpty());
@@ -262,6 +270,11 @@ train::RunSettings RunSetupForm::settings() const {
     set("threads", std::int64_t(threads_->value()));
     set("mask_rate", maskRate_->value() / 100.0);
     set("nsp", nextSentence_->isChecked());
+    const train::RunSettings defaults;
+    set("mask_share", maskOnly_->isChecked() ? 1.0 : base_.masking.maskShare < 1 ? base_.masking.maskShare
+                                                                                 : defaults.masking.maskShare);
+    set("random_share", maskOnly_->isChecked() ? 0.0 : base_.masking.maskShare < 1 ? base_.masking.randomShare
+                                                                                   : defaults.masking.randomShare);
     s.trainer.schedule.total = s.steps;
     const QString corpus = corpus_->currentData().toString();
     if (corpus == QLatin1String("file")) {
@@ -297,6 +310,7 @@ void RunSetupForm::setSettings(const train::RunSettings& s) {
     threads_->setValue(int(s.trainer.threads));
     maskRate_->setValue(s.masking.rate * 100);
     nextSentence_->setChecked(s.nextSentence);
+    maskOnly_->setChecked(s.masking.maskShare >= 1 && s.masking.randomShare <= 0);
     if (s.corpus.empty()) {
         corpus_->setCurrentIndex(1);
     } else if (s.corpus == train::toyWorldCorpus) {

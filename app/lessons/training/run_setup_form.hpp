@@ -65,6 +65,7 @@ private:
     QComboBox* tokenizer_ = nullptr;
     QDoubleSpinBox* maskRate_ = nullptr;
     QCheckBox* nextSentence_ = nullptr;
+    QCheckBox* maskOnly_ = nullptr;  // every picked token becomes [MASK] (no random, none kept)
     QComboBox* optimizer_ = nullptr;
     QDoubleSpinBox* learningRate_ = nullptr;
     QComboBox* schedule_ = nullptr;

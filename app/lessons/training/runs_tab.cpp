@@ -9,6 +9,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <variant>
 
 namespace pretrainlab::app {
 
@@ -62,12 +64,60 @@ RunsTab::RunsTab(TrainingLabState& state, QWidget* parent) : QWidget(parent), st
     connect(remove_, &QPushButton::clicked, this, [this] { state_.removeRun(list_->currentRow()); });
     connect(&state_, &TrainingLabState::runAdded, this, &RunsTab::addRun);
     connect(&state_, &TrainingLabState::runChanged, this, &RunsTab::showRun);
-    connect(&state_, &TrainingLabState::runRemoved, this, [this](int index) { delete list_->takeItem(index); });
+    connect(&state_, &TrainingLabState::runRemoved, this, [this](int index) {
+        delete list_->takeItem(index);
+        showAll();
+    });
     connect(&state_, &TrainingLabState::runsCleared, list_, &QListWidget::clear);
     connect(&state_, &TrainingLabState::lossAxisChanged, this, [this](bool byTokens) {
         const QSignalBlocker blocker(lossAxis_);
         lossAxis_->setCurrentIndex(byTokens ? 1 : 0);
     });
+}
+
+namespace {
+
+// A setting's value as the form shows it: "16", "15%", "cosine", "on".
+QString valueText(const train::SettingField& field, const train::RunSettings& settings) {
+    const train::SettingValue value = field.get(settings);
+    if (field.percent) {
+        if (const double* share = std::get_if<double>(&value)) return QLocale().toString(*share * 100, 'g', 3) + QLatin1Char('%');
+    }
+    if (const bool* on = std::get_if<bool>(&value)) return *on ? QObject::tr("on") : QObject::tr("off");
+    QString text = QString::fromStdString(train::settingText(value));
+    if (!field.unit.empty()) text += QLatin1Char(' ') + QString::fromStdString(field.unit);
+    return text;
+}
+
+// Settings the first line of a run's label already names.
+bool namedInSummary(const std::string& key) {
+    for (const char* named : {"arch", "preset", "corpus", "optimizer", "lr", "schedule", "warmup", "mask_rate", "threads"}) {
+        if (key == named) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+QString RunsTab::settingsText(const train::RunSettings& settings) {
+    QStringList lines;
+    for (const train::SettingField& field : train::runSettingFields()) {
+        lines << QStringLiteral("%1: %2").arg(QString::fromStdString(field.label), valueText(field, settings));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString RunsTab::differences(const Run& run, const std::vector<Run>& runs) {
+    QStringList parts;
+    for (const train::SettingField& field : train::runSettingFields()) {
+        if (namedInSummary(field.key)) continue;
+        const train::SettingValue mine = field.get(run.settings);
+        const bool differs = std::any_of(runs.begin(), runs.end(), [&](const Run& other) {
+            return other.id != run.id && field.get(other.settings) != mine;
+        });
+        if (differs) parts << QStringLiteral("%1 %2").arg(QString::fromStdString(field.label).toLower(), valueText(field, run.settings));
+    }
+    return parts.join(QStringLiteral(" · "));
 }
 
 QString RunsTab::describe(const Run& run) {
@@ -100,7 +150,11 @@ void RunsTab::addRun(int index) {
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(Qt::Checked);
     list_->insertItem(index, item);
-    showRun(index);
+    showAll();
+}
+
+void RunsTab::showAll() {
+    for (int i = 0; i < list_->count(); ++i) showRun(i);
 }
 
 void RunsTab::showRun(int index) {
@@ -108,8 +162,11 @@ void RunsTab::showRun(int index) {
     QListWidgetItem* item = list_->item(index);
     if (!item) return;
     const QSignalBlocker blocker(list_);
-    item->setText(describe(run));
-    item->setToolTip(QString::fromStdString(run.settings.toJson()).replace(QLatin1String(","), QLatin1String(",\n")));
+    // What tells this run from the others comes first after its summary: two runs that differ
+    // only in accumulation or steps never read alike.
+    const QString apart = differences(run, state_.runs().runs());
+    item->setText(apart.isEmpty() ? describe(run) : describe(run) + QStringLiteral(" · ") + apart);
+    item->setToolTip(QStringLiteral("%1\n\n%2").arg(run.name, settingsText(run.settings)));
     item->setCheckState(run.visible ? Qt::Checked : Qt::Unchecked);
 }
 

@@ -19,10 +19,15 @@ public:
 
     // "Run 2: decoder tiny · toy world · adamw η 0.002, cosine (warmup 30)"
     static QString describe(const Run& run);
+    // Every setting as "Label: value" lines, for the hover.
+    static QString settingsText(const train::RunSettings& settings);
+    // The settings (beyond those describe() names) in which `run` differs from any of `runs`.
+    static QString differences(const Run& run, const std::vector<Run>& runs);
 
 private:
     void addRun(int index);
     void showRun(int index);
+    void showAll();
 
     TrainingLabState& state_;
     QListWidget* list_ = nullptr;

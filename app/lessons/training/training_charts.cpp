@@ -1,5 +1,7 @@
 #include "app/lessons/training/training_charts.hpp"
 
+#include <QComboBox>
+
 #include <QGridLayout>
 #include <QLocale>
 #include <QPainter>
@@ -37,6 +39,13 @@ TrainingCharts::TrainingCharts(TrainingLabState& state, QWidget* parent) : QWidg
     for (int c = 0; c < data::probeCategoryCount; ++c) {
         probeSeries_[std::size_t(c)] = probes_->addSeries(categoryName(c), colours.categories[std::size_t(c) % colours.categories.size()]);
     }
+    probeView_ = new QComboBox;
+    probeView_->setObjectName(QStringLiteral("probeView"));
+    probeView_->addItem(tr("Latest run, every category"));
+    for (int c = 0; c < data::probeCategoryCount; ++c) probeView_->addItem(tr("%1 in every run").arg(categoryName(c)));
+    probeView_->setToolTip(tr("Compare runs on one kind of blank"));
+    probes_->addHeaderWidget(probeView_);
+    connect(probeView_, &QComboBox::currentIndexChanged, this, &TrainingCharts::showProbes);
     widgets::LiveChart::Options small;
     small.compact = true;
     rate_ = new widgets::LiveChart(tr("Learning rate"), tr("η"), small);
@@ -89,9 +98,8 @@ void TrainingCharts::addRun(int index) {
     s.gradient = gradient_->addSeries(run.name, run.colour, true);
     s.speed = speed_->addSeries(run.name, run.colour, true);
     series_[run.id] = s;
-    for (const int series : probeSeries_) probes_->clearPoints(series);
-    probes_->setTitle(tr("Probe accuracy of %1 (held-out blanks)").arg(run.name));
     rate_->clearPoints(plannedRate_);
+    showProbes();
 }
 
 void TrainingCharts::removeDroppedRuns() {
@@ -111,6 +119,7 @@ void TrainingCharts::removeDroppedRuns() {
         it = series_.erase(it);
     }
     for (widgets::LiveChart* chart : {loss_, rate_, gradient_, speed_}) chart->refresh();
+    showProbes();
 }
 
 void TrainingCharts::showVisibility(int index) {
@@ -122,6 +131,7 @@ void TrainingCharts::showVisibility(int index) {
     gradient_->setSeriesVisible(s.gradient, run.visible);
     speed_->setSeriesVisible(s.speed, run.visible);
     for (widgets::LiveChart* chart : {loss_, rate_, gradient_, speed_}) chart->refresh();
+    if (probeView_->currentIndex() > 0) showProbes();
 }
 
 double TrainingCharts::lossX(const Run& run, std::size_t step) const {
@@ -153,26 +163,93 @@ void TrainingCharts::addPoints(int index, const TrainingController::Drained& poi
         loss_->appendPoints(s.heldOut, x, y);
     }
     if (!points.probes.empty()) {
-        for (const auto& snapshot : points.probes) {
-            for (int c = 0; c < data::probeCategoryCount; ++c) {
-                if (snapshot->report.items[std::size_t(c)] == 0) continue;
-                probes_->appendPoints(probeSeries_[std::size_t(c)], {double(snapshot->step)},
-                                      {snapshot->report.accuracy[std::size_t(c)]});
+        if (probeView_->currentIndex() > 0) {
+            showProbes();
+        } else {
+            for (const auto& snapshot : points.probes) {
+                for (int c = 0; c < data::probeCategoryCount; ++c) {
+                    if (snapshot->report.items[std::size_t(c)] == 0) continue;
+                    probes_->appendPoints(probeSeries_[std::size_t(c)], {double(snapshot->step)},
+                                          {snapshot->report.accuracy[std::size_t(c)]});
+                }
             }
+            showChance(points.probes.back()->report);
         }
-        const train::ProbeReport& report = points.probes.back()->report;
-        QStringList chances;
-        for (int c = 0; c < data::probeCategoryCount; ++c) {
-            if (report.items[std::size_t(c)] == 0) continue;
-            chances << tr("%1 %2%").arg(categoryName(c), QLocale().toString(report.chance[std::size_t(c)] * 100, 'f', 0));
-        }
-        probes_->setMessage(tr("chance: %1").arg(chances.join(QStringLiteral(", "))));
     }
     replotSoon();
 }
 
 // The data goes in at every drain; the charts redraw ten times a second, which looks as live and
 // leaves the cores to training (redrawing five charts costs a few milliseconds).
+void TrainingCharts::showChance(const train::ProbeReport& report) {
+    // Each category's chance level, dotted in its colour: what guessing among its answers scores.
+    for (int c = 0; c < data::probeCategoryCount; ++c) {
+        const std::size_t i = std::size_t(c);
+        if (report.items[i] == 0) {
+            probes_->setGuide(probeSeries_[i], std::nullopt);
+        } else {
+            probes_->setGuide(probeSeries_[i], report.chance[i],
+                              tr("chance %1%").arg(QLocale().toString(report.chance[i] * 100, 'f', 0)));
+        }
+    }
+    probes_->setMessage({});
+}
+
+void TrainingCharts::showProbes() {
+    for (const auto& [id, series] : probeRunSeries_) probes_->removeSeries(series);
+    probeRunSeries_.clear();
+    if (probeChance_ >= 0) probes_->removeSeries(probeChance_);
+    probeChance_ = -1;
+    for (const int series : probeSeries_) {
+        probes_->clearPoints(series);
+        probes_->setGuide(series, std::nullopt);
+    }
+    const std::vector<Run>& runs = state_.runs().runs();
+    const int category = probeView_->currentIndex() - 1;
+    for (const int series : probeSeries_) probes_->setSeriesVisible(series, category < 0);
+    if (category < 0) {
+        // The latest run, every category.
+        if (runs.empty()) {
+            probes_->setTitle(tr("Probe accuracy (held-out blanks)"));
+        } else {
+            const Run& run = runs.back();
+            probes_->setTitle(tr("Probe accuracy of %1 (held-out blanks)").arg(run.name));
+            for (const auto& snapshot : run.probes) {
+                for (int c = 0; c < data::probeCategoryCount; ++c) {
+                    if (snapshot->report.items[std::size_t(c)] == 0) continue;
+                    probes_->appendPoints(probeSeries_[std::size_t(c)], {double(snapshot->step)},
+                                          {snapshot->report.accuracy[std::size_t(c)]});
+                }
+            }
+            if (!run.probes.empty()) showChance(run.probes.back()->report);
+        }
+        probes_->refresh();
+        return;
+    }
+    // One category, every run in its own colour, with the category's chance level.
+    const std::size_t c = std::size_t(category);
+    probes_->setTitle(tr("Probe accuracy: %1 (held-out blanks)").arg(categoryName(category)));
+    std::optional<double> chance;
+    for (const Run& run : runs) {
+        std::vector<double> x, y;
+        for (const auto& snapshot : run.probes) {
+            if (snapshot->report.items[c] == 0) continue;
+            x.push_back(double(snapshot->step));
+            y.push_back(snapshot->report.accuracy[c]);
+            chance = snapshot->report.chance[c];
+        }
+        const int series = probes_->addSeries(run.name, run.colour);
+        probes_->setPoints(series, x, y);
+        probes_->setSeriesVisible(series, run.visible);
+        probeRunSeries_[run.id] = series;
+    }
+    if (chance) {
+        probeChance_ = probes_->addSeries(tr("chance"), widgets::viewPalette().mutedText);
+        probes_->setGuide(probeChance_, *chance, QStringLiteral("%1%").arg(QLocale().toString(*chance * 100, 'f', 0)));
+    }
+    probes_->refresh();
+}
+
 void TrainingCharts::replotSoon() {
     if (replotTimer_.isActive()) return;
     const qint64 since = sinceReplot_.isValid() ? sinceReplot_.elapsed() : 1000;
@@ -208,8 +285,8 @@ void TrainingCharts::clearCurrent(int index) {
     rate_->clearPoints(s.rate);
     gradient_->clearPoints(s.gradient);
     speed_->clearPoints(s.speed);
-    for (const int series : probeSeries_) probes_->clearPoints(series);
     for (widgets::LiveChart* chart : all()) chart->refresh();
+    showProbes();
 }
 
 void TrainingCharts::clearAll() {
@@ -221,9 +298,11 @@ void TrainingCharts::clearAll() {
         speed_->removeSeries(s.speed);
     }
     series_.clear();
-    for (const int series : probeSeries_) probes_->clearPoints(series);
     rate_->clearPoints(plannedRate_);
     loss_->setLogScale(false);
+    // No stale title, legend or ranges: the charts start over as at launch.
+    for (widgets::LiveChart* chart : all()) chart->followNewPoints();
+    showProbes();
     for (widgets::LiveChart* chart : all()) chart->refresh();
 }
 

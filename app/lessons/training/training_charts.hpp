@@ -12,6 +12,8 @@ namespace pretrainlab::widgets {
 class LiveChart;
 }
 
+class QComboBox;
+
 namespace pretrainlab::app {
 
 // The Training lab's live charts, every run in its own colour: training and held-out loss (against
@@ -40,6 +42,10 @@ private:
     void clearCurrent(int index);
     void clearAll();
     void replotSoon();
+    // The probe chart from the runs' probe histories: the latest run's categories, or one category
+    // in every run (the choice above the chart).
+    void showProbes();
+    void showChance(const train::ProbeReport& report);
     double lossX(const Run& run, std::size_t step) const;
     std::vector<widgets::LiveChart*> all() const;
 
@@ -50,6 +56,9 @@ private:
     widgets::LiveChart* gradient_ = nullptr;
     widgets::LiveChart* speed_ = nullptr;
     std::array<int, 5> probeSeries_{};
+    QComboBox* probeView_ = nullptr;
+    std::map<int, int> probeRunSeries_;  // comparing one category: run id → series
+    int probeChance_ = -1;               // comparing: the category's chance level
     int plannedRate_ = -1;
     std::map<int, RunSeries> series_;  // by run id
     QElapsedTimer sinceReplot_;

@@ -20,6 +20,7 @@
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/runs_tab.hpp"
 #include "app/lessons/training/training_charts.hpp"
+#include "widgets/steady_label.hpp"
 
 namespace pretrainlab::app {
 
@@ -134,10 +135,10 @@ QWidget* TrainingPage::buildControls() {
     auto* fileMenu = new QMenu(files);
     fileMenu->addActions(fileActions_);
     files->setMenu(fileMenu);
-    status_ = new QLabel;
+    // Two lines kept: the run, then its memory by parts. Wrapping moves nothing below it.
+    status_ = new widgets::SteadyLabel(2);
     status_->setObjectName(QStringLiteral("trainingStatus"));
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // never widens the window
 
     auto* row = new QWidget;
     auto* controls = new QHBoxLayout(row);

@@ -10,6 +10,10 @@ class QLabel;
 class QPushButton;
 class QTabWidget;
 
+namespace pretrainlab::widgets {
+class SteadyLabel;
+}
+
 namespace pretrainlab::app {
 
 class GuessesTab;
@@ -51,7 +55,7 @@ private:
     QPushButton* step_ = nullptr;
     QPushButton* stop_ = nullptr;
     QPushButton* reset_ = nullptr;
-    QLabel* status_ = nullptr;
+    widgets::SteadyLabel* status_ = nullptr;
     QLabel* problem_ = nullptr;
     QList<QAction*> fileActions_;
     QAction* saveAction_ = nullptr;
