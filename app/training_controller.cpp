@@ -258,6 +258,9 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
             });
             continue;
         }
+        // One step asked for while paused: its held-out loss and probes come with it, so the
+        // charts and the guesses visibly move.
+        const bool single = paused_ && stepRequests_ > 0;
         show(State::Running);
         if (stepRequests_ > 0) --stepRequests_;
         const train::StepOutcome outcome = session->step();
@@ -281,7 +284,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
             activationBytes_ = session->trainer().activationBytes();
         }
         const std::size_t every = evaluateEvery_;
-        if (every > 0 && metrics.step % every == 0) evaluate(*session, true);
+        if (single || (every > 0 && metrics.step % every == 0)) evaluate(*session, true);
     }
 }
 

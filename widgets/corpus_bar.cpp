@@ -1,6 +1,7 @@
 #include "widgets/corpus_bar.hpp"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -64,7 +65,7 @@ CorpusBar::CorpusBar(QWidget* parent) : QWidget(parent) {
     status_->setObjectName(QStringLiteral("corpusStatus"));
     status_->setProperty("role", QStringLiteral("muted"));
     status_->setWordWrap(true);
-    status_->setMaximumWidth(status_->fontMetrics().horizontalAdvance(QStringLiteral("M")) * 14);
+    fitStatus();
     auto* textRow = new QHBoxLayout;
     textRow->addWidget(editor_, 1);
     textRow->addWidget(status_);
@@ -153,6 +154,17 @@ void CorpusBar::setText(const QString& text, bool readOnly) {
 QString CorpusBar::text() const { return editor_->toPlainText(); }
 
 void CorpusBar::setStatus(const QString& text) { status_->setText(text); }
+
+void CorpusBar::fitStatus() {
+    // As wide as "20.7 MB" and "4,000,000 words, 33,000 distinct" need in two or three lines, at
+    // any text size, and never wider: a long figure wraps instead of squeezing the corpus box.
+    status_->setFixedWidth(status_->fontMetrics().horizontalAdvance(QStringLiteral("4,000,000 words,")) + 8);
+}
+
+void CorpusBar::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange && status_) fitStatus();
+}
 
 void CorpusBar::showProblem(const QString& text) {
     problem_->setText(text);

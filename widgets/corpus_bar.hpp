@@ -50,9 +50,11 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void fitEditor();
+    void fitStatus();
 
     QComboBox* examples_ = nullptr;
     QPushButton* openButton_ = nullptr;

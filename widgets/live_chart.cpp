@@ -64,6 +64,7 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     message_ = new QLabel;
     message_->setProperty("role", QStringLiteral("muted"));
     message_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // never widens the window
+    message_->setWordWrap(true);  // and never clips: a long note takes a second line
     message_->hide();
     auto* header = new QHBoxLayout;
     header_ = header;
@@ -195,6 +196,21 @@ void LiveChart::clearPoints(int series) {
     s->averaged = 0;
     s->shown->data()->clear();
     if (s->raw) s->raw->data()->clear();
+}
+
+void LiveChart::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitTickCount();
+}
+
+void LiveChart::fitTickCount() {
+    // As many step labels as fit with a gap between them: a small chart shows "200 400", never
+    // "25005000".
+    const int label = fontMetrics().horizontalAdvance(QStringLiteral("00000")) * 2;
+    const int ticks = std::clamp(plot_->width() / std::max(1, label), 2, 6);
+    if (plot_->xAxis->ticker()->tickCount() != ticks) plot_->xAxis->ticker()->setTickCount(ticks);
+    const int rows = std::clamp(plot_->height() / std::max(1, fontMetrics().height() * 2), 2, 6);
+    if (plot_->yAxis->ticker()->tickCount() != rows) plot_->yAxis->ticker()->setTickCount(rows);
 }
 
 void LiveChart::addHeaderWidget(QWidget* widget) { header_->insertWidget(header_->count() - (logCheck_ ? 1 : 0), widget); }
@@ -406,6 +422,7 @@ void LiveChart::onMouseMove(QMouseEvent* event) {
 }
 
 void LiveChart::applyFonts() {
+    if (plot_) fitTickCount();
     QFont tick = font();
     tick.setPointSizeF(font().pointSizeF() * 0.75);
     QFont label = font();

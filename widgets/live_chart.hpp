@@ -80,6 +80,7 @@ public:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -101,6 +102,7 @@ private:
     void appendShown(Series& series, std::size_t from);
     void recomputeSmoothing();
     void applyFonts();
+    void fitTickCount();
     void updateLegendRow();
     void onMouseMove(QMouseEvent* event);
 

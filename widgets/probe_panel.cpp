@@ -107,13 +107,20 @@ void ProbePanel::paintEvent(QPaintEvent*) {
             continue;
         }
         bool answerShown = false;
+        // The right answer's own probability, after the guesses, when they do not include it: the
+        // guesses give way to it rather than cut it.
+        const QString answerText = tr("%1: %2%").arg(QString::fromStdString(item.answer),
+                                                     locale.toString(outcome.answerProbability * 100, 'f', 1));
+        const bool answerInTop = std::any_of(outcome.top.begin(), outcome.top.end(),
+                                             [&](const train::Prediction& guess) { return guess.token == item.answer; });
+        const int reserve = answerInTop || outcome.top.empty() ? 0 : fontMetrics().horizontalAdvance(answerText) + 12;
         for (const train::Prediction& guess : outcome.top) {
             const bool right = guess.token == item.answer;
             answerShown = answerShown || right;
             const QString text = QStringLiteral("%1 %2%").arg(QString::fromStdString(guess.token),
                                                                locale.toString(guess.probability * 100, 'f', 0));
             const int boxWidth = smallMetrics.horizontalAdvance(text) + 14;
-            if (x + boxWidth > width() - 4) break;
+            if (x + boxWidth > width() - 4 - (right ? 0 : reserve)) break;
             const QRectF box(x, barTop, boxWidth, barHeight);
             QPainterPath path;
             path.addRoundedRect(box, 4, 4);
@@ -131,11 +138,9 @@ void ProbePanel::paintEvent(QPaintEvent*) {
             painter.drawText(box, Qt::AlignCenter, text);
             x += boxWidth + 5;
         }
-        if (!outcome.top.empty() && !answerShown && x < width() - 40) {
+        if (!outcome.top.empty() && !answerShown) {
             painter.setPen(viewPalette().mutedText);
-            painter.drawText(QRect(x + 2, barTop, width() - x - 8, barHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                             tr("%1: %2%").arg(QString::fromStdString(item.answer),
-                                               locale.toString(outcome.answerProbability * 100, 'f', 1)));
+            painter.drawText(QRect(x + 2, barTop, width() - x - 4, barHeight), Qt::AlignLeft | Qt::AlignVCenter, answerText);
         }
         y = rowTop + rowHeightFor(outcome, width());
         painter.setPen(QPen(viewPalette().separator));

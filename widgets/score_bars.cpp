@@ -57,10 +57,35 @@ double ScoreBars::fraction(double value) const {
     return std::clamp((value - lowest) / (0.0 - lowest), 0.0, 1.0);
 }
 
+bool ScoreBars::labelsAbove(int width) const {
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold);
+    for (const QString& label : labels_) {
+        if (boldMetrics.horizontalAdvance(label) + 12 > width / 2) return true;
+    }
+    return false;
+}
+
+int ScoreBars::labelHeight(const QString& label, int width) const {
+    QFont bold = font();
+    bold.setBold(true);
+    return QFontMetrics(bold).boundingRect(QRect(0, 0, std::max(20, width - 8), 100000), Qt::TextWordWrap, label).height();
+}
+
+int ScoreBars::heightForWidth(int width) const {
+    const int line = fontMetrics().height();
+    int height = (title_.isEmpty() ? 0 : line + 8) + 6;
+    if (!message_.isEmpty() || labels_.isEmpty()) return height + 3 * (line + 8);
+    const bool above = labelsAbove(width);
+    for (const QString& label : labels_) height += (line + 8) + (above ? labelHeight(label, width) + 2 : 0);
+    return height;
+}
+
 QSize ScoreBars::sizeHint() const {
     const int line = fontMetrics().height();
     const int rows = std::max<int>(3, int(labels_.size()));
-    return {360, (title_.isEmpty() ? 0 : line + 8) + rows * (line + 8) + 6};
+    return {360, std::max((title_.isEmpty() ? 0 : line + 8) + rows * (line + 8) + 6, heightForWidth(360))};
 }
 
 QSize ScoreBars::minimumSizeHint() const {
@@ -93,22 +118,34 @@ void ScoreBars::paintEvent(QPaintEvent*) {
     QFont bold = font();
     bold.setBold(true);
     const QFontMetrics boldMetrics(bold);
+    const bool above = labelsAbove(width());
     int labelWidth = 0;
-    for (const QString& label : labels_) labelWidth = std::max(labelWidth, boldMetrics.horizontalAdvance(label));
-    labelWidth = std::min(labelWidth + 12, width() / 2);
+    if (!above) {
+        for (const QString& label : labels_) labelWidth = std::max(labelWidth, boldMetrics.horizontalAdvance(label));
+        labelWidth = std::min(labelWidth + 12, width() / 2);
+    }
     const QString widest = kind_ == Kind::Probability ? QStringLiteral("100.0%") : QStringLiteral("−100.00");
     const int numberWidth = metrics.horizontalAdvance(widest) + 10;
     const int barLeft = 4 + labelWidth;
     const int barWidth = std::max(20, width() - barLeft - numberWidth - 6);
-    const int rowHeight = line + 8;
+    const int barsTop = y;
     for (int i = 0; i < labels_.size(); ++i) {
-        const QRect row(4, y + i * rowHeight, width() - 8, rowHeight);
         QFont f = font();
         f.setBold(i == marked_);
         painter.setFont(f);
         painter.setPen(palette().color(QPalette::WindowText));
-        painter.drawText(QRect(row.left(), row.top(), labelWidth - 8, row.height()), Qt::AlignRight | Qt::AlignVCenter,
-                         QFontMetrics(f).elidedText(labels_[i], Qt::ElideRight, labelWidth - 8));
+        if (above) {
+            // The whole label, wrapped over the bar's width, then the bar.
+            const int height = labelHeight(labels_[i], width());
+            painter.drawText(QRect(4, y, width() - 8, height), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, labels_[i]);
+            y += height + 2;
+        }
+        const QRect row(4, y, width() - 8, line + 8);
+        y += line + 8;
+        if (!above) {
+            painter.drawText(QRect(row.left(), row.top(), labelWidth - 8, row.height()), Qt::AlignRight | Qt::AlignVCenter,
+                             QFontMetrics(f).elidedText(labels_[i], Qt::ElideRight, labelWidth - 8));
+        }
         const double v = values_[std::size_t(i)];
         const int length = int(std::round(fraction(v) * barWidth));
         const QRect bar(barLeft, row.top() + 4, std::max(length, 2), row.height() - 8);
@@ -129,7 +166,7 @@ void ScoreBars::paintEvent(QPaintEvent*) {
     if (kind_ == Kind::LogProbability && thresholdShown_ && !labels_.isEmpty()) {
         const int x = barLeft + int(std::round(fraction(threshold_) * barWidth));
         painter.setPen(QPen(viewPalette().threshold, 2, Qt::DashLine));
-        painter.drawLine(x, y - 2, x, y + int(labels_.size()) * rowHeight);
+        painter.drawLine(x, barsTop - 2, x, y);
     }
 }
 

@@ -29,11 +29,17 @@ public:
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+    // Labels too long for the left half (whole sentences) go on their own wrapped lines above
+    // their bars: nothing is cut where two sentences differ.
+    bool labelsAbove(int width) const;
 
 protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    int labelHeight(const QString& label, int width) const;
     double fraction(double value) const;  // the bar's length, 0..1
 
     QStringList labels_;

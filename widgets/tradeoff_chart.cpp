@@ -30,9 +30,10 @@ TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     line_ = new QCPItemStraightLine(plot_);
     line_->setPen(QPen(viewPalette().marker, 2, Qt::DashLine));
     label_ = new QCPItemText(plot_);
-    label_->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // Hung from the plot's top right corner: at large text it grows leftwards, inside the plot.
+    label_->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
     label_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    label_->position->setCoords(0.45, 0.08);
+    label_->position->setCoords(0.985, 0.03);
     label_->setPadding(QMargins(8, 6, 8, 6));
     label_->setBrush(QBrush(viewPalette().callout));
     label_->setPen(QPen(viewPalette().marker));
@@ -136,7 +137,7 @@ void TradeoffChart::updateMarker() {
     line_->point1->setCoords(now.vocabularySize, 0);
     line_->point2->setCoords(now.vocabularySize, 1);
     const QLocale locale;
-    label_->setText(tr("Now: %1 tokens in the vocabulary\n→ the corpus takes %2 tokens, %3 per word")
+    label_->setText(tr("Now: %1 tokens in the vocabulary\n→ the corpus takes %2 tokens,\n%3 per word")
                         .arg(locale.toString(static_cast<qlonglong>(now.vocabularySize)),
                              locale.toString(static_cast<qlonglong>(now.totalTokens)),
                              locale.toString(now.tokensPerWord, 'f', 2)));

@@ -19,10 +19,67 @@ SideColumn::SideColumn(const QString& intro, std::initializer_list<QWidget*> wid
     fit();
 }
 
+namespace {
+
+// Turns a tab's row (side column, views) into a column and back as the tab's width changes.
+class Reflow : public QObject {
+public:
+    Reflow(QWidget* tab, QBoxLayout* layout, SideColumn* side) : QObject(tab), layout_(layout), side_(side) {
+        tab->installEventFilter(this);
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Resize || event->type() == QEvent::FontChange) {
+            const auto* tab = static_cast<QWidget*>(watched);
+            // Beside while the column takes at most about two fifths of the tab.
+            const bool stack = tab->width() < int(side_->ems() * tab->fontMetrics().averageCharWidth() * 2.5);
+            if (stack != side_->isStacked()) {
+                side_->setStacked(stack);
+                layout_->setDirection(stack ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
+            }
+        }
+        return false;
+    }
+
+private:
+    QBoxLayout* layout_;
+    SideColumn* side_;
+};
+
+// A row that becomes a column when its items' minimum widths no longer fit.
+class RowReflow : public QObject {
+public:
+    RowReflow(QWidget* owner, QBoxLayout* layout) : QObject(owner), layout_(layout) { owner->installEventFilter(this); }
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Resize || event->type() == QEvent::FontChange) {
+            int needed = 0;
+            for (int i = 0; i < layout_->count(); ++i) needed += layout_->itemAt(i)->minimumSize().width() + layout_->spacing();
+            const bool stack = static_cast<QWidget*>(watched)->width() < needed;
+            const auto direction = stack ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
+            if (layout_->direction() != direction) layout_->setDirection(direction);
+        }
+        return false;
+    }
+
+private:
+    QBoxLayout* layout_;
+};
+
+}  // namespace
+
+void stackWhenNarrow(QWidget* owner, QBoxLayout* layout) { new RowReflow(owner, layout); }
+
 void placeBeside(QWidget* tab, SideColumn* side, QLayout* views) {
-    auto* layout = new QHBoxLayout(tab);
+    auto* layout = new QBoxLayout(QBoxLayout::LeftToRight, tab);
     layout->addWidget(side);
     layout->addLayout(views, 1);
+    new Reflow(tab, layout, side);
+}
+
+void SideColumn::setStacked(bool stacked) {
+    stacked_ = stacked;
+    fit();
 }
 
 QWidget* asWidget(QLayout* layout) {
@@ -45,6 +102,6 @@ void SideColumn::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
 }
 
-void SideColumn::fit() { setMaximumWidth(int(ems_ * fontMetrics().averageCharWidth())); }
+void SideColumn::fit() { setMaximumWidth(stacked_ ? QWIDGETSIZE_MAX : int(ems_ * fontMetrics().averageCharWidth())); }
 
 }  // namespace pretrainlab::app

@@ -90,8 +90,13 @@ private slots:
         QCOMPARE(drained.steps.size(), std::size_t(3));
         QCOMPARE(drained.steps.back().metrics.step, std::size_t(3));
         QVERIFY(drained.steps.front().metrics.loss > 0);
-        QCOMPARE(drained.probes.size(), std::size_t(1));  // the evaluation before the first step
+        // The evaluation before the first step, then one after each single step: a step taken by
+        // hand visibly moves the probes and guesses.
+        QCOMPARE(drained.probes.size(), std::size_t(4));
         QCOMPARE(drained.probes.front()->step, std::size_t(0));
+        QCOMPARE(drained.probes.back()->step, std::size_t(3));
+        QCOMPARE(drained.heldOut.size(), std::size_t(4));
+        QVERIFY(controller.activationBytes() > 0);  // measured after a step
 
         controller.resume();
         QTRY_VERIFY(controller.stepsDone() > 10);

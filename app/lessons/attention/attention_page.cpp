@@ -32,14 +32,15 @@ AttentionPage::AttentionPage(QWidget* parent) : QWidget(parent) {
     loss_ = new LossTab(*state_);
     tabs_ = new QTabWidget;
     tabs_->setObjectName(QStringLiteral("attentionTabs"));
-    tabs_->addTab(masks_, tr("Masks"));
-    tabs_->addTab(weights_, tr("Attention weights"));
-    tabs_->addTab(generation_, tr("Generation"));
-    tabs_->addTab(zeroShot_, tr("Zero-shot"));
-    tabs_->addTab(loss_, tr("Loss per token"));
+    tabs_->addTab(scrolledTab(masks_), tr("Masks"));
+    tabs_->addTab(scrolledTab(weights_), tr("Attention weights"));
+    tabs_->addTab(scrolledTab(generation_), tr("Generation"));
+    tabs_->addTab(scrolledTab(zeroShot_), tr("Zero-shot"));
+    tabs_->addTab(scrolledTab(loss_), tr("Loss per token"));
 
-    // The model bar and the tabs scroll together when the largest text sizes need more room than
-    // a projector's 1280×720: the window never grows past the screen.
+    // Each tab scrolls on its own when it needs more room than a projector's 1280×720 (so the
+    // tallest tab does not make every tab scroll), and the model bar with the tabs when even
+    // that does not fit: the window never grows past the screen.
     auto* content = new QWidget;
     auto* inner = new QVBoxLayout(content);
     inner->setContentsMargins(8, 6, 8, 6);
@@ -55,6 +56,7 @@ AttentionPage::AttentionPage(QWidget* parent) : QWidget(parent) {
     connect(generation_, &GenerationTab::problem, this, &AttentionPage::showProblem);
     connect(zeroShot_, &ZeroShotTab::problem, this, &AttentionPage::showProblem);
     connect(loss_, &LossTab::comparisonWanted, this, &AttentionPage::comparisonWanted);
+    connect(bar, &ModelSourceBar::keyboardHandedBack, this, [this] { tabs_->setFocus(); });
 }
 
 void AttentionPage::showView(View view) { tabs_->setCurrentIndex(int(view)); }

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 #include <array>
 
+#include "app/lessons/side_column.hpp"
 #include "app/lessons/token_html.hpp"
 #include "core/data/objectives.hpp"
 #include "core/train/probes.hpp"
@@ -42,9 +43,7 @@ MasksTab::MasksTab(AttentionState& state, QWidget* parent) : QWidget(parent), st
     auto* right = new QVBoxLayout;
     right->addWidget(caption_);
     right->addLayout(mapsLayout_, 1);
-    auto* layout = new QHBoxLayout(this);
-    layout->addWidget(buildControls());
-    layout->addLayout(right, 1);
+    placeBeside(this, new SideColumn({}, {buildControls()}, 28), right);
 
     walkTimer_ = new QTimer(this);
     walkTimer_->setInterval(900);
@@ -107,11 +106,7 @@ QWidget* MasksTab::buildControls() {
     note_ = wrappedLabel({}, true);
     controls->addSpacing(8);
     controls->addWidget(note_);
-    controls->addStretch(1);
-    auto* controlsBox = new QWidget;
-    controlsBox->setLayout(controls);
-    controlsBox->setFixedWidth(300);
-    return controlsBox;
+    return asWidget(controls);
 }
 
 void MasksTab::setMaskKind(train::ModelKind kind) {

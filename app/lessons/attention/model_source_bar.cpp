@@ -1,5 +1,7 @@
 #include "app/lessons/attention/model_source_bar.hpp"
 
+#include "app/lessons/side_column.hpp"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -38,13 +40,19 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Sentence")));
     top->addWidget(sentence_, 1);
-    auto* row = new QHBoxLayout;
-    row->addWidget(new QLabel(tr("Models")));
-    row->addWidget(source_);
-    row->addWidget(train_);
-    row->addWidget(lab);
-    row->addWidget(progress_);
-    row->addStretch(1);
+    auto* choice = new QHBoxLayout;
+    choice->addWidget(new QLabel(tr("Models")));
+    choice->addWidget(source_, 1);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(train_);
+    buttons->addWidget(lab);
+    buttons->addWidget(progress_);
+    buttons->addStretch(1);
+    // The choice and its buttons on one line, or two at the largest text sizes.
+    auto* row = new QBoxLayout(QBoxLayout::LeftToRight);
+    row->addLayout(choice);
+    row->addLayout(buttons, 1);
+    stackWhenNarrow(this, row);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
@@ -64,7 +72,12 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     connect(&state_, &AttentionState::modelsChanged, this, [this] { models_->setText(state_.modelsDescription()); });
     connect(train_, &QPushButton::clicked, &state_, &AttentionState::trainTinyModels);
     connect(lab, &QPushButton::clicked, &state_, &AttentionState::labModelWanted);
-    connect(progress_, &JobProgress::running, train_, [this](bool on) { train_->setEnabled(!on); });
+    connect(progress_, &JobProgress::running, train_, [this](bool on) {
+        // A disabled button passes the keyboard to the next in line, which would be "Take the
+        // Training lab's model" or Cancel: the lesson's tabs take it instead.
+        if (on && train_->hasFocus()) emit keyboardHandedBack();
+        train_->setEnabled(!on);
+    });
     models_->setText(state_.modelsDescription());
 }
 

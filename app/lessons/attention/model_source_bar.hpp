@@ -21,6 +21,10 @@ class ModelSourceBar : public QWidget {
 public:
     explicit ModelSourceBar(AttentionState& state, QWidget* parent = nullptr);
 
+signals:
+    // The bar's focused button is about to be disabled: the page should take the keyboard.
+    void keyboardHandedBack();
+
 private:
     AttentionState& state_;
     QLineEdit* sentence_ = nullptr;

@@ -29,7 +29,7 @@ constexpr int histogramHigh = 24;
 
 PrecisionTab::PrecisionTab(OptimizationState& state, QWidget* parent) : QWidget(parent), state_(state) {
     setObjectName(QStringLiteral("precisionTab"));
-    // A small HTML table: it wraps with the side column where a table widget would clip its numbers.
+    // A small HTML table over the histogram: the side column is too narrow for its numbers.
     QString html = QStringLiteral("<table cellspacing='0' cellpadding='2'><tr><th></th><th align='right'>fp32</th>"
                                   "<th align='right'>fp16</th><th align='right'>bf16</th></tr>");
     const QString rows[] = {tr("largest"), tr("min normal"), tr("smallest"), tr("ε")};
@@ -71,10 +71,11 @@ PrecisionTab::PrecisionTab(OptimizationState& state, QWidget* parent) : QWidget(
     cast_->setObjectName(QStringLiteral("castCounts"));
     experiment_ = new ExperimentView(state_, {"precision"}, ExperimentView::Second::LossScale);
     auto* side = new SideColumn(tr("Half precision halves memory and is faster on GPUs, but its range is narrow."),
-                                {formats_, formatNote_, sample_, asWidget(scaleRow), cast_, experiment_->choiceBox(), experiment_->questionLabel(), experiment_->runButton(), experiment_->verdictLabel()}, 28);
+                                {formatNote_, sample_, asWidget(scaleRow), cast_, experiment_->choiceBox(), experiment_->questionLabel(), experiment_->runButton(), experiment_->verdictLabel()}, 28);
     histogram_ = new widgets::LogHistogram;
     histogram_->setObjectName(QStringLiteral("gradientHistogram"));
     auto* views = new QVBoxLayout;
+    views->addWidget(formats_, 0, Qt::AlignLeft);  // beside the column, where its numbers have room
     views->addWidget(histogram_, 2);
     views->addWidget(experiment_, 3);
     placeBeside(this, side, views);

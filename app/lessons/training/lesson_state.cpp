@@ -138,6 +138,8 @@ void TrainingLabState::compareObjectives(std::size_t steps, unsigned threads) {
     s.trainer.seed = 1;
     queued_.reset();
     setLossAgainstTokensWithLoss(true);
+    // A clean comparison: earlier runs stay in the list, unticked, instead of crowding the charts.
+    for (int i = 0; i < runs_.count(); ++i) setRunVisible(i, false);
     emit settingsShown(s);
     start(s, std::nullopt, {RunOrigin::Kind::Comparison, {}});
     s.model.architecture = nn::Architecture::Decoder;
@@ -214,13 +216,13 @@ QString TrainingLabState::memoryText(const train::RunSettings& settings) const {
     const int copies = optim::optimizerStateCopies(settings.trainer.optimizer.kind);
     QStringList parts;
     parts << tr("weights %1").arg(mb(memory.parameters));
-    if (memory.masterWeights > 0) parts << tr("fp32 master copy %1").arg(mb(memory.masterWeights));
+    if (memory.masterWeights > 0) parts << tr("fp32 master %1").arg(mb(memory.masterWeights));
     parts << tr("gradients %1").arg(mb(memory.gradients));
-    parts << (copies == 0   ? tr("optimizer state 0 (SGD keeps none)")
-              : copies == 1 ? tr("optimizer state %1 (one average)").arg(mb(memory.optimizerState))
-                            : tr("optimizer state %1 (m and v)").arg(mb(memory.optimizerState)));
+    parts << (copies == 0   ? tr("optimizer 0 (SGD keeps none)")
+              : copies == 1 ? tr("optimizer %1 (one average)").arg(mb(memory.optimizerState))
+                            : tr("optimizer %1 (m, v)").arg(mb(memory.optimizerState)));
     const qlonglong micro = settings.accumulation > 1 ? settings.batch / settings.accumulation : settings.batch;
-    parts << (activations > 0 ? tr("activations %1 (%2 sequences at a time)").arg(mb(activations)).arg(micro)
+    parts << (activations > 0 ? tr("activations %1 (%2 sequences)").arg(mb(activations)).arg(micro)
                               : tr("activations after the first step"));
     return tr("Memory %1 MB: %2").arg(mb(memory.total() + activations), parts.join(QStringLiteral(" · ")));
 }

@@ -35,10 +35,10 @@ RunsTab::RunsTab(TrainingLabState& state, QWidget* parent) : QWidget(parent), st
     remove_ = new QPushButton(tr("Remove run"));
     remove_->setObjectName(QStringLiteral("removeRun"));
     remove_->setProperty("role", QStringLiteral("small"));
-    auto* buttons = new QHBoxLayout;
-    buttons->addStretch(1);
-    buttons->addWidget(clear);
+    // One above the other: side by side they would be cut at the largest text sizes.
+    auto* buttons = new QVBoxLayout;
     buttons->addWidget(remove_);
+    buttons->addWidget(clear);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(note);

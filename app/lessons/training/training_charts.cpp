@@ -56,7 +56,7 @@ TrainingCharts::TrainingCharts(TrainingLabState& state, QWidget* parent) : QWidg
     gradientOptions.compact = true;
     gradient_ = new widgets::LiveChart(tr("Gradient norm"), tr("‖g‖"), gradientOptions);
     gradient_->setObjectName(QStringLiteral("gradientChart"));
-    speed_ = new widgets::LiveChart(tr("Speed"), tr("thousand tokens/s"), small);
+    speed_ = new widgets::LiveChart(tr("Speed"), tr("k tokens/s"), small);
     speed_->setObjectName(QStringLiteral("speedChart"));
 
     auto* grid = new QGridLayout(this);
@@ -260,7 +260,12 @@ void TrainingCharts::showPrepared(const train::RunSettings& settings) {
     const optim::Schedule::Curve plan = settings.trainer.schedule.sampled();
     rate_->setPoints(plannedRate_, plan.steps, plan.rates);
     if (state_.controller().probeItems().empty()) probes_->setMessage(tr("probes need the toy world"));
-    loss_->setMessage(settings.corpus.empty() ? tr("random tokens: no held-out text") : QString());
+    const bool comparison = !state_.runs().runs().empty() &&
+                            state_.runs().runs().back().origin.kind == RunOrigin::Kind::Comparison;
+    loss_->setMessage(settings.corpus.empty() ? tr("random tokens: no held-out text")
+                      : comparison ? tr("masked-LM and next-token loss are not the same quantity: compare how fast "
+                                        "each falls per token that produced loss, not their heights")
+                                   : QString());
 }
 
 void TrainingCharts::replotLoss() {
