@@ -193,8 +193,10 @@ void AttentionHeatmap::leaveEvent(QEvent* event) {
 }
 
 QSize AttentionHeatmap::sizeHint() const {
-    if (compact_) return {120, 130};
-    return {520, 460};
+    // Modest: a tab that scrolls sizes its content to the preferred heights, so a large hint would
+    // push the map below the fold; with room to spare the layouts stretch it to fill.
+    if (compact_) return {90, 98};
+    return {320, 280};
 }
 
 QSize AttentionHeatmap::minimumSizeHint() const {

@@ -95,7 +95,7 @@ QString AttentionState::modelsDescription() const {
 void AttentionState::trainTinyModels() {
     emit problem({});
     job_->start(
-        tr("Training a tiny encoder and a tiny decoder"),
+        tr("Training"),
         [this](const Progress& progress) -> BackgroundJob::Apply {
             const std::array<train::TinyModelRecipe, 2> recipes{train::tinyModelRecipe(nn::Architecture::Encoder),
                                                                 train::tinyModelRecipe(nn::Architecture::Decoder)};

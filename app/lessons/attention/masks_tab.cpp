@@ -1,6 +1,7 @@
 #include "app/lessons/attention/masks_tab.hpp"
 
 #include <QButtonGroup>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -32,14 +33,18 @@ MasksTab::MasksTab(AttentionState& state, QWidget* parent) : QWidget(parent), st
     caption_->setMinimumHeight(QFontMetrics(big).height() * 2 + 6);
     caption_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
-    mapsLayout_ = new QHBoxLayout;
+    // T5's three: the encoder's full height on the left, the decoder's self-attention above its
+    // cross-attention on the right (both have the decoder's few rows). Otherwise one map.
+    mapsLayout_ = new QGridLayout;
     for (int i = 0; i < 3; ++i) {
         auto* map = new widgets::AttentionHeatmap;
         map->setObjectName(QStringLiteral("maskMap%1").arg(i));
         map->setMode(widgets::AttentionHeatmap::Mode::Mask);
         maps_.push_back(map);
-        mapsLayout_->addWidget(map, 1);
     }
+    mapsLayout_->addWidget(maps_[0], 0, 0, 2, 1);
+    mapsLayout_->addWidget(maps_[1], 0, 1);
+    mapsLayout_->addWidget(maps_[2], 1, 1);
     auto* right = new QVBoxLayout;
     right->addWidget(caption_);
     right->addLayout(mapsLayout_, 1);
@@ -205,12 +210,17 @@ void MasksTab::refresh() {
         }
     }
     if (n == 0) note_->setText(tr("Type a sentence above to see its masks."));
+    mapsLayout_->setColumnStretch(0, 1);
+    mapsLayout_->setColumnStretch(1, patterns_.size() > 1 ? 1 : 0);
+    if (patterns_.size() > 2) {
+        // The rows of the two on the right by their own rows: both have the decoder's.
+        mapsLayout_->setRowStretch(0, int(patterns_[1].queries) + 4);
+        mapsLayout_->setRowStretch(1, int(patterns_[2].queries) + 4);
+    }
     for (std::size_t i = 0; i < maps_.size(); ++i) {
         widgets::AttentionHeatmap* map = maps_[i];
         map->setVisible(i < patterns_.size());
         if (i >= patterns_.size()) continue;
-        // Wider matrices get more of the width.
-        mapsLayout_->setStretch(int(i), int(patterns_[i].keys) + 6);
         const train::MaskPattern& p = patterns_[i];
         std::vector<float> values(p.allowed.begin(), p.allowed.end());
         map->setMatrix(int(p.queries), int(p.keys), std::move(values), rowLabels_[i], colLabels[i], p.hidden());

@@ -8,6 +8,7 @@
 #include "core/train/inspect_masks.hpp"
 
 class QButtonGroup;
+class QGridLayout;
 class QHBoxLayout;
 class QLabel;
 class QPushButton;
@@ -51,7 +52,7 @@ private:
     QLabel* caption_ = nullptr;
     QLabel* note_ = nullptr;
     std::vector<widgets::AttentionHeatmap*> maps_;
-    QHBoxLayout* mapsLayout_ = nullptr;
+    QGridLayout* mapsLayout_ = nullptr;
     std::vector<train::MaskPattern> patterns_;
     std::vector<QStringList> rowLabels_;
     int row_ = -1;

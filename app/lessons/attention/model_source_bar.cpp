@@ -42,22 +42,26 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     top->addWidget(sentence_, 1);
     auto* choice = new QHBoxLayout;
     choice->addWidget(new QLabel(tr("Models")));
-    choice->addWidget(source_, 1);
+    choice->addWidget(source_);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(train_);
     buttons->addWidget(lab);
-    buttons->addWidget(progress_);
     buttons->addStretch(1);
     // The choice and its buttons on one line, or two at the largest text sizes.
     auto* row = new QBoxLayout(QBoxLayout::LeftToRight);
     row->addLayout(choice);
     row->addLayout(buttons, 1);
     stackWhenNarrow(this, row);
+    // Training shows its progress beside the models' description, so nothing above the tabs
+    // grows or moves when it starts.
+    auto* status = new QHBoxLayout;
+    status->addWidget(models_, 1);
+    status->addWidget(progress_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addLayout(row);
-    layout->addWidget(models_);
+    layout->addLayout(status);
 
     connect(sentence_, &QLineEdit::textChanged, &state_, &AttentionState::setSentence);
     connect(&state_, &AttentionState::sentenceChanged, this, [this](const QString& sentence) {

@@ -129,11 +129,12 @@ void WeightsTab::showGrids(const std::vector<train::AttentionGrid>& grids, const
                 column.thumbs.push_back(map);
             }
         }
-        // The heads above, the chosen one enlarged below them.
+        // The heads above, small; the chosen one enlarged below them takes most of the height:
+        // it is what the room reads.
         layout->addLayout(thumbs, 1);
         column.big = new widgets::AttentionHeatmap;
         column.big->setObjectName(QStringLiteral("enlarged%1").arg(i));
-        layout->addWidget(column.big, 2);
+        layout->addWidget(column.big, 4);
         column.titleText = titles.value(int(i));
         columnsLayout_->addWidget(column.box, 1);
         columns_.push_back(std::move(column));

@@ -131,6 +131,7 @@ QLayout* ZeroShotTab::buildTasks() {
     threshold_->setSingleStep(0.25);
     threshold_->setValue(acceptability.value(QLatin1String("threshold")).toDouble());
     auto* thresholdRow = new QFormLayout;
+    thresholdRow->setRowWrapPolicy(QFormLayout::WrapLongRows);  // the sentences get the group's width
     thresholdRow->addRow(tr("Sentences (one a line)"), sentences_);
     thresholdRow->addRow(tr("Threshold"), threshold_);
     static_cast<QVBoxLayout*>(acceptableBox->layout())->addLayout(thresholdRow);
