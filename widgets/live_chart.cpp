@@ -433,6 +433,9 @@ void LiveChart::applyFonts() {
     }
     plot_->legend->setFont(tick);
     if (legendRow_) legendRow_->setFont(tick);
+    // Room for the tick labels, the axis title and a curve between them at any text size: at the
+    // largest sizes the lesson scrolls rather than squash its charts flat.
+    plot_->setMinimumHeight(QFontMetrics(tick).height() * 3 + QFontMetrics(label).height() + 40);
 }
 
 void LiveChart::changeEvent(QEvent* event) {

@@ -4,6 +4,7 @@
 // text is wider than the button, no one-line label wider than its room, no wrapped label shorter
 // than its lines, no number in the merge tables narrower than its column.
 #include <QAbstractButton>
+#include <QAbstractScrollArea>
 #include <QApplication>
 #include <QHeaderView>
 #include <QLabel>
@@ -29,10 +30,24 @@ using namespace pretrainlab;
 
 namespace {
 
-// The part of `widget` the user can see: inside every scroll area's viewport on the way up.
 bool shownOnScreen(const QWidget* widget) {
-    if (!widget->isVisible() || widget->width() <= 0 || widget->height() <= 0) return false;
-    return true;
+    return widget->isVisible() && widget->width() > 0 && widget->height() > 0;
+}
+
+// A widget inside a scroll area that never scrolls sideways must end inside its viewport, or its
+// right part is cut off for good.
+QString cutBySideways(const QWidget* widget) {
+    for (const QWidget* w = widget->parentWidget(); w; w = w->parentWidget()) {
+        const auto* area = qobject_cast<const QAbstractScrollArea*>(w);
+        if (!area || area->horizontalScrollBarPolicy() != Qt::ScrollBarAlwaysOff) continue;
+        const int right = widget->mapTo(area->viewport(), QPoint(widget->width(), 0)).x();
+        if (right > area->viewport()->width() + 2)
+            return QStringLiteral("ends at %1 px in a %2 px wide area that does not scroll sideways")
+                .arg(right)
+                .arg(area->viewport()->width());
+        break;
+    }
+    return {};
 }
 
 QString pathOf(const QWidget* widget) {
@@ -108,6 +123,12 @@ QStringList clippedTexts(QWidget& window) {
         if (!shownOnScreen(bars) || bars->labels().isEmpty()) continue;
         if (bars->heightForWidth(bars->width()) > bars->height() + 2)
             problems << QStringLiteral("bars %1: %2 px of rows in %3 px").arg(pathOf(bars)).arg(bars->heightForWidth(bars->width())).arg(bars->height());
+    }
+    for (const QWidget* widget : window.findChildren<QWidget*>()) {
+        if (!shownOnScreen(widget) || !(qobject_cast<const QAbstractButton*>(widget) || qobject_cast<const QLabel*>(widget) ||
+                                        widget->inherits("QComboBox") || widget->inherits("QAbstractSpinBox")))
+            continue;
+        if (const QString cut = cutBySideways(widget); !cut.isEmpty()) problems << QStringLiteral("%1 %2").arg(pathOf(widget), cut);
     }
     return problems;
 }

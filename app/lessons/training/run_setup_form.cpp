@@ -79,7 +79,7 @@ void RunSetupForm::buildFields() {
     nextSentence_ = new QCheckBox(QString::fromStdString(train::runSettingField("nsp").label));
     nextSentence_->setObjectName(QStringLiteral("nextSentence"));
     nextSentence_->setToolTip(helpOf(train::runSettingField("nsp")));
-    maskOnly_ = new QCheckBox(tr("[MASK] only (no random or kept tokens)"));
+    maskOnly_ = new QCheckBox(tr("[MASK] only"));
     maskOnly_->setObjectName(QStringLiteral("maskOnly"));
     maskOnly_->setToolTip(tr("Every picked token becomes [MASK], instead of BERT's 80% [MASK], 10% random, 10% kept: "
                              "the comparison in the lecture"));
@@ -115,6 +115,7 @@ void RunSetupForm::buildLayout() {
         return QString::fromStdString(train::runSettingField(key).label);
     };
     auto* model = new QFormLayout;
+    model->setRowWrapPolicy(QFormLayout::WrapLongRows);  // at large text a label goes above its field
     model->addRow(label("arch"), architecture_);
     model->addRow(label("preset"), preset_);
     auto* sizes = new QGridLayout;
@@ -167,7 +168,7 @@ void RunSetupForm::buildLayout() {
     scroll->setWidget(form);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);  // only at the largest text sizes
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
