@@ -104,7 +104,9 @@ AttentionHeatmap::Geometry AttentionHeatmap::layout() const {
     if (rows_ == 1 && mode_ == Mode::Weights) {
         g.strip = true;
         const int legendWidth = metrics.horizontalAdvance(QStringLiteral("0.00")) + 34;
-        g.cellWidth = std::clamp((area.width() - legendWidth) / cols_, 12, 150);
+        // Never wider in total than the room: cells narrow (down to a sliver) rather than run under
+        // the legend or off the edge.
+        g.cellWidth = std::clamp((area.width() - legendWidth) / cols_, 4, 150);
         g.cellHeight = line * 2;
         g.cell = std::min(g.cellWidth, g.cellHeight);
         g.matrix = QRect(area.left(), area.top() + 2, g.cellWidth * cols_, g.cellHeight);
@@ -120,8 +122,10 @@ AttentionHeatmap::Geometry AttentionHeatmap::layout() const {
     // Narrow: the axis name goes, the labels stay.
     const bool roomForAxis = !rowAxis_.isEmpty() && area.width() > 420;
     const int rowAxis = roomForAxis ? line + 4 : 0;
-    const int left = rowAxis + std::min(longestRow, 170) + 10;
-    const int top = std::min(longestCol, 100) + 10;
+    // Room for the labels, up to a quarter of the height (a fifth of the width): at large text the
+    // tokens read whole instead of as "sle…".
+    const int left = rowAxis + std::min(longestRow, std::max(170, area.width() / 5)) + 10;
+    const int top = std::min(longestCol, std::max(100, area.height() / 4)) + 10;
     const int legendWidth = mode_ == Mode::Weights ? metrics.horizontalAdvance(QStringLiteral("0.00")) + 34 : 0;
     const int bottom = line + 8 + (mode_ == Mode::Mask ? line + 8 : 0);
     const int width = area.width() - left - legendWidth - 8;
@@ -245,13 +249,22 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
         // The tokens inside their cells, the weights under them.
         QFont small = font();
         small.setPointSizeF(font().pointSizeF() * 0.8);
+        // The words shrink together until the longest fits its cell (down to a readable size);
+        // the weights under them show only where they fit without touching (hover shows each).
+        QFont words = font();
+        int longest = 0;
+        for (const QString& label : colLabels_) longest = std::max(longest, fontMetrics().horizontalAdvance(label));
+        const int room = std::max(1, g.cellWidth - 4);
+        if (longest > room) words.setPointSizeF(std::max(7.0, words.pointSizeF() * double(room) / longest));
+        const bool numbers = QFontMetrics(small).horizontalAdvance(QStringLiteral("0.00")) + 4 <= g.cellWidth;
         for (int c = 0; c < cols_; ++c) {
             const QRect cell = cellRect(0, c);
             const float v = value(0, c);
             painter.setPen(v > 0.45f ? colours.heatmapLightText : colours.heatmapDarkText);
-            painter.setFont(font());
+            painter.setFont(words);
             painter.drawText(cell.adjusted(2, 0, -2, 0), Qt::AlignCenter,
-                             fontMetrics().elidedText(colLabels_[c], Qt::ElideRight, cell.width() - 4));
+                             QFontMetrics(words).elidedText(colLabels_[c], Qt::ElideRight, cell.width() - 4));
+            if (!numbers) continue;
             painter.setFont(small);
             painter.setPen(colours.mutedText);
             painter.drawText(QRect(cell.left(), cell.bottom() + 2, cell.width(), QFontMetrics(small).height()),
@@ -319,7 +332,8 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
             painter.setFont(f);
             painter.setPen(r == highlightedRow_ ? colours.highlight : palette().color(QPalette::WindowText));
             const QRect box(0, g.matrix.top() + r * g.cell, g.matrix.left() - 6, g.cell);
-            painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter, labels.elidedText(rowLabels_[r], Qt::ElideRight, 170));
+            painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
+                             labels.elidedText(rowLabels_[r], Qt::ElideRight, std::max(20, box.width())));
         }
         for (int c = 0; c < cols_; ++c) {
             QFont f = labelFont;
@@ -329,7 +343,8 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
             painter.save();
             painter.translate(g.matrix.left() + c * g.cell + g.cell / 2 + labels.ascent() / 2 - 1, g.matrix.top() - 6);
             painter.rotate(-90);
-            painter.drawText(QPoint(0, 0), labels.elidedText(colLabels_[c], Qt::ElideRight, 100));
+            painter.drawText(QPoint(0, 0), labels.elidedText(colLabels_[c], Qt::ElideRight,
+                                                             std::max(20, g.matrix.top() - 6 - (g.title.isValid() ? g.title.bottom() : 0))));
             painter.restore();
         }
         painter.setFont(font());

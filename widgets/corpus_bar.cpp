@@ -1,4 +1,5 @@
 #include "widgets/corpus_bar.hpp"
+#include "widgets/row_reflow.hpp"
 
 #include <QCheckBox>
 #include <QEvent>
@@ -44,16 +45,23 @@ CorpusBar::CorpusBar(QWidget* parent) : QWidget(parent) {
     exportButton_->setPopupMode(QToolButton::InstantPopup);
     exportButton_->setToolTip(tr("Save the trained tokenizer, the merge table, the curve or the chart"));
 
-    auto* top = new QHBoxLayout;
-    top->addWidget(caption);
-    top->addWidget(examples_, 1);
-    top->addWidget(openButton_);
-    top->addSpacing(10);
-    top->addWidget(byteLevel_);
-    top->addSpacing(10);
-    top->addWidget(tieCaption);
-    top->addWidget(tieRules_);
-    top->addWidget(exportButton_);
+    // What to train on, then how: one line, or two at the largest text sizes.
+    auto* source = new QHBoxLayout;
+    source->addWidget(caption);
+    source->addWidget(examples_, 1);
+    source->addWidget(openButton_);
+    auto* how = new QHBoxLayout;
+    how->addWidget(byteLevel_);
+    how->addSpacing(10);
+    how->addWidget(tieCaption);
+    how->addWidget(tieRules_);
+    how->addStretch(1);
+    how->addWidget(exportButton_);
+    auto* top = new QBoxLayout(QBoxLayout::LeftToRight);
+    top->setSpacing(10);
+    top->addLayout(source, 1);
+    top->addLayout(how);
+    stackWhenNarrow(this, top);
 
     editor_ = new QPlainTextEdit;
     editor_->setObjectName(QStringLiteral("corpusEditor"));

@@ -1,4 +1,5 @@
 #include "widgets/live_chart.hpp"
+#include "widgets/row_reflow.hpp"
 #include "widgets/view_palette.hpp"
 
 #include <QCheckBox>
@@ -66,12 +67,18 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     message_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // never widens the window
     message_->setWordWrap(true);  // and never clips: a long note takes a second line
     message_->hide();
+    // The title (and its note), then the chart's controls: one line, or two at large text.
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(title_);
+    titleRow->addWidget(message_, 1);
     auto* header = new QHBoxLayout;
     header_ = header;
-    header->setContentsMargins(4, 0, 4, 0);
-    header->addWidget(title_);
-    header->addWidget(message_);
+    header->setContentsMargins(0, 0, 0, 0);
     header->addStretch(1);
+    auto* heading = new QBoxLayout(QBoxLayout::LeftToRight);
+    heading->setContentsMargins(4, 0, 4, 0);
+    heading->addLayout(titleRow, 1);
+    heading->addLayout(header);
     if (options.smoothingSlider) {
         auto* label = new QLabel(tr("Smoothing"));
         label->setToolTip(tr("An exponential moving average of the loss, as TensorBoard draws it; the raw curve stays faint behind"));
@@ -98,7 +105,8 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addLayout(header);
+    layout->addLayout(heading);
+    stackWhenNarrow(this, heading);
     if (legendRow_) layout->addWidget(legendRow_);
     layout->addWidget(plot_, 1);
     applyFonts();

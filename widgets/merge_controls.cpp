@@ -1,4 +1,5 @@
 #include "widgets/merge_controls.hpp"
+#include "widgets/row_reflow.hpp"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -64,21 +65,27 @@ MergeControls::MergeControls(QWidget* parent) : QWidget(parent) {
     vocabDebounce_->setSingleShot(true);
     vocabDebounce_->setInterval(250);
 
-    auto* layout = new QHBoxLayout(this);
+    // Stepping, then jumping: one line, or two at the largest text sizes.
+    auto* stepping = new QHBoxLayout;
+    stepping->addWidget(backButton_);
+    stepping->addWidget(stepButton_);
+    stepping->addWidget(playButton_);
+    stepping->addWidget(speedSlider_);
+    stepping->addWidget(speedLabel_);
+    stepping->addWidget(resetButton_);
+    auto* jumping = new QHBoxLayout;
+    jumping->addWidget(mergeCaption);
+    jumping->addWidget(mergeSpin_);
+    jumping->addSpacing(6);
+    jumping->addWidget(vocabCaption);
+    jumping->addWidget(vocabSlider_, 1);
+    jumping->addWidget(vocabLabel_);
+    auto* layout = new QBoxLayout(QBoxLayout::LeftToRight, this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(backButton_);
-    layout->addWidget(stepButton_);
-    layout->addWidget(playButton_);
-    layout->addWidget(speedSlider_);
-    layout->addWidget(speedLabel_);
-    layout->addWidget(resetButton_);
-    layout->addSpacing(6);
-    layout->addWidget(mergeCaption);
-    layout->addWidget(mergeSpin_);
-    layout->addSpacing(6);
-    layout->addWidget(vocabCaption);
-    layout->addWidget(vocabSlider_, 1);
-    layout->addWidget(vocabLabel_);
+    layout->setSpacing(12);
+    layout->addLayout(stepping);
+    layout->addLayout(jumping, 1);
+    stackWhenNarrow(this, layout);
 
     connect(stepButton_, &QPushButton::clicked, this, &MergeControls::stepRequested);
     connect(backButton_, &QPushButton::clicked, this, &MergeControls::backRequested);

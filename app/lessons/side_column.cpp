@@ -46,29 +46,7 @@ private:
     SideColumn* side_;
 };
 
-// A row that becomes a column when its items' minimum widths no longer fit.
-class RowReflow : public QObject {
-public:
-    RowReflow(QWidget* owner, QBoxLayout* layout) : QObject(owner), layout_(layout) { owner->installEventFilter(this); }
-
-    bool eventFilter(QObject* watched, QEvent* event) override {
-        if (event->type() == QEvent::Resize || event->type() == QEvent::FontChange) {
-            int needed = 0;
-            for (int i = 0; i < layout_->count(); ++i) needed += layout_->itemAt(i)->minimumSize().width() + layout_->spacing();
-            const bool stack = static_cast<QWidget*>(watched)->width() < needed;
-            const auto direction = stack ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
-            if (layout_->direction() != direction) layout_->setDirection(direction);
-        }
-        return false;
-    }
-
-private:
-    QBoxLayout* layout_;
-};
-
 }  // namespace
-
-void stackWhenNarrow(QWidget* owner, QBoxLayout* layout) { new RowReflow(owner, layout); }
 
 void placeBeside(QWidget* tab, SideColumn* side, QLayout* views) {
     auto* layout = new QBoxLayout(QBoxLayout::LeftToRight, tab);

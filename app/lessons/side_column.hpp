@@ -3,7 +3,6 @@
 #include <QWidget>
 #include <initializer_list>
 
-class QBoxLayout;
 class QLayout;
 
 namespace pretrainlab::app {
@@ -32,9 +31,6 @@ private:
 // narrow for both (the largest text sizes on a 1280-wide projector), the column moves above the
 // views and the views keep the whole width.
 void placeBeside(QWidget* tab, SideColumn* side, QLayout* views);
-// `layout`'s items side by side while `owner` is wide enough for their minimum widths, else one
-// above the other: a row of controls that never widens the window at the largest text sizes.
-void stackWhenNarrow(QWidget* owner, QBoxLayout* layout);
 // `layout` as a widget, to stack in a side column.
 QWidget* asWidget(QLayout* layout);
 // A tab's view in a frameless scroll area: at the largest text sizes it scrolls rather than widen

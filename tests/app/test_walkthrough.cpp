@@ -169,8 +169,15 @@ private:
                 }
             }
             const int count = tabs ? tabs->count() : 1;
+            if (tabs) tabs->setCurrentIndex(0);
             for (int tab = 0; tab < count; ++tab) {
-                if (tabs) tabs->setCurrentIndex(tab);
+                if (tabs && tab > 0) {
+                    // Ctrl+Tab from wherever the keyboard is in the lesson, as a lecturer moves on.
+                    QWidget* focus = QApplication::focusWidget();
+                    QWidget* target = focus && tabs->isAncestorOf(focus) ? focus : tabs;
+                    QTest::keyClick(target, Qt::Key_Tab, Qt::ControlModifier);
+                    QCOMPARE(tabs->currentIndex(), tab);
+                }
                 QTest::qWait(150);
                 const QString where = QStringLiteral("%1 pt, %2%3")
                                           .arg(size)

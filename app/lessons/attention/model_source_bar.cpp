@@ -1,7 +1,5 @@
 #include "app/lessons/attention/model_source_bar.hpp"
 
-#include "app/lessons/side_column.hpp"
-
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "app/jobs/job_progress.hpp"
+#include "widgets/row_reflow.hpp"
 
 namespace pretrainlab::app {
 
@@ -51,7 +50,7 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     auto* row = new QBoxLayout(QBoxLayout::LeftToRight);
     row->addLayout(choice);
     row->addLayout(buttons, 1);
-    stackWhenNarrow(this, row);
+    widgets::stackWhenNarrow(this, row);
     // Training shows its progress beside the models' description, so nothing above the tabs
     // grows or moves when it starts.
     auto* status = new QHBoxLayout;

@@ -20,6 +20,7 @@
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/runs_tab.hpp"
 #include "app/lessons/training/training_charts.hpp"
+#include "widgets/row_reflow.hpp"
 #include "widgets/steady_label.hpp"
 
 namespace pretrainlab::app {
@@ -140,12 +141,19 @@ QWidget* TrainingPage::buildControls() {
     status_->setObjectName(QStringLiteral("trainingStatus"));
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    // The run's buttons, then Reset and the files: one line, or two at the largest text sizes.
     auto* row = new QWidget;
-    auto* controls = new QHBoxLayout(row);
+    auto* run = new QHBoxLayout;
+    for (QWidget* w : std::initializer_list<QWidget*>{start_, pause_, step_, stop_}) run->addWidget(w);
+    auto* more = new QHBoxLayout;
+    more->addWidget(reset_);
+    more->addStretch(1);
+    more->addWidget(files);
+    auto* controls = new QBoxLayout(QBoxLayout::LeftToRight, row);
     controls->setContentsMargins(0, 0, 0, 0);
-    for (QWidget* w : std::initializer_list<QWidget*>{start_, pause_, step_, stop_, reset_}) controls->addWidget(w);
-    controls->addStretch(1);
-    controls->addWidget(files);
+    controls->addLayout(run);
+    controls->addLayout(more, 1);
+    widgets::stackWhenNarrow(row, controls);
     return row;
 }
 
