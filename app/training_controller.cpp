@@ -259,7 +259,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
             continue;
         }
         // One step asked for while paused: its held-out loss and probes come with it, so the
-        // charts and the guesses visibly move.
+        // charts and the guesses visibly move (unless evaluations are off altogether).
         const bool single = paused_ && stepRequests_ > 0;
         show(State::Running);
         if (stepRequests_ > 0) --stepRequests_;
@@ -284,7 +284,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
             activationBytes_ = session->trainer().activationBytes();
         }
         const std::size_t every = evaluateEvery_;
-        if (single || (every > 0 && metrics.step % every == 0)) evaluate(*session, true);
+        if (every > 0 && (single || metrics.step % every == 0)) evaluate(*session, true);
     }
 }
 

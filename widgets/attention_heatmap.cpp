@@ -332,8 +332,10 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
             painter.setFont(f);
             painter.setPen(r == highlightedRow_ ? colours.highlight : palette().color(QPalette::WindowText));
             const QRect box(0, g.matrix.top() + r * g.cell, g.matrix.left() - 6, g.cell);
+            // Clear of the rotated axis name at the left edge, when there is one.
+            const int axis = !rowAxis_.isEmpty() && rect().width() - 8 > 420 ? fontMetrics().height() + 8 : 0;
             painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
-                             labels.elidedText(rowLabels_[r], Qt::ElideRight, std::max(20, box.width())));
+                             labels.elidedText(rowLabels_[r], Qt::ElideRight, std::max(20, box.width() - axis)));
         }
         for (int c = 0; c < cols_; ++c) {
             QFont f = labelFont;

@@ -217,7 +217,7 @@ void LiveChart::fitTickCount() {
     const int label = fontMetrics().horizontalAdvance(QStringLiteral("00000")) * 2;
     const int ticks = std::clamp(plot_->width() / std::max(1, label), 2, 6);
     if (plot_->xAxis->ticker()->tickCount() != ticks) plot_->xAxis->ticker()->setTickCount(ticks);
-    const int rows = std::clamp(plot_->height() / std::max(1, fontMetrics().height() * 2), 2, 6);
+    const int rows = std::clamp(plot_->height() / std::max(1, fontMetrics().height() * 2), 2, options_.compact ? 3 : 6);
     if (plot_->yAxis->ticker()->tickCount() != rows) plot_->yAxis->ticker()->setTickCount(rows);
 }
 
@@ -285,7 +285,7 @@ void LiveChart::setLogScale(bool on) {
     if (logCheck_ && logCheck_->isChecked() != on) logCheck_->setChecked(on);
     plot_->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     plot_->yAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-    if (options_.compact) plot_->yAxis->ticker()->setTickCount(3);
+    fitTickCount();  // the new ticker starts from its default count
     following_ = true;
     refresh();
 }

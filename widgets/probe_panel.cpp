@@ -111,16 +111,15 @@ void ProbePanel::paintEvent(QPaintEvent*) {
         // guesses give way to it rather than cut it.
         const QString answerText = tr("%1: %2%").arg(QString::fromStdString(item.answer),
                                                      locale.toString(outcome.answerProbability * 100, 'f', 1));
-        const bool answerInTop = std::any_of(outcome.top.begin(), outcome.top.end(),
-                                             [&](const train::Prediction& guess) { return guess.token == item.answer; });
-        const int reserve = answerInTop || outcome.top.empty() ? 0 : fontMetrics().horizontalAdvance(answerText) + 12;
+        const int reserve = outcome.top.empty() ? 0 : fontMetrics().horizontalAdvance(answerText) + 12;
         for (const train::Prediction& guess : outcome.top) {
             const bool right = guess.token == item.answer;
-            answerShown = answerShown || right;
             const QString text = QStringLiteral("%1 %2%").arg(QString::fromStdString(guess.token),
                                                                locale.toString(guess.probability * 100, 'f', 0));
             const int boxWidth = smallMetrics.horizontalAdvance(text) + 14;
-            if (x + boxWidth > width() - 4 - (right ? 0 : reserve)) break;
+            // Until the right answer has its box, room stays for "answer: p%" after the guesses.
+            if (x + boxWidth > width() - 4 - (right || answerShown ? 0 : reserve)) break;
+            answerShown = answerShown || right;
             const QRectF box(x, barTop, boxWidth, barHeight);
             QPainterPath path;
             path.addRoundedRect(box, 4, 4);

@@ -167,7 +167,8 @@ const TokenChipsView::Layout& TokenChipsView::layoutFor(int width) const {
             }
             double chipWidth = chipTextWidth(chip.text) + 2 * chipPaddingX;
             if (showIds_) {
-                chipWidth = std::max(chipWidth, idMetrics.horizontalAdvance(QString::number(chip.tokenId)) + 4);
+                chipWidth = std::max(chipWidth, idMetrics.horizontalAdvance(chip.unknown ? tr("no id")
+                                                                                         : QString::number(chip.tokenId)) + 4);
             }
             if (x > chipsLeft && x + chipWidth > right) {  // wrap long words
                 x = chipsLeft;

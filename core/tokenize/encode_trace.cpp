@@ -19,15 +19,27 @@ EncodingTrace traceEncoding(const Tokenizer& tokenizer, std::string_view text) {
     }
     trace.initial = state;
 
+    // Missing symbols stay in the pieces to be shown, but merging looks past them, as encoding
+    // does once it has dropped them: "a ï n" merges a + n.
+    constexpr TokenId missing = BpeEncoder::missingSymbol;
+    const auto nextKnown = [](const std::vector<TokenId>& tokens, std::size_t i) {
+        for (++i; i < tokens.size(); ++i) {
+            if (tokens[i] != missing) return i;
+        }
+        return tokens.size();
+    };
     while (true) {
         std::optional<BpeEncoder::Ranked> best;
         TokenPair bestPair;
         for (const std::vector<TokenId>& tokens : state) {
-            for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-                const std::optional<BpeEncoder::Ranked> merge = encoder->mergeOf({tokens[i], tokens[i + 1]});
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                if (tokens[i] == missing) continue;
+                const std::size_t j = nextKnown(tokens, i);
+                if (j >= tokens.size()) break;
+                const std::optional<BpeEncoder::Ranked> merge = encoder->mergeOf({tokens[i], tokens[j]});
                 if (merge && (!best || merge->rank < best->rank)) {
                     best = merge;
-                    bestPair = {tokens[i], tokens[i + 1]};
+                    bestPair = {tokens[i], tokens[j]};
                 }
             }
         }
@@ -37,17 +49,25 @@ EncodingTrace traceEncoding(const Tokenizer& tokenizer, std::string_view text) {
         step.pair = bestPair;
         step.merged = best->merged;
         for (std::vector<TokenId>& tokens : state) {
-            std::size_t out = 0;
+            std::vector<TokenId> out;
+            out.reserve(tokens.size());
             for (std::size_t in = 0; in < tokens.size();) {
-                if (in + 1 < tokens.size() && tokens[in] == bestPair.left && tokens[in + 1] == bestPair.right) {
-                    tokens[out++] = best->merged;
-                    in += 2;
+                if (tokens[in] == missing) {
+                    out.push_back(missing);
+                    ++in;
+                    continue;
+                }
+                const std::size_t j = nextKnown(tokens, in);
+                if (j < tokens.size() && tokens[in] == bestPair.left && tokens[j] == bestPair.right) {
+                    out.push_back(best->merged);
+                    out.insert(out.end(), j - in - 1, missing);  // what fell between, after the new token
+                    in = j + 1;
                     ++step.occurrences;
                 } else {
-                    tokens[out++] = tokens[in++];
+                    out.push_back(tokens[in++]);
                 }
             }
-            tokens.resize(out);
+            tokens = std::move(out);
         }
         step.pieces = state;
         trace.steps.push_back(std::move(step));

@@ -71,7 +71,7 @@ private slots:
 
     void pauseStepResumeStopReset() {
         TrainingController controller;
-        controller.setEvaluationInterval(0);
+        controller.setEvaluationInterval(1000);  // none while it runs below; single steps still evaluate
         QSignalSpy prepared(&controller, &TrainingController::prepared);
         controller.start(tinyToyWorld(), std::nullopt, /*paused=*/true);
         QTRY_COMPARE_WITH_TIMEOUT(prepared.count(), 1, 30000);
@@ -80,10 +80,10 @@ private slots:
         QVERIFY(!controller.probeItems().empty());
 
         controller.stepOnce();
-        QTRY_COMPARE(controller.stepsDone(), std::size_t(1));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.stepsDone(), std::size_t(1), 30000);
         controller.stepOnce();
         controller.stepOnce();
-        QTRY_COMPARE(controller.stepsDone(), std::size_t(3));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.stepsDone(), std::size_t(3), 30000);  // two evaluations on the way
         QTest::qWait(150);
         QCOMPARE(controller.stepsDone(), std::size_t(3));  // paused: nothing more
         // The evaluation before the first step, then one after each single step: a step taken by

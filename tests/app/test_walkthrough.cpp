@@ -160,6 +160,7 @@ private:
         for (int page = 0; page < app::MainWindow::pageNames().size(); ++page) {
             QTest::keyClick(&window, Qt::Key(Qt::Key_1 + page), Qt::ControlModifier);
             QTest::qWait(100);
+            QCOMPARE(window.findChild<QStackedWidget*>()->currentIndex(), page);  // the shortcut took it there
             QWidget* shown = window.findChild<QStackedWidget*>()->currentWidget();
             QTabWidget* tabs = nullptr;
             for (QTabWidget* candidate : shown->findChildren<QTabWidget*>()) {
@@ -197,7 +198,8 @@ private:
         app::MainWindow window;
         window.resize(1280, 720);
         window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
         visitEveryTab(window, size);
     }
 

@@ -1,6 +1,7 @@
 #include "app/lessons/attention/zero_shot_tab.hpp"
 
 #include <QCoreApplication>
+#include <optional>
 
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -31,17 +32,19 @@ QString unknownWarning(const train::ModelBundle& model, const std::string& text)
     if (unknown.empty()) return {};
     QStringList words;
     for (const std::string& word : unknown) words << fromStd(word).toHtmlEscaped();
-    const QString unk = fromStd(model.tokenizer.config().unknownToken.value_or("?")).toHtmlEscaped();
+    const std::optional<std::string>& unk = model.tokenizer.config().unknownToken;
+    // How the model reads them: as its unknown token (or spelled out), or with characters dropped.
+    const QString how = unk ? QCoreApplication::translate("ZeroShotTab", "as %1 or letter by letter")
+                                  .arg(fromStd(*unk).toHtmlEscaped())
+                            : QCoreApplication::translate("ZeroShotTab", "with characters it has no token for dropped");
     return (unknown.size() == 1
                 ? QCoreApplication::translate("ZeroShotTab", "⚠ 1 word the model does not know: <b>%1</b>. It reads it "
-                                                             "as %2 or letter by letter, so this verdict rests on the "
-                                                             "words it knows.")
-                      .arg(words.front(), unk)
+                                                             "%2, so this verdict rests on the words it knows.")
+                      .arg(words.front(), how)
                 : QCoreApplication::translate("ZeroShotTab", "⚠ %1 words the model does not know: <b>%2</b>. It reads "
-                                                             "them as %3 or letter by letter, so this verdict rests on "
-                                                             "the words it knows.")
+                                                             "them %3, so this verdict rests on the words it knows.")
                       .arg(unknown.size())
-                      .arg(words.join(QStringLiteral(", ")), unk));
+                      .arg(words.join(QStringLiteral(", ")), how));
 }
 
 // What one task's bars and verdict show.

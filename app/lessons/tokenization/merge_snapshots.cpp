@@ -170,12 +170,16 @@ QString missingNote(const std::vector<std::string>& missing, bool byteLevel) {
         if (!distinct.contains(text)) distinct << text;
     }
     const QString which = distinct.join(QLatin1Char(' '));
-    if (byteLevel) return tr("%1 bytes this vocabulary lacks, dropped: %2").arg(missing.size()).arg(which);
-    return (missing.size() == 1
-                ? tr("1 character never seen in training, so it has no token and is dropped: %1").arg(which)
-                : tr("%1 characters never seen in training, so they have no token and are dropped: %2")
-                      .arg(missing.size())
-                      .arg(which)) +
+    const auto count = missing.size();
+    if (byteLevel) return tr("%1 bytes this vocabulary lacks, dropped: %2").arg(count).arg(which);
+    const QString head = count == 1 ? tr("1 character never seen in training, so it has no token and is dropped")
+                         : std::size_t(distinct.size()) == count
+                             ? tr("%1 characters never seen in training, so they have no token and are dropped").arg(count)
+                             : tr("%1 characters (%2 different) never seen in training, so they have no token and are "
+                                  "dropped")
+                                   .arg(count)
+                                   .arg(distinct.size());
+    return head + QStringLiteral(": ") + which +
            tr(" · byte-level BPE starts from all 256 bytes and never meets an unknown character");
 }
 

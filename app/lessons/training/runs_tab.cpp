@@ -91,7 +91,7 @@ QString valueText(const train::SettingField& field, const train::RunSettings& se
 
 // Settings the first line of a run's label already names.
 bool namedInSummary(const std::string& key) {
-    for (const char* named : {"arch", "preset", "corpus", "optimizer", "lr", "schedule", "warmup", "mask_rate", "threads"}) {
+    for (const char* named : {"arch", "preset", "corpus", "optimizer", "lr", "schedule", "warmup", "mask_rate"}) {
         if (key == named) return true;
     }
     return false;
