@@ -73,6 +73,17 @@ private slots:
                  QStringLiteral("vocab.json: this is a vocab.json: give its merges.txt as well"));
     }
 
+    // GPT-2's own vocab.json has a token "model" (id 19849): it is still a vocab.json, not a
+    // tokenizer.json, whose "model" is an object.
+    void vocabJsonWithATokenNamedModel() {
+        const std::string vocab = write("model-vocab.json", R"({"model":0,"a":1})");
+        const std::string merges = write("model-merges.txt", "#version: 0.2\n");
+        QCOMPARE(detectTokenizerFile(vocab), TokenizerFileKind::VocabJson);
+        QCOMPARE(loadTokenizer(vocab, merges).encode("a"), (std::vector<TokenId>{1}));
+        const std::string tokenizerJson = write("model-tokenizer.json", R"({"model":{"type":"WordLevel"}})");
+        QCOMPARE(detectTokenizerFile(tokenizerJson), TokenizerFileKind::TokenizerJson);
+    }
+
     void badFiles_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QByteArray>("content");

@@ -200,10 +200,17 @@ TokenizerFileKind detectTokenizerFile(const std::filesystem::path& path) {
                            "file or vocab.txt");
     }
     if (text[first] == '{') {
-        // tokenizer.json has a "model"; vocab.json maps tokens to ids.
+        // By structure: a tokenizer.json's "model" is an object; a vocab.json maps tokens to ids
+        // only, and may well have a token "model" (GPT-2's id 19849). Anything else goes to the
+        // tokenizer.json reader, which says what is wrong with it.
         try {
             const nlohmann::json json = nlohmann::json::parse(text);
-            if (json.is_object() && !json.contains("model")) return TokenizerFileKind::VocabJson;
+            if (json.is_object()) {
+                const auto model = json.find("model");
+                const bool ids = std::all_of(json.begin(), json.end(),
+                                             [](const nlohmann::json& value) { return value.is_number_integer(); });
+                if ((model == json.end() || !model->is_object()) && ids) return TokenizerFileKind::VocabJson;
+            }
         } catch (const nlohmann::json::parse_error&) {
             // reported with its position by the tokenizer.json reader
         }
