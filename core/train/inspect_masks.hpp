@@ -66,9 +66,10 @@ struct LossTokens {
     // Next-token prediction (GPT): every token after the first is predicted from those before it.
     std::size_t nextTokenCount = 0;
 };
-// `maskShare` and `randomShare` as in data::MaskingOptions: BERT's 0.8 and 0.1, or 1 and 0 for
+// `maskShare` and `randomShare` as in data::MaskingOptions (BERT's by default), or 1 and 0 for
 // "[MASK] only".
 LossTokens lossTokens(const std::vector<std::int32_t>& tokens, const Tokenizer& tokenizer, double rate,
-                      std::uint64_t seed, double maskShare = 0.8, double randomShare = 0.1);
+                      std::uint64_t seed, double maskShare = data::MaskingOptions{}.maskShare,
+                      double randomShare = data::MaskingOptions{}.randomShare);
 
 }  // namespace pretrainlab::train

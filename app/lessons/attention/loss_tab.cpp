@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "app/lessons/token_html.hpp"
+#include "core/data/objectives.hpp"
 #include "core/train/inspect_masks.hpp"
 #include "core/train/probes.hpp"
 
@@ -133,10 +134,12 @@ void LossTab::refresh() {
     // Masking a few sentences is quick enough for the UI thread (no model runs here).
     const Tokenizer& tokenizer = state_.toyTokenizer();
     const std::vector<std::int32_t> tokens = train::tokenIds(tokenizer, text_->toPlainText().toStdString());
+    // BERT's shares come from the engine's masking defaults; "[MASK] only" is all [MASK].
     const bool bert = corruption_->currentIndex() == 0;
+    const data::MaskingOptions defaults;
     const train::LossTokens loss = train::lossTokens(tokens, tokenizer, rate_->value() / 100.0,
-                                                     static_cast<std::uint64_t>(seed_->value()), bert ? 0.8 : 1.0,
-                                                     bert ? 0.1 : 0.0);
+                                                     static_cast<std::uint64_t>(seed_->value()),
+                                                     bert ? defaults.maskShare : 1.0, bert ? defaults.randomShare : 0.0);
     maskedCount_ = int(loss.maskedCount);
     nextCount_ = int(loss.nextTokenCount);
     corruptionCounts_ = {int(loss.maskCount), int(loss.randomCount), int(loss.keptCount)};
