@@ -6,6 +6,7 @@
 
 #include "core/common/error.hpp"
 #include "core/train/checkpoint.hpp"
+#include "core/train/run_memory.hpp"
 
 namespace pretrainlab::app {
 
@@ -43,12 +44,22 @@ void TrainingController::launch(std::function<std::unique_ptr<train::TrainingSes
     worker_ = std::thread([this, make = std::move(make)] { work(make); });
 }
 
-void TrainingController::start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer, bool paused) {
+QString TrainingController::startProblem(const train::RunSettings& settings, const std::optional<Tokenizer>& tokenizer) {
+    // A tokenizer file's vocabulary is known only once it is read (on the worker, which checks again).
+    const nn::Index vocabulary = settings.corpus.empty() ? settings.model.vocabulary
+                                 : tokenizer            ? static_cast<nn::Index>(tokenizer->vocabulary().size())
+                                                        : 0;
+    return QString::fromStdString(train::memoryProblem(settings, vocabulary));
+}
+
+bool TrainingController::start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer, bool paused) {
+    if (!startProblem(settings, tokenizer).isEmpty()) return false;
     launch(
         [settings, tokenizer = std::move(tokenizer)](const Progress& progress) {
             return std::make_unique<train::TrainingSession>(settings, tokenizer, progress);
         },
         paused);
+    return true;
 }
 
 void TrainingController::resumeFrom(const QString& weightsPath) {

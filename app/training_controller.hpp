@@ -50,7 +50,11 @@ public:
 
     // A new run (any previous one is ended first). Data preparation happens on the worker. A
     // tokenizer made in memory (the Tokenization lesson's) reads the corpus in place of a file.
-    void start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer = std::nullopt, bool paused = false);
+    // Refused (false, nothing changed, the current run goes on) when startProblem finds one.
+    bool start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer = std::nullopt, bool paused = false);
+    // Why a run of these settings cannot start, in one sentence: its memory estimate is more than
+    // this machine has available (train::memoryProblem). Empty when it can start.
+    static QString startProblem(const train::RunSettings& settings, const std::optional<Tokenizer>& tokenizer = std::nullopt);
     // A run from a checkpoint, paused where it was saved.
     void resumeFrom(const QString& weightsPath);
     void pause();

@@ -2,16 +2,76 @@
 
 #include <charconv>
 #include <chrono>
+#include <iostream>
+#include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/arguments.hpp"
+#include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
+#include "core/common/input_file.hpp"
 #include "core/text/utf8.hpp"
 #include "core/tokenize/io/tokenizer_files.hpp"
 
 namespace pretrainlab::cli {
 namespace {
+
+// A character or byte for a message: as it is when printable UTF-8, with its bytes in hex.
+std::string shown(const std::string& item) {
+    std::string hex;
+    bool printable = !utf8::findProblem(item).has_value();
+    for (const char c : item) {
+        static const char digits[] = "0123456789ABCDEF";
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7F) printable = false;
+        hex += std::string(hex.empty() ? "" : " ") + digits[byte >> 4] + digits[byte & 15];
+    }
+    return (printable ? "'" + item + "' (" + hex + ")" : "byte " + hex);
+}
+
+// Ids from --ids, --ids-file FILE or --ids-file - (standard input): whole numbers separated by
+// spaces, commas or line breaks.
+std::vector<TokenId> idsFrom(const Arguments& arguments) {
+    const std::optional<std::string> given = arguments.value("ids");
+    const std::optional<std::string> file = arguments.value("ids-file");
+    if (given.has_value() == file.has_value()) throw UsageError("give the ids with either --ids or --ids-file");
+    std::string idsText;
+    std::string source = "--ids";
+    if (file) {
+        source = *file == "-" ? std::string("<standard input>") : *file;
+        if (*file == "-") {
+            idsText.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        } else {
+            idsText = readInputFile(*file);
+        }
+    }
+    const std::string& text = file ? idsText : *given;
+    std::vector<TokenId> ids;
+    std::size_t pos = 0;
+    const auto separator = [](char c) { return c == ' ' || c == ',' || c == '\n' || c == '\t' || c == '\r'; };
+    while (pos < text.size()) {
+        if (separator(text[pos])) {
+            ++pos;
+            continue;
+        }
+        std::uint64_t id = 0;
+        const auto [end, error] = std::from_chars(text.data() + pos, text.data() + text.size(), id);
+        const std::size_t stop = static_cast<std::size_t>(end - text.data());
+        if (error != std::errc() || id > std::numeric_limits<TokenId>::max() || (stop != text.size() && !separator(text[stop]))) {
+            std::size_t wordEnd = pos;
+            while (wordEnd < text.size() && !separator(text[wordEnd]) && wordEnd - pos < 40) ++wordEnd;
+            const std::string word = text.substr(pos, wordEnd - pos);
+            if (!file) throw UsageError("--ids expects whole numbers separated by spaces; '" + word + "' is not one");
+            throw LocatedError(SourceLocation{source, lineOfOffset(text, pos), pos},
+                               "expected token ids (whole numbers separated by spaces); '" + word + "' is not one");
+        }
+        ids.push_back(static_cast<TokenId>(id));
+        pos = stop;
+    }
+    return ids;
+}
 
 Tokenizer tokenizerFrom(const Arguments& arguments) {
     const std::optional<std::string> merges = arguments.value("merges");
@@ -22,9 +82,22 @@ Tokenizer tokenizerFrom(const Arguments& arguments) {
 int runEncode(const Arguments& arguments, std::ostream& out, std::ostream& err) {
     const std::string input = arguments.required("input");
     const Tokenizer tokenizer = tokenizerFrom(arguments);
-    const std::string text = readFileBytes(input);
+    const std::string text = readInputFile(input);
     const TokenizerConfig& config = tokenizer.config();
     if (!config.byteLevel || !config.normalizer.empty()) utf8::requireValid(text, input);
+
+    // Without an unknown token, what the vocabulary cannot spell would vanish from the ids.
+    if (const std::vector<std::string> lost = tokenizer.dropped(text); !lost.empty()) {
+        std::string list;
+        for (const std::string& item : lost) {
+            list += (list.empty() ? "" : ", ") + shown(item);
+        }
+        const std::size_t at = text.find(lost.front());
+        throw LocatedError(SourceLocation{input, at == std::string::npos ? std::nullopt : std::optional(lineOfOffset(text, at)),
+                                          at == std::string::npos ? std::nullopt : std::optional(at)},
+                           "the tokenizer has no token for " + list + (lost.size() == 8 ? " and more" : "") +
+                               ", and no unknown token: encoding would lose them, so nothing was written");
+    }
 
     const auto start = std::chrono::steady_clock::now();
     const std::vector<TokenId> ids = tokenizer.encode(text, arguments.flag("add-special-tokens"));
@@ -51,29 +124,12 @@ int runEncode(const Arguments& arguments, std::ostream& out, std::ostream& err) 
 }
 
 int runDecode(const Arguments& arguments, std::ostream& out) {
-    const std::string idsText = arguments.required("ids");
-    std::vector<TokenId> ids;
-    std::size_t pos = 0;
-    while (pos < idsText.size()) {
-        if (idsText[pos] == ' ' || idsText[pos] == ',' || idsText[pos] == '\n' || idsText[pos] == '\t') {
-            ++pos;
-            continue;
-        }
-        TokenId id = 0;
-        const auto [end, error] = std::from_chars(idsText.data() + pos, idsText.data() + idsText.size(), id);
-        if (error != std::errc() || (end != idsText.data() + idsText.size() && *end != ' ' && *end != ',' &&
-                                     *end != '\n' && *end != '\t')) {
-            throw UsageError("--ids expects whole numbers separated by spaces; '" +
-                             idsText.substr(pos, idsText.find(' ', pos) - pos) + "' is not one");
-        }
-        ids.push_back(id);
-        pos = static_cast<std::size_t>(end - idsText.data());
-    }
+    const std::vector<TokenId> ids = idsFrom(arguments);
     const Tokenizer tokenizer = tokenizerFrom(arguments);
     try {
         out << tokenizer.decode(ids, arguments.flag("skip-special-tokens"));
     } catch (const std::out_of_range& error) {
-        throw UsageError(std::string("--ids: ") + error.what());
+        throw UsageError(std::string(arguments.value("ids") ? "--ids: " : "--ids-file: ") + error.what());
     }
     out.flush();
     return 0;
@@ -84,7 +140,8 @@ int runDecode(const Arguments& arguments, std::ostream& out) {
 Command encodeCommand() {
     return {"encode",
             "Print the ids of FILE's text on one line. PATH is a tokenizer.json, a vocab.json (with --merges "
-            "merges.txt), a tiktoken rank file or a BERT vocab.txt.",
+            "merges.txt), a tiktoken rank file or a BERT vocab.txt. A byte-level tokenizer takes any bytes "
+            "(invalid UTF-8 is kept byte for byte); text the tokenizer would lose is refused.",
             {{"tokenizer", "PATH", "the tokenizer file", true},
              {"merges", "PATH", "the merges.txt that goes with a vocab.json"},
              {"input", "FILE", "the text to encode", true},
@@ -95,10 +152,12 @@ Command encodeCommand() {
 
 Command decodeCommand() {
     return {"decode",
-            "Print the text of the ids.",
+            "Print the text of the ids. A byte-level tokenizer gives back the exact bytes, even where they "
+            "are not valid UTF-8 (no U+FFFD replacement).",
             {{"tokenizer", "PATH", "the tokenizer file", true},
              {"merges", "PATH", "the merges.txt that goes with a vocab.json"},
-             {"ids", "\"1 2 3\"", "the ids, separated by spaces or commas", true},
+             {"ids", "\"1 2 3\"", "the ids, separated by spaces or commas"},
+             {"ids-file", "FILE", "read the ids from FILE (- for standard input) instead of --ids"},
              {"skip-special-tokens", "", "leave special tokens out of the text"}},
             [](const Arguments& arguments, std::ostream& out, std::ostream&) { return runDecode(arguments, out); }};
 }

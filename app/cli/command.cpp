@@ -1,5 +1,6 @@
 #include "app/cli/command.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace pretrainlab::cli {
@@ -9,7 +10,8 @@ std::string usageLine(const Command& command, std::size_t width) {
     std::size_t lineStart = 0;
     const std::string indent(4 + command.name.size(), ' ');
     for (const OptionSpec& option : command.options) {
-        std::string word = "--" + option.name + (option.placeholder.empty() ? "" : " " + option.placeholder);
+        std::string word = option.positional ? option.placeholder
+                                             : "--" + option.name + (option.placeholder.empty() ? "" : " " + option.placeholder);
         if (!option.required) word = "[" + word + "]";
         if (option.repeatable) word += "...";
         if (text.size() - lineStart + 1 + word.size() > width) {
@@ -51,7 +53,8 @@ std::string commandHelp(const Command& command) {
     std::string text = "usage: pretrainlab-cli" + usageLine(command).substr(1) + "\n\n" + wrapped(command.summary, 0) +
                        "\n\noptions:\n";
     for (const OptionSpec& option : command.options) {
-        const std::string name = "  --" + option.name + (option.placeholder.empty() ? "" : " " + option.placeholder);
+        const std::string name = option.positional ? "  " + option.placeholder
+                                                   : "  --" + option.name + (option.placeholder.empty() ? "" : " " + option.placeholder);
         const std::string help = wrapped(option.help, helpColumn);
         if (name.size() + 1 < helpColumn) {
             text.append(name).append(help, name.size()).push_back('\n');
@@ -109,7 +112,28 @@ Arguments parseArguments(const Command& command, const std::vector<std::string>&
             values.insert(option.name);
         }
     }
-    Arguments arguments(args, values, flags, repeatable);
+    // A bare word is the positional option's value (once); the value of an option stays with it.
+    const auto positional = std::find_if(command.options.begin(), command.options.end(),
+                                         [](const OptionSpec& option) { return option.positional; });
+    std::vector<std::string> named;
+    bool positionalGiven = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.rfind("--", 0) == 0) {
+            named.push_back(arg);
+            const std::string name = arg.substr(2);
+            if (name.find('=') == std::string::npos && (values.count(name) || repeatable.count(name)) && i + 1 < args.size()) {
+                named.push_back(args[++i]);
+            }
+        } else if (positional != command.options.end() && !positionalGiven) {
+            named.push_back("--" + positional->name);
+            named.push_back(arg);
+            positionalGiven = true;
+        } else {
+            named.push_back(arg);
+        }
+    }
+    Arguments arguments(named, values, flags, repeatable);
     for (const OptionSpec& option : command.options) {
         if (option.required) arguments.required(option.name);
     }

@@ -21,6 +21,7 @@ struct OptionSpec {
     std::string help;         // one line
     bool required = false;
     bool repeatable = false;
+    bool positional = false;  // given as a bare word ("inspect FILE"), or as --name FILE
 };
 
 struct Command {

@@ -1,6 +1,8 @@
 #include "app/cli/train_command.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -26,7 +28,7 @@ std::string asFlags(std::string problem) {
     const std::pair<const char*, const char*> words[] = {
         {"the number of heads", "--heads"}, {"the width d", "--d"}, {"the width (d)", "--d"},
         {"the context", "--ctx"},           {"the vocabulary", "--vocab"}, {"gradient accumulation", "--accum"},
-        {"the batch", "--batch"},           {"the encoder's context", "--ctx for the encoder"},
+        {"the batch", "--batch"},           {"the layers", "--layers"}, {"the encoder's context", "--ctx for the encoder"},
         {"the encoder-decoder's context", "--ctx for the encoder-decoder"}, {"the masking rate", "--mask-rate"}};
     for (const auto& [from, to] : words) {
         if (const std::size_t at = problem.find(from); at != std::string::npos) {
@@ -44,8 +46,13 @@ const std::vector<OptionSpec>& runOptions() {
         {"probes", "", "evaluate the toy world's held-out probes at every logged step"},
         {"metrics", "FILE.csv", "write every step's metrics as CSV"},
         {"log-every", "N", "print a JSON line every N steps (default: 20 lines in all)"},
-        {"save", "FILE.safetensors", "save a checkpoint at the end (FILE.json and FILE.optimizer.safetensors beside it)"},
+        {"save", "FILE.safetensors",
+         "save a checkpoint at the end, and when stopped by Ctrl+C or SIGTERM (FILE.json and "
+         "FILE.optimizer.safetensors beside it; FILE.json is written last and commits the save)"},
+        {"save-every", "N", "also save the checkpoint every N steps (needs --save)"},
         {"resume", "FILE.safetensors", "continue a saved run with its own settings"},
+        {"restart-optimizer", "",
+         "with --resume: continue even when the checkpoint's optimizer file is missing; the optimizer restarts"},
         {"stop-after", "N", "stop after step N (to save a run part-way)"}};
     return options;
 }
@@ -107,8 +114,11 @@ Json probeJson(const train::ProbeReport& report) {
 
 // The run to train: a saved one to continue (with only its thread count changed), or a new one
 // from the flags.
-std::unique_ptr<train::TrainingSession> openSession(const Arguments& arguments) {
+std::unique_ptr<train::TrainingSession> openSession(const Arguments& arguments, std::ostream& err) {
     std::unique_ptr<train::TrainingSession> session;
+    if (arguments.flag("restart-optimizer") && !arguments.value("resume")) {
+        throw UsageError("--restart-optimizer goes with --resume");
+    }
     if (const std::optional<std::string> resume = arguments.value("resume")) {
         for (const train::SettingField& field : train::runSettingFields()) {
             if (field.flag.empty() || field.flag == "threads" || field.flag == "steps") continue;
@@ -121,7 +131,14 @@ std::unique_ptr<train::TrainingSession> openSession(const Arguments& arguments) 
                 throw UsageError(std::string("--resume continues the saved run with its own settings; drop --") + setting);
             }
         }
-        session = train::loadCheckpoint(*resume);
+        train::ResumeOptions options;
+        options.restartOptimizer = arguments.flag("restart-optimizer");
+        options.notice = [&err](const std::string& notice) { err << "pretrainlab-cli train: " << notice << '\n'; };
+        try {
+            session = train::loadCheckpoint(*resume, {}, options);
+        } catch (const train::MissingOptimizerState& error) {
+            throw LocatedError(error.where(), error.reason() + "; give --restart-optimizer to continue with a restarted optimizer");
+        }
         const std::size_t steps = session->settings().steps;
         if (arguments.value("steps") && static_cast<std::size_t>(*arguments.integer("steps", 1, 1'000'000'000)) != steps) {
             throw UsageError("--steps must be the saved run's length (" + std::to_string(session->settings().steps) +
@@ -186,18 +203,56 @@ Json summaryOf(train::TrainingSession& session, const Tally& tally) {
     return summary;
 }
 
+// The signal that asked the run to stop (SIGINT or SIGTERM), 0 while none has.
+std::atomic<int> interruption{0};
+static_assert(std::atomic<int>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void noteInterruption(int signal) { interruption.store(signal); }
+
+// While it lives, Ctrl+C and SIGTERM let the current step finish (the loop then saves and exits);
+// a second one ends the process as usual.
+class InterruptionHandlers {
+public:
+    InterruptionHandlers() {
+        interruption.store(0);
+        struct sigaction action {};
+        action.sa_handler = noteInterruption;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND | SA_RESTART;
+        sigaction(SIGINT, &action, &previousInterrupt_);
+        sigaction(SIGTERM, &action, &previousTerminate_);
+    }
+    ~InterruptionHandlers() {
+        sigaction(SIGINT, &previousInterrupt_, nullptr);
+        sigaction(SIGTERM, &previousTerminate_, nullptr);
+    }
+    InterruptionHandlers(const InterruptionHandlers&) = delete;
+    InterruptionHandlers& operator=(const InterruptionHandlers&) = delete;
+
+private:
+    struct sigaction previousInterrupt_ {};
+    struct sigaction previousTerminate_ {};
+};
+
 }  // namespace
 
-int runTrain(const Arguments& arguments, std::ostream& out) {
-    const std::unique_ptr<train::TrainingSession> session = openSession(arguments);
-    const std::size_t steps = session->settings().steps;
-    if (const std::optional<std::string> path = arguments.value("save")) {
+int runTrain(const Arguments& arguments, std::ostream& out, std::ostream& err) {
+    const std::optional<std::string> savePath = arguments.value("save");
+    const std::optional<long long> saveEvery = arguments.integer("save-every", 1, 100'000'000);
+    if (saveEvery && !savePath) throw UsageError("--save-every needs --save FILE.safetensors");
+    if (savePath) {
         // Found out now, not after the training it would have saved.
-        const std::filesystem::path folder = std::filesystem::absolute(*path).parent_path();
+        const std::filesystem::path folder = std::filesystem::absolute(*savePath).parent_path();
         if (!std::filesystem::is_directory(folder)) {
-            throw UsageError("--save " + *path + ": the folder " + folder.string() + " does not exist");
+            throw UsageError("--save " + *savePath + ": the folder " + folder.string() + " does not exist");
+        }
+        for (const std::string& path : {*savePath, train::checkpointJsonPath(*savePath), train::checkpointOptimizerPath(*savePath)}) {
+            writableTarget(path);
         }
     }
+    if (const std::optional<std::string> path = arguments.value("metrics")) writableTarget(*path);
+    const std::unique_ptr<train::TrainingSession> session = openSession(arguments, err);
+    const std::size_t steps = session->settings().steps;
     const std::size_t stopAfter =
         static_cast<std::size_t>(arguments.integer("stop-after", 1, 100'000'000).value_or(static_cast<long long>(steps)));
     const bool probing = arguments.flag("probes");
@@ -212,8 +267,18 @@ int runTrain(const Arguments& arguments, std::ostream& out) {
     const std::size_t untimed = std::min<std::size_t>(5, (lastStep - firstStep) / 5);  // warm-up steps left out of the speed
     std::vector<train::MetricsRow> metrics;
     Tally tally;
+    // How the run was made and what it scored so far, kept in the checkpoint's JSON.
+    const auto save = [&](const std::optional<Json>& probes) {
+        std::string command = "pretrainlab-cli train";
+        for (const std::string& arg : arguments.given()) command += " " + arg;
+        Json notes{{"command", command}, {"final_loss", tally.finalLoss}};
+        if (const std::optional<double> heldOut = session->heldOutLoss()) notes["held_out_loss"] = *heldOut;
+        if (probes) notes["probes"] = *probes;
+        train::saveCheckpoint(*session, *savePath, {}, notes.dump());
+    };
+    const InterruptionHandlers handlers;
     const auto started = std::chrono::steady_clock::now();
-    for (std::size_t s = firstStep; s < lastStep; ++s) {
+    for (std::size_t s = firstStep; s < lastStep && interruption.load() == 0; ++s) {
         const train::StepOutcome outcome = session->step();
         if (const auto* divergence = std::get_if<train::Divergence>(&outcome)) {
             Json line{{"diverged", true}, {"step", divergence->step}, {"quantity", divergence->quantity},
@@ -260,27 +325,30 @@ int runTrain(const Arguments& arguments, std::ostream& out) {
             out << line.dump() << '\n';
             out.flush();
         }
+        if (saveEvery && step.step % static_cast<std::size_t>(*saveEvery) == 0 && step.step < lastStep &&
+            interruption.load() == 0) {
+            save(std::nullopt);
+            out << Json{{"saved", *savePath}, {"step", step.step}}.dump() << '\n';
+            out.flush();
+        }
     }
+    const int stoppedBy = interruption.load();
     if (const std::optional<std::string> path = arguments.value("metrics")) train::metricsTable(metrics).write(*path);
     Json summary = summaryOf(*session, tally);
     if (probing) summary["probes"] = probeJson(session->probes());
-    if (const std::optional<std::string> path = arguments.value("save")) {
-        // How it was made and what it scored, kept in the checkpoint's JSON.
-        std::string command = "pretrainlab-cli train";
-        for (const std::string& arg : arguments.given()) command += " " + arg;
-        Json notes{{"command", command}, {"final_loss", tally.finalLoss}};
-        if (const std::optional<double> heldOut = session->heldOutLoss()) notes["held_out_loss"] = *heldOut;
-        if (probing) notes["probes"] = summary["probes"];
-        train::saveCheckpoint(*session, *path, {}, notes.dump());
+    if (savePath) {
+        save(probing ? std::optional<Json>(summary["probes"]) : std::nullopt);
+        summary["saved"] = *savePath;
     }
-    if (const std::optional<std::string> path = arguments.value("save")) summary["saved"] = *path;
+    if (stoppedBy != 0) summary["interrupted"] = stoppedBy == SIGINT ? "SIGINT" : "SIGTERM";
     out << summary.dump() << '\n';
-    return 0;
+    out.flush();
+    return stoppedBy != 0 ? 128 + stoppedBy : 0;  // 130 for SIGINT, 143 for SIGTERM, as a shell reports them
 }
 
 Command trainCommand() {
     return {"train", "Train a transformer; one JSON line per logged step and a summary line.", trainOptions(),
-            [](const Arguments& arguments, std::ostream& out, std::ostream&) { return runTrain(arguments, out); }};
+            [](const Arguments& arguments, std::ostream& out, std::ostream& err) { return runTrain(arguments, out, err); }};
 }
 
 }  // namespace pretrainlab::cli

@@ -80,8 +80,19 @@ void saveFinetuned(const Finetuner& finetuner, const std::string& weightsPath, c
                     {"weights", train::fileRecord(std::filesystem::path(weightsPath).filename().string(), weightBytes)}};
     const std::string jsonPath = train::checkpointJsonPath(weightsPath);
     const auto weightsTemporary = writeTemporaryFile(weightsPath, weightBytes);
-    const auto jsonTemporary = writeTemporaryFile(jsonPath, json.dump(1) + "\n");
-    commitTemporaryFile(weightsTemporary, weightsPath);
+    std::filesystem::path jsonTemporary;
+    try {
+        jsonTemporary = writeTemporaryFile(jsonPath, json.dump(1) + "\n");
+    } catch (...) {
+        removeQuietly(weightsTemporary);  // a failed save leaves no temporary behind
+        throw;
+    }
+    try {
+        commitTemporaryFile(weightsTemporary, weightsPath);
+    } catch (...) {
+        removeQuietly(jsonTemporary);
+        throw;
+    }
     commitTemporaryFile(jsonTemporary, jsonPath);
 }
 

@@ -122,6 +122,10 @@ const TokenizerConfig& Tokenizer::config() const { return state_->config; }
 std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecialTokens) const {
     std::vector<TokenId> ids;
     if (addSpecialTokens) ids = state_->config.prefixTokens;
+    if (addSpecialTokens && !state_->config.templateKeepsText) {
+        ids.insert(ids.end(), state_->config.suffixTokens.begin(), state_->config.suffixTokens.end());
+        return ids;
+    }
     // Added tokens are found in the raw text first; the stretches between them are encoded.
     std::size_t stretchStart = 0;
     std::size_t pos = 0;
@@ -151,7 +155,9 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecialTok
 
 namespace {
 
-// Hugging Face's WordPiece decoder clean-up: no space before punctuation and contractions.
+// Hugging Face's WordPiece decoder clean-up of one token (with the space put before it): no
+// space before punctuation and contractions. Applied to the whole text instead, it would turn
+// "do not" into "don't"; token by token it only can where "do not" is one token.
 std::string cleanUp(std::string text) {
     static const std::pair<std::string_view, std::string_view> replacements[] = {
         {" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"}, {" n't", "n't"},
@@ -180,26 +186,41 @@ std::string Tokenizer::decode(std::span<const TokenId> ids, bool skipSpecialToke
         if (skipSpecialTokens && state_->isSpecial[id]) continue;
         tokens.push_back(&config.vocabulary.token(id));
     }
-    std::string text;
-    if (config.model == TokenizerModel::Bpe && config.byteLevel) {
-        for (const std::string* token : tokens) {
-            const std::optional<std::string> bytes = byte_level::decode(*token);
-            text += bytes ? *bytes : *token;  // added tokens are written as they are
-        }
-        return text;
+    DecoderKind decoder = config.decoder;
+    if (decoder == DecoderKind::Model) {
+        decoder = config.model == TokenizerModel::WordPiece ? DecoderKind::WordPiece
+                  : config.byteLevel                        ? DecoderKind::ByteLevel
+                                                            : DecoderKind::None;
     }
-    if (config.model == TokenizerModel::WordPiece) {
-        const std::string prefix = config.continuingPrefix.empty() ? "##" : config.continuingPrefix;
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
-            const std::string& token = *tokens[i];
-            if (token.starts_with(prefix)) {
-                text += token.substr(prefix.size());
-            } else {
-                if (i > 0) text += ' ';
-                text += token;
+    std::string text;
+    switch (decoder) {
+        case DecoderKind::ByteLevel:
+            // Bytes as they were, valid UTF-8 or not (Hugging Face would put U+FFFD for invalid runs).
+            for (const std::string* token : tokens) {
+                const std::optional<std::string> bytes = byte_level::decode(*token);
+                text += bytes ? *bytes : *token;  // added tokens are written as they are
             }
+            return text;
+        case DecoderKind::WordPiece: {
+            const std::string& prefix = !config.decoderPrefix.empty()      ? config.decoderPrefix
+                                        : !config.continuingPrefix.empty() ? config.continuingPrefix
+                                                                           : std::string("##");
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                std::string piece;
+                if (i == 0) {
+                    piece = *tokens[i];
+                } else if (tokens[i]->starts_with(prefix)) {
+                    piece = tokens[i]->substr(prefix.size());
+                } else {
+                    piece = ' ' + *tokens[i];
+                }
+                text += config.decoderCleanup ? cleanUp(std::move(piece)) : piece;
+            }
+            return text;
         }
-        return cleanUp(std::move(text));
+        case DecoderKind::None:
+        case DecoderKind::Model:
+            break;
     }
     // Character-level BPE keeps no word boundaries: tokens are joined with spaces.
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -207,6 +228,61 @@ std::string Tokenizer::decode(std::span<const TokenId> ids, bool skipSpecialToke
         text += *tokens[i];
     }
     return text;
+}
+
+std::vector<std::string> Tokenizer::dropped(std::string_view text, std::size_t limit) const {
+    const State& state = *state_;
+    std::vector<std::string> found;
+    if (state.config.unknownToken || limit == 0) return found;
+    if (state.bpe && state.config.byteLevel) {
+        std::vector<TokenId> symbols;
+        std::string all(256, '\0');
+        for (std::size_t byte = 0; byte < 256; ++byte) all[byte] = static_cast<char>(byte);
+        std::vector<std::string> lacking;
+        state.bpe->initialSymbols(all, symbols, &lacking);
+        if (lacking.empty()) return found;  // every byte has a symbol: nothing can be lost
+    }
+    // Added tokens are matched before anything else, so they are never lost.
+    std::string rest;
+    rest.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        const AddedToken* match = nullptr;
+        for (const AddedToken* added : state.addedLongestFirst) {
+            if (text.substr(pos).starts_with(added->content)) {
+                match = added;
+                break;
+            }
+        }
+        if (match) {
+            rest += ' ';
+            pos += match->content.size();
+        } else {
+            rest += text[pos++];
+        }
+    }
+    std::string owned;
+    std::vector<TextSpan> spans;
+    const std::string_view prepared = state.prepare(rest, owned, spans);
+    std::unordered_map<std::string_view, bool> seen;
+    std::vector<TokenId> scratch;
+    for (const TextSpan& span : spans) {
+        const std::string_view piece = prepared.substr(span.begin, span.end - span.begin);
+        if (!seen.try_emplace(piece, true).second) continue;
+        std::vector<std::string> lacking;
+        scratch.clear();
+        if (state.bpe) {
+            state.bpe->initialSymbols(piece, scratch, &lacking);
+        } else {
+            state.wordPiece->encode(piece, scratch);
+            if (scratch.empty()) lacking.emplace_back(piece);
+        }
+        for (std::string& item : lacking) {
+            if (std::find(found.begin(), found.end(), item) != found.end()) continue;
+            found.push_back(std::move(item));
+            if (found.size() == limit) return found;
+        }
+    }
+    return found;
 }
 
 std::vector<std::string> Tokenizer::pieces(std::string_view text) const {

@@ -18,6 +18,11 @@ class BpeEncoder;
 
 enum class TokenizerModel { Bpe, WordPiece };
 
+// How ids become text again. `Model`: the model's own way (bytes for byte-level BPE, WordPiece's
+// for WordPiece, tokens joined by spaces otherwise); `None`: tokens joined by spaces, as Hugging
+// Face does for a tokenizer.json without a decoder.
+enum class DecoderKind { Model, None, ByteLevel, WordPiece };
+
 // A token matched in the raw text before anything else runs ([CLS], <|endoftext|>, ...).
 struct AddedToken {
     std::string content;
@@ -44,6 +49,14 @@ struct TokenizerConfig {
     // Put around a sequence when special tokens are asked for: BERT's [CLS] ... [SEP].
     std::vector<TokenId> prefixTokens;
     std::vector<TokenId> suffixTokens;
+    // False for a template without the sequence ($A): with special tokens asked for, only they
+    // are written, as Hugging Face's TemplateProcessing does.
+    bool templateKeepsText = true;
+    DecoderKind decoder = DecoderKind::Model;
+    // WordPiece decoder: its prefix ("" for the continuing prefix) and whether it removes the
+    // space before punctuation and contractions, token by token as Hugging Face does.
+    std::string decoderPrefix;
+    bool decoderCleanup = true;
 };
 
 // Normalize, pre-tokenize, then BPE or WordPiece, and the way back. Copies share the immutable
@@ -62,6 +75,11 @@ public:
     std::vector<TokenId> encode(std::string_view text, bool addSpecialTokens = false) const;
     // Throws std::out_of_range naming the first id that is not in the vocabulary.
     std::string decode(std::span<const TokenId> ids, bool skipSpecialTokens = false) const;
+
+    // What encode() would drop from `text` for want of an unknown token: the characters (bytes, for
+    // byte-level BPE) the vocabulary lacks, or the words WordPiece cannot spell. At most `limit`
+    // distinct ones, in order of appearance; empty when nothing is lost.
+    std::vector<std::string> dropped(std::string_view text, std::size_t limit = 8) const;
 
     // "byte-level BPE", "WordPiece", ...
     std::string kindName() const;

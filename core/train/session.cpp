@@ -7,9 +7,11 @@
 
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
+#include "core/common/input_file.hpp"
 #include "core/text/utf8.hpp"
 #include "core/tokenize/io/tokenizer_files.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
+#include "core/train/run_memory.hpp"
 
 namespace pretrainlab::train {
 
@@ -50,6 +52,14 @@ TrainingSession::TrainingSession(RunSettings settings, std::optional<Tokenizer> 
     if (const std::string problem = settings_.problem(tokenizer.has_value()); !problem.empty()) {
         throw std::invalid_argument(problem);
     }
+    // Refused before any data is made, with the vocabulary known so far (a text file's tokenizer is
+    // read below), and again before the model is built.
+    const nn::Index knownVocabulary = settings_.corpus.empty() ? settings_.model.vocabulary
+                                      : tokenizer                ? static_cast<nn::Index>(tokenizer->vocabulary().size())
+                                                                 : 0;
+    if (const std::string problem = memoryProblem(settings_, knownVocabulary); !problem.empty()) {
+        throw std::invalid_argument(problem);
+    }
     settings_.trainer.schedule.total = settings_.steps;
     const nn::Architecture architecture = settings_.model.architecture;
     const nn::Index window = settings_.model.context + 1;
@@ -67,7 +77,11 @@ TrainingSession::TrainingSession(RunSettings settings, std::optional<Tokenizer> 
             probeItems_ = data::ToyWorld::lectureProbes();
             probeItems_.insert(probeItems_.end(), world.probes().begin(), world.probes().end());
         } else {
-            text = readFileBytes(settings_.corpus);
+            text = readInputFile(settings_.corpus);
+            if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+                throw LocatedError(SourceLocation{settings_.corpus, lineOfOffset(text, nul), nul},
+                                   "a NUL byte: this looks like a binary file, not text");
+            }
             corpusHash_ = fingerprint(text);
         }
         progress(0.3);
@@ -119,6 +133,9 @@ TrainingSession::TrainingSession(RunSettings settings, std::optional<Tokenizer> 
     }
     settings_.masking.textVocabulary = textVocabulary_;
     settings_.model.nextSentenceHead = settings_.nextSentence;
+    if (const std::string problem = memoryProblem(settings_, settings_.model.vocabulary); !problem.empty()) {
+        throw std::invalid_argument(problem);
+    }
     model_ = std::make_unique<nn::Transformer<float>>(settings_.model, settings_.trainer.seed);
     if (settings_.trainer.precision != optim::NumberFormat::Fp32) {
         const double scale = settings_.lossScaleValue().value_or(0.0);

@@ -368,6 +368,28 @@ private slots:
         QCOMPARE(state().loadedTokenizer()->vocabulary().size(), std::size_t(50256));  // GPT-2's still
     }
 
+    // Files from the wild that are not a tokenizer, or would lose text, are refused by name in the
+    // window, and the tokenizer already open stays.
+    void notATokenizerSaysWhatItLooksLike() {
+        state().openTokenizerFile(QStringLiteral(PRETRAINLAB_TEST_DATA "/gpt2/gpt2.tiktoken"));
+        waitIdle();
+        const auto* problem = page_->findChild<QLabel*>(QStringLiteral("tokenizerProblem"));
+        const QString merges = file("merges.txt", "#version: 0.2\n\xC4\xA0 t\nh e\n");
+        state().openTokenizerFile(merges);
+        waitIdle();
+        QVERIFY(!problem->isHidden());
+        QVERIFY2(problem->text().startsWith(merges + QStringLiteral(" line 2: this looks like a merges.txt")), qPrintable(problem->text()));
+        const QString ranks = file("cut.tiktoken", "IQ== 0\nIg== 1\n");
+        state().openTokenizerFile(ranks);
+        waitIdle();
+        QVERIFY2(problem->text().startsWith(ranks + QStringLiteral(": 254 of the 256 single bytes have no rank")), qPrintable(problem->text()));
+        QCOMPARE(state().loadedTokenizer()->vocabulary().size(), std::size_t(50256));  // GPT-2's still
+        state().openCorpusFile(QStringLiteral("/dev/zero"));
+        waitIdle();
+        QCOMPARE(find<QLabel>("problemLabel")->text(),
+                 QStringLiteral("/dev/zero: cannot read: it is a device, not a file (it may never end)"));
+    }
+
     void badCorpusFileSaysWhereAndKeepsTheCorpus() {
         state().step();
         const QString invalid = file("latin1.txt", QByteArray("caf\xE9 au lait\n"));

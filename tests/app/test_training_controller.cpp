@@ -155,6 +155,30 @@ private slots:
         QVERIFY(failed.front().front().toString().contains("no/such/folder"));
     }
 
+    void aRunTooLargeForMemoryIsRefusedAndTheCurrentRunGoesOn() {
+        TrainingController controller;
+        controller.setEvaluationInterval(0);
+        QVERIFY(controller.start(tinyToyWorld(), std::nullopt, true));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Paused, 30000);
+        controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(1));
+        train::RunSettings huge = tinyToyWorld();
+        huge.model.width = 8192;
+        huge.model.layers = 256;
+        const QString problem = TrainingController::startProblem(huge);
+        QVERIFY2(problem.contains("this run needs about") && problem.contains("TB of memory") &&
+                     problem.contains("lower the width d or the layers"),
+                 qPrintable(problem));
+        QSignalSpy states(&controller, &TrainingController::stateChanged);
+        QVERIFY(!controller.start(huge));
+        QTest::qWait(50);
+        QCOMPARE(states.count(), 0);
+        QCOMPARE(controller.state(), State::Paused);
+        QVERIFY(controller.hasSession());
+        controller.stepOnce();
+        QTRY_COMPARE(controller.stepsDone(), std::size_t(2));
+    }
+
     void aBadCheckpointFailsWithItsName() {
         TrainingController controller;
         QSignalSpy failed(&controller, &TrainingController::failed);

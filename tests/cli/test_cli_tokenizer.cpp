@@ -142,6 +142,99 @@ private slots:
         QCOMPARE(QString::fromUtf8(run.err).trimmed(),
                  QStringLiteral("pretrainlab-cli encode: %1: this is a vocab.json: give its merges.txt as well").arg(vocab));
     }
+
+    // GPT-2's own vocab.json has a token "model"; with its merges.txt it is read as a vocab.json.
+    void vocabJsonWithATokenNamedModel() {
+        const QString vocab = file("v.json", R"({"model":0,"a":1})");
+        const QString merges = file("m.txt", "#version: 0.2\n");
+        const CliRun run = runCli({"encode", "--tokenizer", vocab, "--merges", merges, "--input", file("a.txt", "a")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out.trimmed(), QByteArray("1"));
+    }
+
+    // Files from the wild that used to pass with exit 0 while input vanished.
+    void nothingIsLostSilently_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        const QString text = file("text.txt", "a cab\n");
+        const QString vocab = file("ab-vocab.json", R"({"a":0,"b":1,"ab":2,"\u0120":3})");
+        const QString merges = file("ab-merges.txt", "#version: 0.2\na b\n");
+        QTest::newRow("bytes the vocabulary lacks")
+            << QStringList{"encode", "--tokenizer", vocab, "--merges", merges, "--input", text}
+            << text + ": byte 2 (line 1): the tokenizer has no token for 'c' (63), byte 0A, and no unknown token: "
+                      "encoding would lose them, so nothing was written";
+        QTest::newRow("--merges with a tiktoken file")
+            << QStringList{"encode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--merges", "/nonexistent/merges.txt", "--input", text}
+            << "/nonexistent/merges.txt: a merges.txt goes only with a vocab.json, and gpt2.tiktoken is a tiktoken "
+               "rank file (leave the merges out)";
+        QTest::newRow("merges.txt as the tokenizer")
+            << QStringList{"encode", "--tokenizer", merges, "--input", text}
+            << merges + " line 2: this looks like a merges.txt (a pair of tokens per line), not a tokenizer: give "
+                        "its vocab.json as the tokenizer and this file as its merges";
+        QTest::newRow("a corpus as the tokenizer")
+            << QStringList{"encode", "--tokenizer", testData("parity_corpus.txt"), "--input", text}
+            << "this looks like plain text, not a tokenizer";
+        QTest::newRow("an endless input") << QStringList{"bpe-train", "--input", "/dev/zero", "--vocab-size", "300", "--byte-level", "--output", folder_.filePath("never.json")}
+                                          << "/dev/zero: cannot read: it is a device, not a file (it may never end)";
+        QTest::newRow("a pipe as the text") << QStringList{"encode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--input", "/dev/stdin"}
+                                            << "/dev/stdin: cannot read";
+    }
+
+    void nothingIsLostSilently() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const CliRun run = runCli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.out.isEmpty(), run.out.constData());
+        const QString err = QString::fromUtf8(run.err).trimmed();
+        QVERIFY2(err.startsWith(QStringLiteral("pretrainlab-cli %1: ").arg(arguments.first())), qPrintable(err));
+        QVERIFY2(err.count('\n') == 0 && err.contains(message), qPrintable(err));
+    }
+
+    // A binary corpus is refused by train as by bpe-train, even with a byte-level tokenizer.
+    void trainRefusesABinaryCorpus() {
+        const QString tokenizer = folder_.filePath("bytes.json");
+        QCOMPARE(runCli({"bpe-train", "--input", testData("parity_corpus.txt"), "--vocab-size", "300", "--byte-level",
+                         "--output", tokenizer}).exitCode, 0);
+        const QString zeros = file("zeros.bin", QByteArray(200 * 1024, '\0'));
+        const CliRun run = runCli({"train", "--corpus", zeros, "--tokenizer", tokenizer, "--steps", "1"});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(run.err).trimmed(),
+                 QStringLiteral("pretrainlab-cli train: %1: byte 0 (line 1): a NUL byte: this looks like a binary file, not text").arg(zeros));
+    }
+
+    // More ids than a command line holds: from a file, or from standard input.
+    void decodesIdsFromAFileOrStandardInput() {
+        QByteArray text;
+        for (int i = 0; text.size() < 150000; ++i) text += "Sentence " + QByteArray::number(i) + " of a long text, with \xC3\xA9 and \xFF bytes.\n";
+        const QString input = file("long.txt", text);
+        const CliRun encoded = runCli({"encode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--input", input});
+        QCOMPARE(encoded.exitCode, 0);
+        QVERIFY2(encoded.out.count(' ') > 30000, "more ids than fit on a command line");
+        const QString ids = file("ids.txt", encoded.out);
+        const CliRun decoded = runCli({"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids-file", ids});
+        QCOMPARE(decoded.exitCode, 0);
+        QCOMPARE(decoded.out, text);
+
+        QProcess process;
+        process.start(QStringLiteral(PRETRAINLAB_CLI), {"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids-file", "-"});
+        QVERIFY(process.waitForStarted());
+        process.write(encoded.out);
+        process.closeWriteChannel();
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 0);
+        QCOMPARE(process.readAllStandardOutput(), text);
+
+        const QString bad = file("bad-ids.txt", "15496 11\n995 x7\n");
+        const CliRun refused = runCli({"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids-file", bad});
+        QCOMPARE(refused.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(refused.err).trimmed(),
+                 QStringLiteral("pretrainlab-cli decode: %1: byte 13 (line 2): expected token ids (whole numbers "
+                                "separated by spaces); 'x7' is not one").arg(bad));
+        const CliRun both = runCli({"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids", "1", "--ids-file", bad});
+        QCOMPARE(both.exitCode, 2);
+        QVERIFY(both.err.contains("either --ids or --ids-file"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCliTokenizer)

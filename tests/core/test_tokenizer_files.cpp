@@ -1,8 +1,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <fstream>
 
+#include "core/common/base64.hpp"
 #include "core/common/error.hpp"
 #include "core/tokenize/io/tokenizer_files.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
@@ -32,6 +34,20 @@ private:
         return QStringLiteral("(no error)");
     }
 
+    // A tiktoken rank file: every single byte (rank = byte), then `extra` "base64 rank" lines,
+    // leaving out the bytes in `without`.
+    static std::string tiktokenFile(const std::string& extra, std::initializer_list<int> without = {}) {
+        std::string text;
+        for (int byte = 0; byte < 256; ++byte) {
+            if (std::find(without.begin(), without.end(), byte) != without.end()) {
+                text += "\n";  // a blank line where the rank should be
+                continue;
+            }
+            text += base64::encode(std::string(1, static_cast<char>(byte))) + " " + std::to_string(byte) + "\n";
+        }
+        return text + extra;
+    }
+
     static QStringList pieces(const Tokenizer& tokenizer, std::string_view text, bool specials = false) {
         QStringList out;
         for (const TokenId id : tokenizer.encode(text, specials)) out << q(tokenizer.vocabulary().token(id));
@@ -54,12 +70,183 @@ private slots:
     }
 
     void tiktokenRanks() {
-        // "a"=0 "b"=1 "ab"=2 " "=3 " ab"=4, in base64.
-        const std::string path = write("tiny.tiktoken", "YQ== 0\nYg== 1\nYWI= 2\nIA== 3\nIGFi 4\n");
+        // The 256 bytes, then "ab"=256 " ab"=257, in base64.
+        const std::string path = write("tiny.tiktoken", tiktokenFile("YWI= 256\nIGFi 257\n"));
         QCOMPARE(detectTokenizerFile(path), TokenizerFileKind::TiktokenRanks);
         const Tokenizer ranks = loadTokenizer(path);
-        QCOMPARE(ranks.encode("ab ab"), (std::vector<TokenId>{2, 4}));
-        QCOMPARE(ranks.decode(std::vector<TokenId>{2, 4, 3}), std::string("ab ab "));
+        QCOMPARE(ranks.encode("ab ab"), (std::vector<TokenId>{256, 257}));
+        QCOMPARE(ranks.decode(std::vector<TokenId>{256, 257, 32}), std::string("ab ab "));
+        // A byte order mark before the first line is skipped, not read as part of a token.
+        const std::string marked = write("bom.tiktoken", "\xEF\xBB\xBF" + tiktokenFile("YWI= 256\n"));
+        QCOMPARE(detectTokenizerFile(marked), TokenizerFileKind::TiktokenRanks);
+        QCOMPARE(loadTokenizer(marked).encode("ab!"), (std::vector<TokenId>{256, 33}));
+    }
+
+    // tiktoken refuses a rank file without every single byte; so does this reader, naming them,
+    // where it used to drop those bytes from every text.
+    void tiktokenWithoutEveryByte() {
+        const std::string blank = write("blank5.tiktoken", tiktokenFile("", {5}));
+        QCOMPARE(failure([&] { loadTokenizer(blank); }),
+                 QStringLiteral("blank5.tiktoken: 1 of the 256 single bytes have no rank (0x05): text holding "
+                                "them could not be encoded (a truncated or damaged file?)"));
+        std::string cut = tiktokenFile("");
+        cut.resize(cut.find("\n", cut.find(" 99\n")) + 1);  // the first 100 lines
+        const std::string truncated = write("cut.tiktoken", cut);
+        QCOMPARE(failure([&] { loadTokenizer(truncated); }),
+                 QStringLiteral("cut.tiktoken: 156 of the 256 single bytes have no rank (0x64 0x65 0x66 0x67 0x68 "
+                                "0x69 0x6A 0x6B ...): text holding them could not be encoded (a truncated or "
+                                "damaged file?)"));
+    }
+
+    // Files that are not tokenizers are refused, saying what they look like, instead of being
+    // read as a vocab.txt whose missing [UNK] then drops words.
+    void notATokenizer_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("merges.txt") << "merges.txt" << QByteArray("#version: 0.2\nĠ t\nĠ a\nh e\n")
+                                    << "merges.txt line 2: this looks like a merges.txt (a pair of tokens per line), "
+                                       "not a tokenizer: give its vocab.json as the tokenizer and this file as its merges";
+        QTest::newRow("merges.txt without its version line")
+            << "pairs.txt" << QByteArray("t h\nth e\n")
+            << "pairs.txt line 1: this looks like a merges.txt (a pair of tokens per line), not a tokenizer: "
+               "give its vocab.json as the tokenizer and this file as its merges";
+        QTest::newRow("a corpus") << "corpus.txt" << QByteArray("banana\nthe cat sat on the mat\n")
+                                  << "corpus.txt line 2: this looks like plain text, not a tokenizer: a vocab.txt "
+                                     "holds one token per line, without spaces, and this line is \"the cat sat on the mat\"";
+        QTest::newRow("JSON array") << "array.json" << QByteArray("[\"a\", \"b\"]")
+                                    << "array.json: this is a JSON array, not a tokenizer: a tokenizer.json or "
+                                       "vocab.json is a JSON object";
+        QTest::newRow("binary") << "model.bin" << QByteArray("PK\x03\x04\x00\x00junk", 10)
+                                << "model.bin: byte 4 (line 1): a NUL byte: this is a binary file, not a tokenizer";
+        QTest::newRow("SentencePiece vocab") << "sp.vocab" << QByteArray("<unk>\t0\n\xE2\x96\x81the\t-3.1\n")
+                                             << "sp.vocab line 1: this looks like a SentencePiece .vocab (a token and "
+                                                "its score per line), which is not read here: give a tokenizer.json, "
+                                                "vocab.json, tiktoken rank file or vocab.txt";
+        QTest::newRow("vocab.txt without [UNK]") << "nounk.txt" << QByteArray("[PAD]\n[CLS]\n[SEP]\nthe\ncat\n")
+                                                 << "nounk.txt: the vocabulary has no [UNK]: WordPiece writes [UNK] for a "
+                                                    "word it cannot spell, so without it such words would vanish "
+                                                    "(Hugging Face refuses this vocabulary too)";
+    }
+
+    void notATokenizer() {
+        QFETCH(QString, name);
+        QFETCH(QByteArray, content);
+        QFETCH(QString, message);
+        const std::string path = write(name.toLatin1().constData(), std::string_view(content.constData(), content.size()));
+        QCOMPARE(failure([&] { loadTokenizer(path); }), message);
+    }
+
+    // A merges file goes with a vocab.json only; given with anything else (or missing) it is
+    // refused rather than ignored.
+    void mergesOnlyWithVocabJson() {
+        const std::string ranks = write("m.tiktoken", tiktokenFile(""));
+        const std::string merges = write("m-merges.txt", "#version: 0.2\n");
+        QCOMPARE(failure([&] { loadTokenizer(ranks, merges); }),
+                 QStringLiteral("m-merges.txt: a merges.txt goes only with a vocab.json, and m.tiktoken is a tiktoken "
+                                "rank file (leave the merges out)"));
+        const std::string json = write("m-tokenizer.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0,"a":1}}})");
+        QCOMPARE(failure([&] { loadTokenizer(json, folder_.filePath("absent.txt").toStdString()); }),
+                 QStringLiteral("absent.txt: a merges.txt goes only with a vocab.json, and m-tokenizer.json is a "
+                                "tokenizer.json (leave the merges out)"));
+    }
+
+    // Ids index a table, so a file may not name ids far beyond its entries (a 15-byte file with
+    // rank 100,000,000 took 3 GB), nor ids that do not fit 32 bits.
+    void absurdIds() {
+        const std::string rank = write("far.tiktoken", tiktokenFile("YWI= 100000000\n"));
+        QCOMPARE(failure([&] { loadTokenizer(rank); }),
+                 QStringLiteral("far.tiktoken line 257: id 100000000 is far beyond the 258 entries the file holds (a "
+                                "vocabulary may leave at most 65536 ids unused: each one takes memory)"));
+        const std::string vocab = write("far-vocab.json", R"({"a":0,"b":4294967297})");
+        const std::string merges = write("far-merges.txt", "#version: 0.2\n");
+        QCOMPARE(failure([&] { loadTokenizer(vocab, merges); }),
+                 QStringLiteral("far-vocab.json: \"b\": id 4294967297 is far beyond the 2 entries the file holds (a "
+                                "vocabulary may leave at most 65536 ids unused: each one takes memory)"));
+        const std::string json = write("far.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0,"a":2128942762}}})");
+        QCOMPARE(failure([&] { loadTokenizer(json); }),
+                 QStringLiteral("far.json: model.vocab[\"a\"]: id 2128942762 is far beyond the 2 entries the file "
+                                "holds (a vocabulary may leave at most 65536 ids unused: each one takes memory)"));
+    }
+
+    // Hugging Face's WordPiece decoder cleans up each token (with the space before it), so "do not"
+    // spelt as two tokens stays "do not"; on the whole string it became "don't".
+    void wordPieceDecodesTokenByToken() {
+        const std::string path = write("decode-vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\nwe\ndo\nnot\nsell\nit\n.\n,\n'\ns\nn\n##t\nhello\n");
+        const Tokenizer bert = loadTokenizer(path);
+        const auto roundTrip = [&](std::string_view text) { return q(bert.decode(bert.encode(text))); };
+        QCOMPARE(roundTrip("we do not sell it"), QStringLiteral("we do not sell it"));
+        QCOMPARE(roundTrip("hello, we sell it."), QStringLiteral("hello, we sell it."));
+        QCOMPARE(roundTrip("it's"), QStringLiteral("it ' s"));  // as Hugging Face: " '" is not " ' "
+        // The first token keeps a continuing prefix, as Hugging Face's decoder leaves it.
+        QCOMPARE(q(bert.decode(std::vector<TokenId>{14, 4})), QStringLiteral("##t we"));
+    }
+
+    // tokenizer.json read as Hugging Face reads it.
+    void tokenizerJsonAsHuggingFace() {
+        // TemplateProcessing writes the ids of "special_tokens", whatever the names.
+        const std::string templated = write("template.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2,"a":3}},
+            "post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"BOS","type_id":0}},
+              {"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"EOS","type_id":0}}],
+              "special_tokens":{"BOS":{"id":"BOS","ids":[2,1],"tokens":["[SEP]","[CLS]"]},"EOS":{"id":"EOS","ids":[1],"tokens":["[CLS]"]}}}})");
+        QCOMPARE(loadTokenizer(templated).encode("a", true), (std::vector<TokenId>{2, 1, 3, 1}));
+        // A template without $A writes only its special tokens.
+        const std::string noText = write("notext.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"a":2}},"pre_tokenizer":{"type":"WhitespaceSplit"},
+            "post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"[CLS]","type_id":0}}],
+              "special_tokens":{"[CLS]":{"id":"[CLS]","ids":[1],"tokens":["[CLS]"]}}}})");
+        QCOMPARE(loadTokenizer(noText).encode("a a", true), (std::vector<TokenId>{1}));
+        QCOMPARE(loadTokenizer(noText).encode("a a", false), (std::vector<TokenId>{2, 2}));
+        // A template naming a special token the file does not define is refused, as by Hugging Face.
+        const std::string undefined = write("undefined.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0}},
+            "post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"[CLS]","type_id":0}},{"Sequence":{"id":"A","type_id":0}}]}})");
+        QCOMPARE(failure([&] { loadTokenizer(undefined); }),
+                 QStringLiteral("undefined.json: post_processor.single[0]: special token \"[CLS]\" is not in "
+                                "post_processor.special_tokens"));
+        // [UNK] only among the added tokens, as in Hugging Face's own WordPiece files.
+        const std::string added = write("added-unk.json", R"({"added_tokens":[{"id":0,"content":"[UNK]","special":true}],
+            "model":{"type":"WordPiece","unk_token":"[UNK]","vocab":{"a":1,"##b":2}},"pre_tokenizer":{"type":"WhitespaceSplit"},"decoder":{"type":"WordPiece","prefix":"##","cleanup":true}})");
+        QCOMPARE(loadTokenizer(added).encode("ab c"), (std::vector<TokenId>{1, 2, 0}));
+        // Decoders: an unknown type is refused, a known one that is not supported says so, and
+        // "cleanup": false keeps the spaces.
+        const std::string unknownDecoder = write("decoder.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"decoder":{"type":"Wordpiece"}})");
+        QCOMPARE(failure([&] { loadTokenizer(unknownDecoder); }),
+                 QStringLiteral("decoder.json: decoder.type: \"Wordpiece\" is not a decoder Hugging Face knows (it "
+                                "knows BPEDecoder, ByteLevel, ByteFallback, CTC, Fuse, Metaspace, Replace, Sequence, "
+                                "Strip, WordPiece)"));
+        const std::string metaspace = write("metaspace.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"decoder":{"type":"Metaspace"}})");
+        QCOMPARE(failure([&] { loadTokenizer(metaspace); }),
+                 QStringLiteral("metaspace.json: decoder.type: decoder \"Metaspace\" is not supported (ByteLevel and "
+                                "WordPiece are)"));
+        const std::string raw = write("nocleanup.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0,"a":1,".":2}},
+            "pre_tokenizer":{"type":"BertPreTokenizer"},"decoder":{"type":"WordPiece","prefix":"##","cleanup":false}})");
+        const Tokenizer kept = loadTokenizer(raw);
+        QCOMPARE(q(kept.decode(kept.encode("a."))), QStringLiteral("a ."));
+        // A byte order mark is skipped; the file is still a tokenizer.json.
+        const std::string marked = write("bom.json", "\xEF\xBB\xBF" R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0,"a":1}}})");
+        QCOMPARE(detectTokenizerFile(marked), TokenizerFileKind::TokenizerJson);
+        QCOMPARE(loadTokenizer(marked).encode("a"), (std::vector<TokenId>{1}));
+    }
+
+    // Nested sequences cost a call and a path each: past 32 levels they are refused, where a
+    // 720 KB file used to take 5.8 GB.
+    void deepSequencesAreRefused() {
+        std::string normalizer = R"({"type":"Lowercase"})";
+        for (int level = 0; level < 40; ++level) normalizer = R"({"type":"Sequence","normalizers":[)" + normalizer + "]}";
+        const std::string path = write("deep.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"normalizer":)" + normalizer + "}");
+        const QString message = failure([&] { loadTokenizer(path); });
+        QVERIFY2(message.startsWith("deep.json: normalizer.normalizers[0]"), qPrintable(message));
+        QVERIFY2(message.endsWith(": sequences nested more than 32 deep are not read"), qPrintable(message));
+    }
+
+    // What encoding would lose for want of an unknown token is found before it is lost.
+    void droppedText() {
+        const std::string vocab = write("drop-vocab.json", R"({"a":0,"b":1,"Ġ":2,"ab":3,"<|endoftext|>":4})");
+        const std::string merges = write("drop-merges.txt", "#version: 0.2\na b\n");
+        const Tokenizer partial = loadTokenizer(vocab, merges);
+        QCOMPARE(partial.dropped("ab ab<|endoftext|>"), std::vector<std::string>{});
+        QCOMPARE(partial.dropped("ab cab\xC3\xA9"), (std::vector<std::string>{"c", "\xC3", "\xA9"}));
+        const Tokenizer full = loadTokenizer(write("full.tiktoken", tiktokenFile("")));
+        QCOMPARE(full.dropped("anything \xFF at all"), std::vector<std::string>{});
     }
 
     void gpt2VocabAndMerges() {

@@ -10,6 +10,7 @@
 #include "app/lessons/tokenization/merge_snapshots.hpp"
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
+#include "core/common/input_file.hpp"
 #include "core/tokenize/corpus_file.hpp"
 #include "core/tokenize/io/tokenizer_files.hpp"
 
@@ -111,7 +112,7 @@ void TokenizationState::openCorpusFile(const QString& path) {
     job_->start(
         tr("Reading and counting %1").arg(QFileInfo(path).fileName()),
         [this, path, byteLevel, rule](const Progress& progress) -> BackgroundJob::Apply {
-            const std::string text = readFileBytes(path.toStdString());
+            const std::string text = readInputFile(path.toStdString(), maxWholeFileBytes, share(progress, 0.0, 0.02));
             progress(0.02);
             QString preview = QString::fromUtf8(text.data(), static_cast<qsizetype>(std::min<std::size_t>(text.size(), 2000)));
             auto corpus = std::make_shared<Corpus>(countCorpus(path, preview, true, text, share(progress, 0.02, 0.9)));

@@ -63,6 +63,11 @@ void TrainingLabState::beginRun(const train::RunSettings& settings, RunOrigin or
 }
 
 void TrainingLabState::start(const train::RunSettings& settings, std::optional<Tokenizer> tokenizer, RunOrigin origin) {
+    if (const QString problem = TrainingController::startProblem(settings, tokenizer); !problem.isEmpty()) {
+        // Too large for this machine: said, and nothing else changes (the current run goes on).
+        setProblem(tr("The run could not start: %1").arg(problem));
+        return;
+    }
     if (origin.kind != RunOrigin::Kind::Comparison) queued_.reset();  // a run the user starts replaces a comparison
     beginRun(settings, std::move(origin));
     controller_.start(settings, std::move(tokenizer));

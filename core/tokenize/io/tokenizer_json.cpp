@@ -4,6 +4,8 @@
 
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
+#include "core/common/input_file.hpp"
+#include "core/tokenize/io/tokenizer_files.hpp"
 
 namespace pretrainlab {
 namespace {
@@ -43,10 +45,21 @@ public:
         return value->get<bool>();
     }
     TokenId id(const Json& value, const std::string& path) const {
-        if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 0xFFFFFFF0u) {
-            fail(path, "expected a token id (a whole number from 0), got " + value.dump());
+        if (!value.is_number_unsigned()) fail(path, "expected a token id (a whole number from 0), got " + value.dump());
+        if (const std::optional<std::string> problem = idOutOfRange(value.get<std::uint64_t>(), entries_)) {
+            fail(path, *problem);
         }
         return static_cast<TokenId>(value.get<std::uint64_t>());
+    }
+    std::size_t count(const Json& value, const std::string& path) const {
+        if (!value.is_number_unsigned()) fail(path, "expected a whole number from 0, got " + value.dump());
+        return static_cast<std::size_t>(std::min<std::uint64_t>(value.get<std::uint64_t>(), SIZE_MAX));
+    }
+    // Sequences may nest; each level costs a call and a longer path, so the depth is bounded.
+    void checkDepth(std::size_t depth, const std::string& path) const {
+        if (depth > maxNesting) {
+            fail(path, "sequences nested more than " + std::to_string(maxNesting) + " deep are not read");
+        }
     }
 
     void readVocabulary(const Json& model, TokenizerConfig& config) const {
@@ -108,6 +121,8 @@ public:
         }
         if (const Json* unknown = optionalMember(model, "unk_token")) {
             config.unknownToken = string(*unknown, "model.unk_token");
+        } else if (kind == "WordPiece") {
+            config.unknownToken = "[UNK]";  // Hugging Face's default
         }
         if (const Json* prefix = optionalMember(model, "continuing_subword_prefix")) {
             config.continuingPrefix = string(*prefix, "model.continuing_subword_prefix");
@@ -132,18 +147,27 @@ public:
             config.model = TokenizerModel::WordPiece;
             if (config.continuingPrefix.empty()) config.continuingPrefix = "##";
             if (const Json* longest = optionalMember(model, "max_input_chars_per_word")) {
-                config.maxInputCharsPerWord = id(*longest, "model.max_input_chars_per_word");
+                config.maxInputCharsPerWord = count(*longest, "model.max_input_chars_per_word");
             }
             readVocabulary(model, config);
         } else {
             fail("model.type", "model \"" + kind + "\" is not supported (BPE and WordPiece are)");
         }
+    }
+
+    // After the added tokens: Hugging Face's own WordPiece files may hold [UNK] only there.
+    void checkUnknownToken(const TokenizerConfig& config) const {
         if (config.unknownToken && !config.vocabulary.find(*config.unknownToken)) {
-            fail("model.unk_token", "\"" + *config.unknownToken + "\" is not in model.vocab");
+            fail("model.unk_token", "\"" + *config.unknownToken + "\" is neither in model.vocab nor an added token" +
+                                        (config.model == TokenizerModel::WordPiece
+                                             ? std::string(": WordPiece needs it for words it cannot spell")
+                                             : std::string()));
         }
     }
 
-    void readNormalizer(const Json& normalizer, const std::string& path, TokenizerConfig& config) const {
+    void readNormalizer(const Json& normalizer, const std::string& path, TokenizerConfig& config,
+                        std::size_t depth = 0) const {
+        checkDepth(depth, path);
         const std::string type = string(member(normalizer, path, "type"), path + ".type");
         std::vector<NormalizerStep> steps = config.normalizer.steps();
         NormalizerStep step;
@@ -151,7 +175,7 @@ public:
             const Json& list = member(normalizer, path, "normalizers");
             if (!list.is_array()) fail(path + ".normalizers", "expected an array");
             for (std::size_t i = 0; i < list.size(); ++i) {
-                readNormalizer(list[i], path + ".normalizers[" + std::to_string(i) + "]", config);
+                readNormalizer(list[i], path + ".normalizers[" + std::to_string(i) + "]", config, depth + 1);
             }
             return;
         }
@@ -177,14 +201,16 @@ public:
         config.normalizer = Normalizer(std::move(steps));
     }
 
-    void readPreTokenizer(const Json& preTokenizer, const std::string& path, TokenizerConfig& config) const {
+    void readPreTokenizer(const Json& preTokenizer, const std::string& path, TokenizerConfig& config,
+                          std::size_t depth = 0) const {
+        checkDepth(depth, path);
         const std::string type = string(member(preTokenizer, path, "type"), path + ".type");
         if (type == "Sequence") {
             const Json& list = member(preTokenizer, path, "pretokenizers");
             if (!list.is_array() || list.size() != 1) {
                 fail(path + ".pretokenizers", "only a sequence of one pre-tokenizer is supported");
             }
-            return readPreTokenizer(list[0], path + ".pretokenizers[0]", config);
+            return readPreTokenizer(list[0], path + ".pretokenizers[0]", config, depth + 1);
         }
         if (type == "ByteLevel") {
             config.byteLevel = true;
@@ -208,41 +234,98 @@ public:
         return *found;
     }
 
-    void readPostProcessor(const Json& processor, const std::string& path, TokenizerConfig& config) const {
+    // TemplateProcessing: "single" lists the pieces; each SpecialToken names an entry of
+    // "special_tokens", whose ids are what is written (several, possibly).
+    void readTemplate(const Json& processor, const std::string& path, TokenizerConfig& config) const {
+        const Json& single = member(processor, path, "single");
+        if (!single.is_array()) fail(path + ".single", "expected an array");
+        const Json* specials = optionalMember(processor, "special_tokens");
+        if (specials && !specials->is_object()) fail(path + ".special_tokens", "expected an object");
+        bool afterSequence = false;
+        config.prefixTokens.clear();
+        config.suffixTokens.clear();
+        config.templateKeepsText = false;
+        for (std::size_t i = 0; i < single.size(); ++i) {
+            const std::string itemPath = path + ".single[" + std::to_string(i) + "]";
+            if (!single[i].is_object()) fail(itemPath, "expected a Sequence or a SpecialToken");
+            if (single[i].contains("Sequence")) {
+                const std::string sequence = string(member(single[i]["Sequence"], itemPath + ".Sequence", "id"),
+                                                    itemPath + ".Sequence.id");
+                if (sequence != "A") fail(itemPath + ".Sequence.id", "a single sequence is $A, not $" + sequence);
+                if (config.templateKeepsText) fail(itemPath, "$A appears twice");
+                afterSequence = true;
+                config.templateKeepsText = true;
+            } else if (single[i].contains("SpecialToken")) {
+                const std::string name = string(member(single[i]["SpecialToken"], itemPath + ".SpecialToken", "id"),
+                                                itemPath + ".SpecialToken.id");
+                std::vector<TokenId>& out = afterSequence ? config.suffixTokens : config.prefixTokens;
+                const auto entry = specials ? specials->find(name) : Json::const_iterator();
+                if (!specials || entry == specials->end()) {
+                    fail(itemPath, "special token \"" + name + "\" is not in " + path + ".special_tokens");
+                }
+                const std::string entryPath = path + ".special_tokens[\"" + name + "\"]";
+                const Json& ids = member(*entry, entryPath, "ids");
+                if (!ids.is_array()) fail(entryPath + ".ids", "expected an array of ids");
+                for (std::size_t k = 0; k < ids.size(); ++k) {
+                    const TokenId tokenId = id(ids[k], entryPath + ".ids[" + std::to_string(k) + "]");
+                    if (!config.vocabulary.has(tokenId)) {
+                        fail(entryPath + ".ids[" + std::to_string(k) + "]",
+                             "id " + std::to_string(tokenId) + " is not in the vocabulary");
+                    }
+                    out.push_back(tokenId);
+                }
+            } else {
+                fail(itemPath, "expected a Sequence or a SpecialToken");
+            }
+        }
+    }
+
+    void readPostProcessor(const Json& processor, const std::string& path, TokenizerConfig& config,
+                           std::size_t depth = 0) const {
+        checkDepth(depth, path);
         const std::string type = string(member(processor, path, "type"), path + ".type");
         if (type == "Sequence") {
             const Json& list = member(processor, path, "processors");
             if (!list.is_array()) fail(path + ".processors", "expected an array");
             for (std::size_t i = 0; i < list.size(); ++i) {
-                readPostProcessor(list[i], path + ".processors[" + std::to_string(i) + "]", config);
+                readPostProcessor(list[i], path + ".processors[" + std::to_string(i) + "]", config, depth + 1);
             }
         } else if (type == "BertProcessing" || type == "RobertaProcessing") {
             const Json& cls = member(processor, path, "cls");
             const Json& sep = member(processor, path, "sep");
-            if (!cls.is_array() || cls.empty() || !sep.is_array() || sep.empty()) {
+            if (!cls.is_array() || cls.size() != 2 || !sep.is_array() || sep.size() != 2) {
                 fail(path, "expected cls and sep as [token, id]");
             }
-            config.prefixTokens = {specialId(string(cls[0], path + ".cls[0]"), path + ".cls", config)};
-            config.suffixTokens = {specialId(string(sep[0], path + ".sep[0]"), path + ".sep", config)};
-        } else if (type == "TemplateProcessing") {
-            const Json& single = member(processor, path, "single");
-            if (!single.is_array()) fail(path + ".single", "expected an array");
-            bool afterSequence = false;
-            config.prefixTokens.clear();
-            config.suffixTokens.clear();
-            for (std::size_t i = 0; i < single.size(); ++i) {
-                const std::string itemPath = path + ".single[" + std::to_string(i) + "]";
-                if (single[i].contains("Sequence")) {
-                    afterSequence = true;
-                } else if (single[i].contains("SpecialToken")) {
-                    const std::string token = string(member(single[i]["SpecialToken"], itemPath, "id"), itemPath + ".SpecialToken.id");
-                    (afterSequence ? config.suffixTokens : config.prefixTokens).push_back(specialId(token, itemPath, config));
-                } else {
-                    fail(itemPath, "expected a Sequence or a SpecialToken");
+            config.prefixTokens = {id(cls[1], path + ".cls[1]")};
+            config.suffixTokens = {id(sep[1], path + ".sep[1]")};
+            for (const TokenId special : {config.prefixTokens[0], config.suffixTokens[0]}) {
+                if (!config.vocabulary.has(special)) {
+                    fail(path, "id " + std::to_string(special) + " is not in the vocabulary");
                 }
             }
+            config.templateKeepsText = true;
+        } else if (type == "TemplateProcessing") {
+            readTemplate(processor, path, config);
         } else if (type != "ByteLevel") {  // ByteLevel only trims offsets, which ids do not carry
-            fail(path + ".type", "post-processor \"" + type + "\" is not supported");
+            fail(path + ".type", "post-processor \"" + type + "\" is not supported (TemplateProcessing, "
+                                 "BertProcessing, RobertaProcessing, ByteLevel and Sequence are)");
+        }
+    }
+
+    void readDecoder(const Json& decoder, const std::string& path, TokenizerConfig& config) const {
+        const std::string type = string(member(decoder, path, "type"), path + ".type");
+        if (type == "ByteLevel") {
+            config.decoder = DecoderKind::ByteLevel;
+        } else if (type == "WordPiece") {
+            config.decoder = DecoderKind::WordPiece;
+            if (const Json* prefix = optionalMember(decoder, "prefix")) config.decoderPrefix = string(*prefix, path + ".prefix");
+            config.decoderCleanup = boolean(decoder, path, "cleanup", true);
+        } else if (type == "BPEDecoder" || type == "Metaspace" || type == "CTC" || type == "Sequence" ||
+                   type == "Replace" || type == "Fuse" || type == "Strip" || type == "ByteFallback") {
+            fail(path + ".type", "decoder \"" + type + "\" is not supported (ByteLevel and WordPiece are)");
+        } else {
+            fail(path + ".type", "\"" + type + "\" is not a decoder Hugging Face knows (it knows BPEDecoder, "
+                                 "ByteLevel, ByteFallback, CTC, Fuse, Metaspace, Replace, Sequence, Strip, WordPiece)");
         }
     }
 
@@ -260,6 +343,11 @@ public:
                                "not valid JSON: " + what);
         }
         if (!root.is_object()) fail("<root>", "expected a JSON object, got " + typeName(root));
+        entries_ = 0;
+        if (const auto model = root.find("model"); model != root.end() && model->is_object()) {
+            if (const auto vocab = model->find("vocab"); vocab != model->end()) entries_ += vocab->size();
+        }
+        if (const auto added = root.find("added_tokens"); added != root.end()) entries_ += added->size();
         TokenizerConfig config;
         readModel(root, config);
         if (const Json* normalizer = optionalMember(root, "normalizer")) readNormalizer(*normalizer, "normalizer", config);
@@ -284,12 +372,20 @@ public:
                 config.addedTokens.push_back(token);
             }
         }
+        checkUnknownToken(config);
         if (const Json* processor = optionalMember(root, "post_processor")) readPostProcessor(*processor, "post_processor", config);
+        if (const Json* decoder = optionalMember(root, "decoder")) {
+            readDecoder(*decoder, "decoder", config);
+        } else if (root.contains("decoder")) {
+            config.decoder = DecoderKind::None;  // "decoder": null
+        }
         return config;
     }
 
 private:
+    static constexpr std::size_t maxNesting = 32;
     std::string source_;
+    mutable std::size_t entries_ = 0;  // vocabulary and added tokens: how far ids may reach
 };
 
 OrderedJson normalizerJson(const NormalizerStep& step) {
@@ -316,7 +412,7 @@ OrderedJson normalizerJson(const NormalizerStep& step) {
 }  // namespace
 
 Tokenizer parseTokenizerJson(std::string_view text, const std::string& source) {
-    TokenizerConfig config = Reader(source).read(text);
+    TokenizerConfig config = Reader(source).read(withoutByteOrderMark(text));
     try {
         return Tokenizer(std::move(config));
     } catch (const std::exception& error) {
@@ -325,7 +421,7 @@ Tokenizer parseTokenizerJson(std::string_view text, const std::string& source) {
 }
 
 Tokenizer readTokenizerJson(const std::filesystem::path& path) {
-    return parseTokenizerJson(readFileBytes(path), path.string());
+    return parseTokenizerJson(readInputFile(path), path.string());
 }
 
 std::string tokenizerJson(const Tokenizer& tokenizer) {
@@ -377,15 +473,21 @@ std::string tokenizerJson(const Tokenizer& tokenizer) {
             specials[token] = {{"id", token}, {"ids", {id}}, {"tokens", {token}}};
         };
         for (const TokenId id : config.prefixTokens) special(id);
-        single.push_back({{"Sequence", {{"id", "A"}, {"type_id", 0}}}});
+        if (config.templateKeepsText) single.push_back({{"Sequence", {{"id", "A"}, {"type_id", 0}}}});
         for (const TokenId id : config.suffixTokens) special(id);
         root["post_processor"] = {{"type", "TemplateProcessing"}, {"single", single},
                                   {"pair", single}, {"special_tokens", specials}};
     }
 
-    if (config.model == TokenizerModel::WordPiece) {
-        root["decoder"] = {{"type", "WordPiece"}, {"prefix", config.continuingPrefix}, {"cleanup", true}};
-    } else if (config.byteLevel) {
+    const DecoderKind decoder = config.decoder != DecoderKind::Model ? config.decoder
+                                : config.model == TokenizerModel::WordPiece ? DecoderKind::WordPiece
+                                : config.byteLevel ? DecoderKind::ByteLevel
+                                                   : DecoderKind::None;
+    if (decoder == DecoderKind::WordPiece) {
+        const std::string& prefix = config.decoderPrefix.empty() ? config.continuingPrefix : config.decoderPrefix;
+        root["decoder"] = {{"type", "WordPiece"}, {"prefix", prefix.empty() ? std::string("##") : prefix},
+                           {"cleanup", config.decoderCleanup}};
+    } else if (decoder == DecoderKind::ByteLevel) {
         root["decoder"] = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true},
                            {"use_regex", true}};
     } else {
