@@ -84,9 +84,8 @@ std::string readInputFile(const std::filesystem::path& path, std::uint64_t limit
     return bytes;
 }
 
-void forEachLineBlock(const std::filesystem::path& path, std::size_t blockBytes,
-                      const std::function<void(std::string_view block, std::uint64_t offset)>& each,
-                      const Progress& progress, std::uint64_t limit) {
+void forEachLineBlock(const std::filesystem::path& path, std::size_t blockBytes, const BlockVisitor& each,
+                      const Progress& progress, std::uint64_t limit, const BlockVisitor& onRead) {
     const std::uint64_t size = requireRegularFile(path, limit);
     std::ifstream in = openForReading(path);
     std::string buffer;
@@ -103,6 +102,7 @@ void forEachLineBlock(const std::filesystem::path& path, std::size_t blockBytes,
             buffer.resize(kept + got);
             read += got;
             if (in.bad()) throw LocatedError(SourceLocation{path.string(), std::nullopt, offset}, "read failed");
+            if (onRead && got > 0) onRead(std::string_view(buffer).substr(kept, got), offset + kept);
             ended = got < blockBytes;
         }
         std::size_t end = buffer.size();

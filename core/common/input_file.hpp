@@ -35,9 +35,12 @@ std::string readInputFile(const std::filesystem::path& path, std::uint64_t limit
 // Reads a file in blocks of about `blockBytes`, each ending just after a line break (the last
 // one at the end of the file), and calls `each(block, offset)` with the block's byte offset in
 // the file. Throws LocatedError for what requireRegularFile refuses and a line longer than
-// maxLineBytes; Cancelled when `progress` asks to stop (it gets the fraction read).
-void forEachLineBlock(const std::filesystem::path& path, std::size_t blockBytes,
-                      const std::function<void(std::string_view block, std::uint64_t offset)>& each,
-                      const Progress& progress = {}, std::uint64_t limit = maxCorpusBytes);
+// maxLineBytes; Cancelled when `progress` asks to stop (it gets the fraction read). `onRead`, when
+// given, sees each stretch as it is read, before its lines are complete (to refuse a binary file
+// at once rather than after its first line break).
+using BlockVisitor = std::function<void(std::string_view bytes, std::uint64_t offset)>;
+void forEachLineBlock(const std::filesystem::path& path, std::size_t blockBytes, const BlockVisitor& each,
+                      const Progress& progress = {}, std::uint64_t limit = maxCorpusBytes,
+                      const BlockVisitor& onRead = {});
 
 }  // namespace pretrainlab

@@ -43,20 +43,27 @@ WordCounts readCorpusWords(const std::filesystem::path& path, const CorpusOption
                            const Progress& progress) {
     // Block by block: memory follows the distinct words, not the size of the file. Blocks end at
     // line breaks and words are counted line by line, so the counts equal one pass over the whole.
-    constexpr std::size_t blockBytes = std::size_t{32} << 20;
     const std::string source = path.string();
     const PreTokenizer preTokenizer(options.preTokenizer);
     const Progress stopOnly{{}, progress.shouldStop};
     WordCounts words;
     std::size_t line = 1;
+    std::size_t readLine = 1;  // the line the bytes read so far end on
+    const auto refuseBinary = [&](std::string_view bytes, std::uint64_t offset) {
+        if (const std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
+            throw LocatedError(SourceLocation{source, readLine - 1 + lineOfOffset(bytes, nul), offset + nul},
+                               "a NUL byte: this looks like a binary file, not text");
+        }
+        readLine += static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    };
     forEachLineBlock(
-        path, blockBytes,
+        path, std::max<std::size_t>(options.blockBytes, 1),
         [&](std::string_view block, std::uint64_t offset) {
             checkText(block, source, options, offset, line);
             words.merge(countWords(block, preTokenizer, options.threads, stopOnly));
             line += static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n'));
         },
-        progress);
+        progress, maxCorpusBytes, refuseBinary);
     if (words.empty()) failEmpty(source);
     return words;
 }

@@ -15,6 +15,7 @@ struct CorpusOptions {
     // Byte-level training takes any bytes; otherwise the text must be UTF-8.
     bool anyBytes = false;
     unsigned threads = 0;  // 0: all cores
+    std::size_t blockBytes = std::size_t{32} << 20;  // a file is read and counted this much at a time
 };
 
 // Counts the words of a corpus for training. Throws LocatedError naming `source` for text that
