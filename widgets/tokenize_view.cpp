@@ -57,9 +57,8 @@ TokenizeView::TokenizeView(QWidget* parent) : QWidget(parent) {
     chipScroll->viewport()->setAutoFillBackground(true);
 
     bytesCaption_ = new QLabel(tr("Each character's UTF-8 bytes (hex) and the GPT-2 symbol each byte "
-                                  "starts as: byte-level BPE begins from these. Bytes that are not valid "
-                                  "UTF-8 (in a file) are kept one by one, so decoding gives back the exact "
-                                  "bytes, where Hugging Face and tiktoken decode them to \uFFFD."));
+                                  "starts as: byte-level BPE begins from these. Invalid UTF-8 in a file is "
+                                  "kept byte by byte (Hugging Face decodes it to U+FFFD)."));
     bytesCaption_->setWordWrap(true);
     bytes_ = new ByteView;
     bytes_->setObjectName(QStringLiteral("byteView"));
