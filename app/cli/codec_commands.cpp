@@ -18,19 +18,6 @@
 namespace pretrainlab::cli {
 namespace {
 
-// A character or byte for a message: as it is when printable UTF-8, with its bytes in hex.
-std::string shown(const std::string& item) {
-    std::string hex;
-    bool printable = !utf8::findProblem(item).has_value();
-    for (const char c : item) {
-        static const char digits[] = "0123456789ABCDEF";
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7F) printable = false;
-        hex += std::string(hex.empty() ? "" : " ") + digits[byte >> 4] + digits[byte & 15];
-    }
-    return (printable ? "'" + item + "' (" + hex + ")" : "byte " + hex);
-}
-
 // Ids from --ids, --ids-file FILE or --ids-file - (standard input): whole numbers separated by
 // spaces, commas or line breaks.
 std::vector<TokenId> idsFrom(const Arguments& arguments) {
@@ -42,7 +29,14 @@ std::vector<TokenId> idsFrom(const Arguments& arguments) {
     if (file) {
         source = *file == "-" ? std::string("<standard input>") : *file;
         if (*file == "-") {
-            idsText.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+            char block[1 << 16];
+            while (std::cin.read(block, sizeof block) || std::cin.gcount() > 0) {
+                idsText.append(block, static_cast<std::size_t>(std::cin.gcount()));
+                if (idsText.size() > maxWholeFileBytes) {
+                    throw LocatedError(SourceLocation{source, std::nullopt, std::nullopt},
+                                       "more than " + sizeText(maxWholeFileBytes) + " of ids: not read");
+                }
+            }
         } else {
             idsText = readInputFile(*file);
         }
@@ -88,15 +82,8 @@ int runEncode(const Arguments& arguments, std::ostream& out, std::ostream& err) 
 
     // Without an unknown token, what the vocabulary cannot spell would vanish from the ids.
     if (const std::vector<std::string> lost = tokenizer.dropped(text); !lost.empty()) {
-        std::string list;
-        for (const std::string& item : lost) {
-            list += (list.empty() ? "" : ", ") + shown(item);
-        }
-        const std::size_t at = text.find(lost.front());
-        throw LocatedError(SourceLocation{input, at == std::string::npos ? std::nullopt : std::optional(lineOfOffset(text, at)),
-                                          at == std::string::npos ? std::nullopt : std::optional(at)},
-                           "the tokenizer has no token for " + list + (lost.size() == 8 ? " and more" : "") +
-                               ", and no unknown token: encoding would lose them, so nothing was written");
+        throw LocatedError(droppedLocation(text, input, lost),
+                           droppedMessage(lost) + ": encoding would lose them, so nothing was written");
     }
 
     const auto start = std::chrono::steady_clock::now();
@@ -129,7 +116,10 @@ int runDecode(const Arguments& arguments, std::ostream& out) {
     try {
         out << tokenizer.decode(ids, arguments.flag("skip-special-tokens"));
     } catch (const std::out_of_range& error) {
-        throw UsageError(std::string(arguments.value("ids") ? "--ids: " : "--ids-file: ") + error.what());
+        if (arguments.value("ids")) throw UsageError(std::string("--ids: ") + error.what());
+        const std::string file = *arguments.value("ids-file");
+        throw LocatedError(SourceLocation{file == "-" ? std::string("<standard input>") : file, std::nullopt, std::nullopt},
+                           error.what());
     }
     out.flush();
     return 0;

@@ -96,14 +96,17 @@ void forEachLineBlock(const std::filesystem::path& path, std::size_t blockBytes,
         if (progress.stopRequested()) throw Cancelled();
         if (!ended) {
             const std::size_t kept = buffer.size();
-            buffer.resize(kept + blockBytes);
-            in.read(buffer.data() + kept, static_cast<std::streamsize>(blockBytes));
+            const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(blockBytes, size - read));
+            buffer.resize(kept + want);
+            in.read(buffer.data() + kept, static_cast<std::streamsize>(want));
             const auto got = static_cast<std::size_t>(in.gcount());
             buffer.resize(kept + got);
             read += got;
+            if (got < want) read = size;  // it shrank meanwhile
             if (in.bad()) throw LocatedError(SourceLocation{path.string(), std::nullopt, offset}, "read failed");
             if (onRead && got > 0) onRead(std::string_view(buffer).substr(kept, got), offset + kept);
-            ended = got < blockBytes;
+            // A file that grows while it is read (a log being written) ends at the size it had.
+            ended = got < blockBytes || read >= size;
         }
         std::size_t end = buffer.size();
         if (!ended) {

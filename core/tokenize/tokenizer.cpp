@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/common/error.hpp"
+#include "core/common/file_io.hpp"
 #include "core/text/byte_level.hpp"
 #include "core/text/utf8.hpp"
 #include "core/tokenize/bpe_encoder.hpp"
@@ -283,6 +285,31 @@ std::vector<std::string> Tokenizer::dropped(std::string_view text, std::size_t l
         }
     }
     return found;
+}
+
+std::string droppedMessage(const std::vector<std::string>& dropped) {
+    static const char digits[] = "0123456789ABCDEF";
+    std::string list;
+    for (const std::string& item : dropped) {
+        std::string hex;
+        bool printable = !utf8::findProblem(item).has_value();
+        for (const char c : item) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte < 0x20 || byte == 0x7F) printable = false;
+            if (!hex.empty()) hex.push_back(' ');
+            hex.push_back(digits[byte >> 4]);
+            hex.push_back(digits[byte & 15]);
+        }
+        if (!list.empty()) list += ", ";
+        list += printable ? "'" + item + "' (" + hex + ")" : "byte " + hex;
+    }
+    return "the tokenizer has no token for " + list + (dropped.size() >= 8 ? " and more" : "") + ", and no unknown token";
+}
+
+SourceLocation droppedLocation(std::string_view text, const std::string& source, const std::vector<std::string>& dropped) {
+    const std::size_t at = dropped.empty() ? std::string_view::npos : text.find(dropped.front());
+    if (at == std::string_view::npos) return SourceLocation{source, std::nullopt, std::nullopt};
+    return SourceLocation{source, lineOfOffset(text, at), at};
 }
 
 std::vector<std::string> Tokenizer::pieces(std::string_view text) const {

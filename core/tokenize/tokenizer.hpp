@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/error.hpp"
 #include "core/text/normalizer.hpp"
 #include "core/text/pretokenizer.hpp"
 #include "core/tokenize/bpe_trainer.hpp"
@@ -94,6 +95,11 @@ private:
     struct State;
     std::shared_ptr<const State> state_;
 };
+
+// For a message about what dropped() found: "the tokenizer has no token for 'c' (63), byte 0A, and
+// no unknown token", and where the first of them is in `text` (when it is there as it is).
+std::string droppedMessage(const std::vector<std::string>& dropped);
+SourceLocation droppedLocation(std::string_view text, const std::string& source, const std::vector<std::string>& dropped);
 
 // The tokenizer a training run made: BPE keeps its merges, WordPiece its vocabulary (with the
 // first special token as the unknown token).

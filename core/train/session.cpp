@@ -94,6 +94,12 @@ TrainingSession::TrainingSession(RunSettings settings, std::optional<Tokenizer> 
             tokenizer_ = data::ToyWorld::tokenizer();
         }
         if (!tokenizer_->config().byteLevel || !tokenizer_->config().normalizer.empty()) utf8::requireValid(text, settings_.corpus);
+        if (settings_.corpus != toyWorldCorpus) {
+            if (const std::vector<std::string> lost = tokenizer_->dropped(text); !lost.empty()) {
+                throw LocatedError(droppedLocation(text, settings_.corpus, lost),
+                                   droppedMessage(lost) + ": training would never see them");
+            }
+        }
         stream_ = tokenIds(*tokenizer_, text);
         if (stream_.empty()) throw LocatedError({settings_.corpus, {}, {}}, "the corpus is empty: it holds no tokens");
         progress(0.8);

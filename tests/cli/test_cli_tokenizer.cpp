@@ -201,6 +201,17 @@ private slots:
         QCOMPARE(run.exitCode, 2);
         QCOMPARE(QString::fromUtf8(run.err).trimmed(),
                  QStringLiteral("pretrainlab-cli train: %1: byte 0 (line 1): a NUL byte: this looks like a binary file, not text").arg(zeros));
+
+        // A tokenizer without an unknown token that cannot spell part of the corpus: refused, not
+        // trained on a corpus with holes.
+        const QString letters = folder_.filePath("letters.json");
+        QCOMPARE(runCli({"bpe-train", "--input", testData("banana.txt"), "--vocab-size", "6", "--output", letters}).exitCode, 0);
+        const QString corpus = file("zebra.txt", QByteArray("banana band ban ").repeated(200) + "zebra\n");
+        const CliRun holes = runCli({"train", "--corpus", corpus, "--tokenizer", letters, "--steps", "1"});
+        QCOMPARE(holes.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(holes.err).trimmed(),
+                 QStringLiteral("pretrainlab-cli train: %1: byte 3200 (line 1): the tokenizer has no token for 'z' (7A), "
+                                "'e' (65), 'r' (72), and no unknown token: training would never see them").arg(corpus));
     }
 
     // More ids than a command line holds: from a file, or from standard input.
@@ -231,6 +242,11 @@ private slots:
         QCOMPARE(QString::fromUtf8(refused.err).trimmed(),
                  QStringLiteral("pretrainlab-cli decode: %1: byte 13 (line 2): expected token ids (whole numbers "
                                 "separated by spaces); 'x7' is not one").arg(bad));
+        const QString unknown = file("unknown-ids.txt", "15496 999999\n");
+        const CliRun outside = runCli({"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids-file", unknown});
+        QCOMPARE(outside.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(outside.err).trimmed(),
+                 QStringLiteral("pretrainlab-cli decode: %1: id 999999 is not in the vocabulary (50256 tokens)").arg(unknown));
         const CliRun both = runCli({"decode", "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--ids", "1", "--ids-file", bad});
         QCOMPARE(both.exitCode, 2);
         QVERIFY(both.err.contains("either --ids or --ids-file"));

@@ -227,15 +227,23 @@ private slots:
         QCOMPARE(loadTokenizer(marked).encode("a"), (std::vector<TokenId>{1}));
     }
 
-    // Nested sequences cost a call and a path each: past 32 levels they are refused, where a
-    // 720 KB file used to take 5.8 GB.
-    void deepSequencesAreRefused() {
+    // Deep nesting is refused before parsing: copying or printing a value recurses (a vocab entry
+    // 200,000 arrays deep overflowed the stack), and nested sequences cost a path each (a 720 KB
+    // file took 5.8 GB).
+    void deepNestingIsRefused() {
         std::string normalizer = R"({"type":"Lowercase"})";
         for (int level = 0; level < 40; ++level) normalizer = R"({"type":"Sequence","normalizers":[)" + normalizer + "]}";
-        const std::string path = write("deep.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"normalizer":)" + normalizer + "}");
-        const QString message = failure([&] { loadTokenizer(path); });
-        QVERIFY2(message.startsWith("deep.json: normalizer.normalizers[0]"), qPrintable(message));
-        QVERIFY2(message.endsWith(": sequences nested more than 32 deep are not read"), qPrintable(message));
+        const std::string sequences = write("deep.json", R"({"model":{"type":"WordPiece","vocab":{"[UNK]":0}},"normalizer":)" + normalizer + "}");
+        QString message = failure([&] { loadTokenizer(sequences); });
+        QVERIFY2(message.startsWith("deep.json: byte "), qPrintable(message));
+        QVERIFY2(message.endsWith(": JSON nested more than 64 levels deep is not read"), qPrintable(message));
+        const std::string arrays = write("deep-id.json", R"({"model":{"type":"WordPiece","vocab":{"a":)" + std::string(200000, '[') +
+                                                             std::string(200000, ']') + "}}}");
+        message = failure([&] { loadTokenizer(arrays); });
+        QCOMPARE(message, QStringLiteral("deep-id.json: byte 103 (line 1): JSON nested more than 64 levels deep is not read"));
+        const std::string vocab = write("deep-vocab.json", "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+        message = failure([&] { loadTokenizer(vocab, write("deep-merges.txt", "")); });
+        QCOMPARE(message, QStringLiteral("deep-vocab.json: byte 68 (line 1): JSON nested more than 64 levels deep is not read"));
     }
 
     // What encoding would lose for want of an unknown token is found before it is lost.

@@ -10,6 +10,7 @@
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
 #include "core/common/input_file.hpp"
+#include "core/common/json_depth.hpp"
 #include "core/text/byte_level.hpp"
 #include "core/text/utf8.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
@@ -132,6 +133,7 @@ Tokenizer readGpt2Files(const std::filesystem::path& vocabJson, const std::files
     TokenizerConfig config;
     const std::string vocabBytes = readInputFile(vocabJson);
     const std::string_view vocabText = withoutByteOrderMark(vocabBytes);
+    requireShallowJson(vocabText, vocabJson.string());
     nlohmann::json vocab;
     try {
         vocab = nlohmann::json::parse(vocabText);
@@ -146,13 +148,13 @@ Tokenizer readGpt2Files(const std::filesystem::path& vocabJson, const std::files
     }
     for (const auto& [token, id] : vocab.items()) {
         if (!id.is_number_unsigned()) {
-            failIn(vocabJson, "\"" + token + "\": expected a token id (a whole number from 0), got " + id.dump());
+            failIn(vocabJson, "\"" + token + "\": expected a token id (a whole number from 0), got " + jsonExcerpt(id.dump()));
         }
         if (const std::optional<std::string> problem = idOutOfRange(id.get<std::uint64_t>(), vocab.size())) {
             failIn(vocabJson, "\"" + token + "\": " + *problem);
         }
         if (!config.vocabulary.set(token, static_cast<TokenId>(id.get<std::uint64_t>()))) {
-            failIn(vocabJson, "\"" + token + "\": expected a token id not used before, got " + id.dump());
+            failIn(vocabJson, "\"" + token + "\": expected a token id not used before, got " + jsonExcerpt(id.dump()));
         }
     }
 
@@ -312,6 +314,7 @@ TokenizerFileKind detectTokenizerFile(const std::filesystem::path& path) {
         // By structure: a tokenizer.json's "model" is an object; a vocab.json maps tokens to ids
         // only, and may well have a token "model" (GPT-2's id 19849). Other objects go to the
         // tokenizer.json reader, which says what is wrong with them.
+        requireShallowJson(text, path.string());
         try {
             const nlohmann::json json = nlohmann::json::parse(text);
             if (json.is_object()) {

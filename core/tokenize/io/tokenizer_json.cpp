@@ -5,6 +5,7 @@
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
 #include "core/common/input_file.hpp"
+#include "core/common/json_depth.hpp"
 #include "core/tokenize/io/tokenizer_files.hpp"
 
 namespace pretrainlab {
@@ -45,14 +46,14 @@ public:
         return value->get<bool>();
     }
     TokenId id(const Json& value, const std::string& path) const {
-        if (!value.is_number_unsigned()) fail(path, "expected a token id (a whole number from 0), got " + value.dump());
+        if (!value.is_number_unsigned()) fail(path, "expected a token id (a whole number from 0), got " + jsonExcerpt(value.dump()));
         if (const std::optional<std::string> problem = idOutOfRange(value.get<std::uint64_t>(), entries_)) {
             fail(path, *problem);
         }
         return static_cast<TokenId>(value.get<std::uint64_t>());
     }
     std::size_t count(const Json& value, const std::string& path) const {
-        if (!value.is_number_unsigned()) fail(path, "expected a whole number from 0, got " + value.dump());
+        if (!value.is_number_unsigned()) fail(path, "expected a whole number from 0, got " + jsonExcerpt(value.dump()));
         return static_cast<std::size_t>(std::min<std::uint64_t>(value.get<std::uint64_t>(), SIZE_MAX));
     }
     // Sequences may nest; each level costs a call and a longer path, so the depth is bounded.
@@ -94,7 +95,7 @@ public:
                 left = string(merges[i][0], path + "[0]");
                 right = string(merges[i][1], path + "[1]");
             } else {
-                fail(path, "expected \"a b\" or [\"a\", \"b\"], got " + merges[i].dump());
+                fail(path, "expected \"a b\" or [\"a\", \"b\"], got " + jsonExcerpt(merges[i].dump()));
             }
             const std::optional<TokenId> leftId = config.vocabulary.find(left);
             const std::optional<TokenId> rightId = config.vocabulary.find(right);
@@ -330,6 +331,7 @@ public:
     }
 
     TokenizerConfig read(std::string_view text) const {
+        requireShallowJson(text, source_);
         Json root;
         try {
             root = Json::parse(text);
