@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "core/common/error.hpp"
+#include "core/common/file_io.hpp"
 #include "core/finetune/ablation.hpp"
 #include "core/finetune/finetuned_file.hpp"
 #include "core/finetune/finetuner.hpp"
@@ -110,6 +111,8 @@ int runFinetune(const Arguments& arguments, std::ostream& out) {
         if (!std::filesystem::is_directory(folder)) {
             throw UsageError("--save " + *save + ": the folder " + folder.string() + " does not exist");
         }
+        const std::string weightsPath = train::checkpointWeightsPath(*save);
+        for (const std::string& path : {weightsPath, train::checkpointJsonPath(weightsPath)}) writableTarget(path);
     }
     const auto started = std::chrono::steady_clock::now();
     double loss = 0, stepSeconds = 0;

@@ -246,12 +246,21 @@ int runTrain(const Arguments& arguments, std::ostream& out, std::ostream& err) {
         if (!std::filesystem::is_directory(folder)) {
             throw UsageError("--save " + *savePath + ": the folder " + folder.string() + " does not exist");
         }
-        for (const std::string& path : {*savePath, train::checkpointJsonPath(*savePath), train::checkpointOptimizerPath(*savePath)}) {
+        const std::string weightsPath = train::checkpointWeightsPath(*savePath);
+        for (const std::string& path : {weightsPath, train::checkpointJsonPath(weightsPath), train::checkpointOptimizerPath(weightsPath)}) {
             writableTarget(path);
         }
     }
     if (const std::optional<std::string> path = arguments.value("metrics")) writableTarget(*path);
     const std::unique_ptr<train::TrainingSession> session = openSession(arguments, err);
+    if (savePath && session->tokenizer()) {
+        // The save at the end would fail after the whole run.
+        if (const std::string problem = train::checkpointTokenizerProblem(*session->tokenizer()); !problem.empty()) {
+            throw UsageError("--save " + *savePath + ": the tokenizer " + session->settings().tokenizer + " is a tiktoken rank "
+                             "file, which cannot be stored in a checkpoint (it has no merge list); train with a "
+                             "tokenizer.json (or a vocab.txt) to save the run, or drop --save");
+        }
+    }
     const std::size_t steps = session->settings().steps;
     const std::size_t stopAfter =
         static_cast<std::size_t>(arguments.integer("stop-after", 1, 100'000'000).value_or(static_cast<long long>(steps)));

@@ -147,6 +147,9 @@ std::filesystem::path writeTemporaryFile(const std::filesystem::path& path, std:
         removeQuietly(temporary);
         throw LocatedError(locationOf(path), std::string("write failed: ") + std::strerror(code));
     }
+    // The temporary's entry too, in its own folder: a symbolic link's target may lie in another
+    // folder than the file that commits it, and a temporary named by a commit must survive a crash.
+    syncDirectory(temporary.parent_path());
     return temporary;
 }
 

@@ -20,7 +20,9 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view byt
 
 // The two halves of the above, for saving several files together: write each to a temporary file
 // of its own beside its target (PATH.XXXXXXXX.partial, flushed to the disk), then rename them. A
-// crash before the renames leaves every old file as it was. On failure nothing is left behind.
+// crash before the renames leaves every old file as it was. The temporary's folder entry is
+// flushed too, so a commit that names it (a checkpoint's JSON) never outlives it. On failure
+// nothing is left behind.
 std::filesystem::path writeTemporaryFile(const std::filesystem::path& path, std::string_view bytes);
 // Renames the temporary over `path` (through a symbolic link, to the file it points to) and flushes
 // the folder. On failure the temporary is removed.

@@ -5,6 +5,7 @@
 
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
+#include "core/common/json_depth.hpp"
 #include "core/data/objectives.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
 #include "core/train/checkpoint.hpp"
@@ -46,7 +47,7 @@ Json bodyJson(const nn::ModelConfig& c) {
 nn::ModelConfig bodyOf(const Json& json) {
     nn::ModelConfig c;
     const std::optional<nn::Architecture> architecture = nn::parseArchitecture(json.at("arch").get<std::string>());
-    if (!architecture) throw std::invalid_argument("unknown architecture " + json.at("arch").dump());
+    if (!architecture) throw std::invalid_argument("unknown architecture " + jsonBrief(json.at("arch")));
     c.architecture = *architecture;
     c.vocabulary = json.at("vocabulary").get<nn::Index>();
     c.width = json.at("d").get<nn::Index>();
@@ -63,53 +64,63 @@ nn::ModelConfig bodyOf(const Json& json) {
 
 }  // namespace
 
-void saveFinetuned(const Finetuner& finetuner, const std::string& weightsPath, const std::string& base) {
+void saveFinetuned(const Finetuner& finetuner, const std::string& path, const std::string& base) {
+    const std::string weightsPath = train::checkpointWeightsPath(path);
+    const std::string jsonPath = train::checkpointJsonPath(weightsPath);
     const std::string weightBytes = train::weightsBytes(finetuner.model().parameters());
     Json settings = Json::object();
     for (const FinetuneField& field : finetuneFields()) settings[field.key] = valueJson(field.get(finetuner.settings()));
-    const Json json{{"format", "pretrainlab-finetuned"},
-                    {"version", 1},
-                    {"task", finetuner.task().name},
-                    {"settings", settings},
-                    {"pretrained", finetuner.pretrained()},
-                    {"base", base},
-                    {"steps", finetuner.stepsDone()},
-                    {"held_out_accuracy", finetuner.evaluate().accuracy},
-                    {"body", bodyJson(finetuner.base().model->config())},
-                    {"tokenizer", Json::parse(tokenizerJson(finetuner.base().tokenizer))},
-                    {"weights", train::fileRecord(std::filesystem::path(weightsPath).filename().string(), weightBytes)}};
-    const std::string jsonPath = train::checkpointJsonPath(weightsPath);
-    const auto weightsTemporary = writeTemporaryFile(weightsPath, weightBytes);
+    Json json{{"format", "pretrainlab-finetuned"},
+              {"version", 1},
+              {"task", finetuner.task().name},
+              {"settings", settings},
+              {"pretrained", finetuner.pretrained()},
+              {"base", base},
+              {"steps", finetuner.stepsDone()},
+              {"held_out_accuracy", finetuner.evaluate().accuracy},
+              {"body", bodyJson(finetuner.base().model->config())},
+              {"tokenizer", Json::parse(tokenizerJson(finetuner.base().tokenizer))}};
+    writableTarget(jsonPath);  // a JSON path that cannot be replaced is refused before the weights are written
+
+    // The weights under a temporary name, then the JSON that names it: its rename is the commit.
+    const std::filesystem::path weightsTemporary = writeTemporaryFile(weightsPath, weightBytes);
     std::filesystem::path jsonTemporary;
     try {
+        json["weights"] = train::recordOf(std::filesystem::path(weightsPath).filename().string(), weightBytes, weightsTemporary,
+                                          std::filesystem::path(jsonPath).parent_path());
         jsonTemporary = writeTemporaryFile(jsonPath, json.dump(1) + "\n");
     } catch (...) {
         removeQuietly(weightsTemporary);  // a failed save leaves no temporary behind
         throw;
     }
     try {
-        commitTemporaryFile(weightsTemporary, weightsPath);
+        commitTemporaryFile(jsonTemporary, jsonPath);  // the commit point
     } catch (...) {
-        removeQuietly(jsonTemporary);
+        removeQuietly(weightsTemporary);
         throw;
     }
-    commitTemporaryFile(jsonTemporary, jsonPath);
+    train::moveIntoPlace(weightsTemporary, weightsPath);
+    train::removeStaleTemporaries(weightsPath, {weightsTemporary});
+    train::removeStaleTemporaries(jsonPath, {});
 }
 
-FinetunedModel loadFinetuned(const std::string& weightsPath) {
+FinetunedModel loadFinetuned(const std::string& path) {
+    const std::string weightsPath = train::checkpointWeightsPath(path);
     const std::string jsonPath = train::checkpointJsonPath(weightsPath);
     const std::string jsonText = readFileBytes(jsonPath);
-    const std::string weightBytes = readFileBytes(weightsPath);
+    requireShallowJson(jsonText, jsonPath);
     Json json;
     try {
         json = Json::parse(jsonText);
-    } catch (const Json::parse_error& error) {
+    } catch (const Json::exception& error) {  // also a number past a double's range
         throw LocatedError({jsonPath, {}, {}}, std::string("not valid JSON: ") + error.what());
     }
     if (!json.is_object() || json.value("format", "") != "pretrainlab-finetuned") {
         throw LocatedError({jsonPath, {}, {}}, "not a finetuned PretrainLab model (no \"format\": \"pretrainlab-finetuned\")");
     }
-    train::checkRecorded(json, jsonPath, weightsPath, weightBytes, "weights");
+    // At its own name, or under the temporary name the JSON records (a save stopped after its commit).
+    std::optional<train::RecordedFile> weights = train::readRecorded(json, jsonPath, weightsPath, "weights");
+    if (!weights) weights = train::RecordedFile{weightsPath, readFileBytes(weightsPath)};  // names the missing file
     FinetunedModel out;
     try {
         FinetuneSettings settings;
@@ -132,7 +143,7 @@ FinetunedModel loadFinetuned(const std::string& weightsPath) {
     } catch (const std::exception& error) {
         throw LocatedError({jsonPath, {}, {}}, error.what());
     }
-    out.finetuner->restoreWeights(train::SafetensorsFile(weightBytes, weightsPath));
+    out.finetuner->restoreWeights(train::SafetensorsFile(std::move(weights->bytes), weights->path));
     return out;
 }
 

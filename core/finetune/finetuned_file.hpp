@@ -11,15 +11,19 @@
 
 namespace pretrainlab::finetune {
 
-// Writes both files, each under a temporary name first. `base` names what it started from.
-void saveFinetuned(const Finetuner& finetuner, const std::string& weightsPath, const std::string& base);
+// Writes both files as a checkpoint's are (core/train/weights_file): the weights under a temporary
+// name, then the JSON that records it, whose rename is the single commit point; the weights are
+// renamed into place after it. `path` may name either file (FILE.safetensors or FILE.json).
+// `base` names what it started from.
+void saveFinetuned(const Finetuner& finetuner, const std::string& path, const std::string& base);
 
 struct FinetunedModel {
     std::unique_ptr<Finetuner> finetuner;  // ready to evaluate and classify
     std::string base;
     double heldOutAccuracy = 0;  // as saved
 };
-// Throws LocatedError naming the file that is missing, truncated, changed or malformed.
-FinetunedModel loadFinetuned(const std::string& weightsPath);
+// Takes the weights at their own name, or under the temporary name the JSON records. Throws
+// LocatedError naming the file that is missing, truncated, changed or malformed.
+FinetunedModel loadFinetuned(const std::string& path);
 
 }  // namespace pretrainlab::finetune

@@ -7,11 +7,13 @@
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.hpp"
 #include "core/common/file_io.hpp"
+#include "core/common/json_depth.hpp"
 #include "core/common/memory.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
 #include "core/train/run_memory.hpp"
@@ -33,8 +35,17 @@ const char* const checkpointDescription =
 
 namespace {
 
-// "run.safetensors" and "run.json" -> "run".
+constexpr std::string_view optimizerSuffix = ".optimizer.safetensors";
+
+bool endsWith(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// "run.safetensors", "run.json" and "run.optimizer.safetensors" -> "run".
 fs::path checkpointStem(const std::string& path) {
+    if (endsWith(path, optimizerSuffix) && fs::path(path).filename().string().size() > optimizerSuffix.size()) {
+        return path.substr(0, path.size() - optimizerSuffix.size());
+    }
     fs::path stem(path);
     if (stem.extension() == ".safetensors" || stem.extension() == ".json") stem.replace_extension();
     return stem;
@@ -45,7 +56,7 @@ std::size_t countIn(const Json& json, const char* key, const std::string& jsonPa
     if (!json.contains(key)) return fallback;
     const Json& value = json.at(key);
     if (!value.is_number_unsigned()) {
-        throw LocatedError({jsonPath, {}, {}}, std::string(key) + ": expects a whole number of at least 0, got " + value.dump());
+        throw LocatedError({jsonPath, {}, {}}, std::string(key) + ": expects a whole number of at least 0, got " + jsonBrief(value));
     }
     return value.get<std::size_t>();
 }
@@ -53,58 +64,8 @@ std::size_t countIn(const Json& json, const char* key, const std::string& jsonPa
 std::string textIn(const Json& json, const char* key, const std::string& jsonPath) {
     if (!json.contains(key)) return {};
     const Json& value = json.at(key);
-    if (!value.is_string()) throw LocatedError({jsonPath, {}, {}}, std::string(key) + ": expects text, got " + value.dump());
+    if (!value.is_string()) throw LocatedError({jsonPath, {}, {}}, std::string(key) + ": expects text, got " + jsonBrief(value));
     return value.get<std::string>();
-}
-
-// {"file", "bytes", "fnv1a"} of a file, and the temporary name it was written under.
-Json recordOf(const std::string& fileName, const std::string& bytes, const fs::path& temporary, const fs::path& folder) {
-    Json record = fileRecord(fileName, bytes);
-    record["written_as"] = temporary.parent_path() == folder ? temporary.filename().string() : fs::absolute(temporary).string();
-    return record;
-}
-
-// The temporary name a record gives, where a save stopped after its commit left the file. Only
-// names a save makes (ending in .partial) are taken.
-std::optional<fs::path> writtenAs(const Json& json, const char* key, const std::string& jsonPath) {
-    if (!json.is_object() || !json.contains(key) || !json.at(key).is_object()) return std::nullopt;
-    const Json& record = json.at(key);
-    if (!record.contains("written_as") || !record.at("written_as").is_string()) return std::nullopt;
-    const fs::path name(record.at("written_as").get<std::string>());
-    if (name.extension() != ".partial") return std::nullopt;
-    return name.is_absolute() ? name : fs::path(jsonPath).parent_path() / name;
-}
-
-bool matchesRecord(const Json& json, const char* key, const std::string& bytes) {
-    if (!json.contains(key) || !json.at(key).is_object()) return false;
-    const Json& record = json.at(key);
-    return record.contains("bytes") && record.at("bytes").is_number_unsigned() &&
-           record.at("bytes").get<std::size_t>() == bytes.size() && record.contains("fnv1a") &&
-           record.at("fnv1a").is_string() && record.at("fnv1a").get<std::string>() == fingerprintHex(fingerprint(bytes));
-}
-
-struct RecordedFile {
-    std::string path;
-    std::string bytes;
-};
-
-// The file `json[key]` records: at `path` when it matches the record, or else under the name it was
-// written as (a save stopped between its commit and its last renames). Nothing when neither exists;
-// a LocatedError naming `path` when it is there but does not match.
-std::optional<RecordedFile> readRecorded(const Json& json, const std::string& jsonPath, const std::string& path, const char* key) {
-    std::error_code status;
-    std::optional<std::string> atPath;
-    if (fs::exists(path, status)) {
-        atPath = readFileBytes(path);
-        if (matchesRecord(json, key, *atPath)) return RecordedFile{path, std::move(*atPath)};
-    }
-    if (const std::optional<fs::path> staged = writtenAs(json, key, jsonPath); staged && fs::exists(*staged, status)) {
-        std::string bytes = readFileBytes(*staged);
-        if (matchesRecord(json, key, bytes)) return RecordedFile{staged->string(), std::move(bytes)};
-    }
-    if (!atPath) return std::nullopt;
-    checkRecorded(json, jsonPath, path, *atPath, key);
-    return RecordedFile{path, std::move(*atPath)};
 }
 
 RecordedFile weightsOf(const Json& json, const std::string& jsonPath, const std::string& weightsPath) {
@@ -116,28 +77,6 @@ RecordedFile weightsOf(const Json& json, const std::string& jsonPath, const std:
     return std::move(*weights);
 }
 
-// Renames a committed temporary to its final name. The JSON names the temporary too, so a failure
-// here loses nothing: the temporary stays and is read in its place.
-void moveIntoPlace(const fs::path& temporary, const std::string& path) {
-    try {
-        const fs::path target = writableTarget(path);
-        if (::rename(temporary.c_str(), target.c_str()) == 0) syncDirectory(target.parent_path());
-    } catch (const LocatedError&) {
-    }
-}
-
-// A temporary of an earlier save that the JSON named and whose rename never happened: removed once
-// a newer save has committed. Only a name such a save makes, beside its target, is removed.
-void removeLeftover(const std::optional<fs::path>& leftover, const std::string& target) {
-    if (!leftover) return;
-    const std::string name = leftover->filename().string();
-    const std::string prefix = fs::path(target).filename().string() + ".";
-    if (leftover->parent_path() == fs::path(target).parent_path() && name.rfind(prefix, 0) == 0 &&
-        leftover->extension() == ".partial") {
-        removeQuietly(*leftover);
-    }
-}
-
 }  // namespace
 
 std::string checkpointJsonPath(const std::string& weightsPath) { return checkpointStem(weightsPath).string() + ".json"; }
@@ -147,11 +86,24 @@ std::string checkpointOptimizerPath(const std::string& weightsPath) {
 }
 
 std::string checkpointWeightsPath(const std::string& path) {
-    return fs::path(path).extension() == ".json" ? checkpointStem(path).string() + ".safetensors" : path;
+    const fs::path stem = checkpointStem(path);
+    return stem.string() == path ? path : stem.string() + ".safetensors";
 }
 
-void saveCheckpoint(const TrainingSession& session, const std::string& weightsPath, const std::function<void()>& beforeCommit,
+std::string checkpointTokenizerProblem(const Tokenizer& tokenizer) {
+    if (!tokenizer.config().mergesFromTokenRanks) return {};
+    return "a tiktoken rank file cannot be stored in a checkpoint: it has no merge list to write as the checkpoint's "
+           "tokenizer; train with a tokenizer.json (or a vocab.txt) to save the run";
+}
+
+void saveCheckpoint(const TrainingSession& session, const std::string& path, const std::function<void()>& beforeCommit,
                     const std::string& notesJson) {
+    const std::string weightsPath = checkpointWeightsPath(path);
+    if (session.tokenizer()) {
+        if (const std::string problem = checkpointTokenizerProblem(*session.tokenizer()); !problem.empty()) {
+            throw LocatedError({checkpointJsonPath(weightsPath), {}, {}}, "not saved: " + problem);
+        }
+    }
     const nn::Parameters<float>& parameters = session.model().parameters();
     // Mixed precision: the fp32 master copy, not the rounded weights the model computes with, so
     // a resumed run continues exactly.
@@ -207,14 +159,6 @@ void saveCheckpoint(const TrainingSession& session, const std::string& weightsPa
     }
 
     // Temporaries an earlier save committed but never renamed; gone once this save is committed.
-    Json previous;
-    try {
-        previous = Json::parse(readFileBytes(jsonPath));
-    } catch (const std::exception&) {
-    }
-    const std::optional<fs::path> oldWeights = writtenAs(previous, "weights", jsonPath);
-    const std::optional<fs::path> oldMoments = writtenAs(previous, "optimizer_state", jsonPath);
-
     try {
         commitTemporaryFile(jsonTemporary, jsonPath);  // the commit point
     } catch (...) {
@@ -223,18 +167,22 @@ void saveCheckpoint(const TrainingSession& session, const std::string& weightsPa
     }
     moveIntoPlace(temporaries[0], weightsPath);
     moveIntoPlace(temporaries[1], optimizerPath);
-    removeLeftover(oldWeights, weightsPath);
-    removeLeftover(oldMoments, optimizerPath);
+    // Temporaries of earlier saves (renamed never, or stopped before their commit) are obsolete now;
+    // this save's own stay when their rename failed, as the JSON names them.
+    removeStaleTemporaries(weightsPath, temporaries);
+    removeStaleTemporaries(optimizerPath, temporaries);
+    removeStaleTemporaries(jsonPath, temporaries);
 }
 
 namespace {
 
 // A checkpoint's JSON, checked to be one.
 Json checkpointJson(const std::string& text, const std::string& jsonPath) {
+    requireShallowJson(text, jsonPath);
     Json json;
     try {
         json = Json::parse(text);
-    } catch (const Json::parse_error& error) {
+    } catch (const Json::exception& error) {  // also a number past a double's range
         throw LocatedError({jsonPath, {}, {}}, std::string("not valid JSON: ") + error.what());
     }
     if (!json.is_object() || !json.contains("format") || json.at("format") != "pretrainlab-checkpoint") {
@@ -390,7 +338,7 @@ std::unique_ptr<TrainingSession> loadCheckpoint(const std::string& path, const P
         const Json& scaler = json.at("loss_scaler");
         const Json scale = scaler.is_object() && scaler.contains("scale") ? scaler.at("scale") : Json(trainer.lossScaler().scale());
         if (!scaler.is_object() || !scale.is_number() || !(scale.get<double>() > 0) || !std::isfinite(scale.get<double>())) {
-            throw LocatedError({jsonPath, {}, {}}, "loss_scaler: expects an object with a scale above 0, got " + scaler.dump());
+            throw LocatedError({jsonPath, {}, {}}, "loss_scaler: expects an object with a scale above 0, got " + jsonBrief(scaler));
         }
         trainer.lossScaler().restore(scale.get<double>(), countIn(scaler, "good_steps", jsonPath),
                                      countIn(scaler, "skipped", jsonPath));

@@ -24,7 +24,8 @@
 namespace pretrainlab::train {
 
 // Paths of a checkpoint's companions: "run.safetensors" -> "run.json", "run.optimizer.safetensors".
-// "run.json" names the same checkpoint as "run.safetensors".
+// "run.json" and "run.optimizer.safetensors" name the same checkpoint as "run.safetensors", and
+// checkpointWeightsPath gives its weights file for any of the three.
 std::string checkpointJsonPath(const std::string& weightsPath);
 std::string checkpointOptimizerPath(const std::string& weightsPath);
 std::string checkpointWeightsPath(const std::string& path);
@@ -32,12 +33,18 @@ std::string checkpointWeightsPath(const std::string& path);
 // What a checkpoint consists of, in words, for messages about files that are not one.
 extern const char* const checkpointDescription;
 
-// Writes the three files as above; `beforeCommit` runs when all are written under temporary
+// Why the checkpoint's JSON cannot hold this tokenizer ("" when it can): a tiktoken rank file has
+// no merge list to write. Checked by saveCheckpoint before it writes anything, and by callers
+// before a run whose end is a save.
+std::string checkpointTokenizerProblem(const Tokenizer& tokenizer);
+
+// Writes the three files as above, for `path` naming any of them (checkpointWeightsPath); a
+// tokenizer that cannot be stored is a LocatedError before anything is written. `beforeCommit` runs when all are written under temporary
 // names, before the JSON is renamed (a failure there, as anywhere before the commit, leaves the
 // old checkpoint and no temporary file). `notesJson`, a JSON object, is kept as the JSON's
 // "notes": how the run was made and what it scored. An output that is a directory or a device is
 // refused by name (core/common/file_io).
-void saveCheckpoint(const TrainingSession& session, const std::string& weightsPath,
+void saveCheckpoint(const TrainingSession& session, const std::string& path,
                     const std::function<void()>& beforeCommit = {}, const std::string& notesJson = {});
 
 // The model a checkpoint holds, without its data or optimizer state: to finetune or look inside.

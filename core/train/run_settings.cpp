@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.hpp"
+#include "core/common/json_depth.hpp"
 
 namespace pretrainlab::train {
 
@@ -227,6 +228,7 @@ std::string RunSettings::toJson() const {
 }
 
 RunSettings RunSettings::fromJson(const std::string& text, const std::string& source) {
+    requireShallowJson(text, source);
     Json json;
     try {
         json = Json::parse(text);
@@ -256,7 +258,7 @@ RunSettings RunSettings::fromJson(const std::string& text, const std::string& so
         }
         if (!value || !field.check(*value).empty()) {
             throw LocatedError({source, {}, {}},
-                               "settings." + field.key + ": expects " + field.expects() + ", got " + entry.dump());
+                               "settings." + field.key + ": expects " + field.expects() + ", got " + jsonBrief(entry));
         }
         field.write(s, *value);
     }

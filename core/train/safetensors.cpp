@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.hpp"
+#include "core/common/json_depth.hpp"
 #include "core/text/utf8.hpp"
 
 namespace pretrainlab::train {
@@ -79,7 +80,7 @@ TensorEntry tensorEntry(const std::string& name, const Json& entry, std::uint64_
     bool overflow = false;
     for (const Json& dimension : shape) {
         if (!dimension.is_number_integer() || (dimension.is_number_integer() && !dimension.is_number_unsigned())) {
-            fail(where + " has a dimension that is not a whole number of at least 0 in its shape " + shape.dump());
+            fail(where + " has a dimension that is not a whole number of at least 0 in its shape: " + jsonBrief(dimension));
         }
         const std::uint64_t d = dimension.get<std::uint64_t>();
         if (d > std::uint64_t(std::numeric_limits<std::int64_t>::max())) overflow = true;
@@ -88,10 +89,12 @@ TensorEntry tensorEntry(const std::string& name, const Json& entry, std::uint64_
     }
     std::uint64_t needed = 0;
     overflow = overflow || __builtin_mul_overflow(count, std::uint64_t(*width), &needed);
-    if (overflow) fail(where + ": its shape " + shape.dump() + " holds more elements than any file can");
+    if (overflow) fail(where + ": its shape " + jsonExcerpt(shapeText(tensor.shape), 80) + " holds more elements than any file can");
     const Json& offsets = entry.at("data_offsets");
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned()) {
-        fail(where + ": data_offsets must be two whole numbers of at least 0, got " + offsets.dump());
+        std::string got = jsonBrief(offsets);
+        if (offsets.is_array() && offsets.size() == 2) got = "[" + jsonBrief(offsets[0]) + ", " + jsonBrief(offsets[1]) + "]";
+        fail(where + ": data_offsets must be two whole numbers of at least 0, got " + got);
     }
     const std::uint64_t begin = offsets[0].get<std::uint64_t>(), end = offsets[1].get<std::uint64_t>();
     if (begin > end) fail(where + ": its data_offsets run backwards (" + rangeText(begin, end) + ")");
@@ -165,6 +168,10 @@ SafetensorsLayout parseSafetensorsLayout(std::string_view start, std::uint64_t f
     if (const std::optional<utf8::Problem> problem = utf8::findProblem(headerText)) {
         fail("the header is not valid UTF-8: byte " + std::to_string(8 + problem->byteOffset) + " of the file: " +
              problem->reason);
+    }
+    if (const std::optional<std::size_t> at = jsonTooDeepAt(headerText)) {
+        fail("the header nests more than " + std::to_string(maxJsonDepth) + " levels deep at byte " + std::to_string(8 + *at) +
+             " of the file: not read");
     }
     Json header;
     std::string repeated;

@@ -16,6 +16,12 @@ DEBIAN_PACKAGES=(
   desktop-file-utils appstream
 )
 
+# The sanitizer, fuzzing and ThreadSanitizer builds (CI after the main build, scripts/fuzz.sh):
+# clang with its runtimes (libFuzzer, ASan, UBSan, TSan) and llvm-symbolizer for stack traces.
+SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+SANITIZER_CC=/usr/bin/clang-14
+SANITIZER_CXX=/usr/bin/clang++-14
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {
@@ -47,6 +53,32 @@ install_packages() {
 }
 
 install_dependencies() { install_packages "${DEBIAN_PACKAGES[@]}"; }
+
+# Also puts LLVM 14's llvm-symbolizer first on PATH, where the sanitizers look for it.
+install_sanitizer_dependencies() {
+  install_packages "${SANITIZER_PACKAGES[@]}"
+  export PATH="/usr/lib/llvm-14/bin:$PATH"
+}
+
+# configure_sanitizer_build DIR [extra cmake arguments...]
+# Core, the CLI and their tests (no GUI) with clang, for the sanitizers: -O1, as AddressSanitizer
+# recommends (at -O0 Eigen's expression templates make the engine's tests five times slower, and
+# the sanitizers find the same faults; asserts stay on), and -g1, line tables only: all a stack
+# trace needs, and much faster to compile than full debug information.
+configure_sanitizer_build() {
+  local dir="$1"
+  shift
+  # The compilers are given on the first configure only: given again to an existing tree, CMake
+  # drops the whole cache (every option with it). A tree made with another compiler starts anew.
+  local compilers=()
+  if [ ! -f "$dir/CMakeCache.txt" ] || ! grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$SANITIZER_CXX" "$dir/CMakeCache.txt"; then
+    rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
+    compilers=(-DCMAKE_C_COMPILER="$SANITIZER_CC" -DCMAKE_CXX_COMPILER="$SANITIZER_CXX")
+  fi
+  log "configuring $dir"
+  cmake -S "$PROJECT_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+    "${compilers[@]}" -DPRETRAINLAB_CORE_ONLY=ON "$@"
+}
 
 # configure_and_build [extra cmake arguments...]
 configure_and_build() {

@@ -229,7 +229,9 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         controller->reset();  // joins; the preparation gives up at its next check
-        QVERIFY2(timer.elapsed() < 300, QByteArray::number(timer.elapsed()).constData());
+        // Far less than preparing it all would take (seconds, many more under the sanitizers), with
+        // room for a loaded machine and sanitizer builds.
+        QVERIFY2(timer.elapsed() < 2000, QByteArray::number(timer.elapsed()).constData());
         QCOMPARE(controller->state(), State::Idle);
         QVERIFY(!controller->hasSession());
     }

@@ -145,6 +145,39 @@ private slots:
         expectOneLine(runCli(QStringList(quickRun) << "--save-every" << "4"), 2, {"--save-every needs --save"});
     }
 
+    // `--save run.json` names the checkpoint: its weights go to run.safetensors, and the run can
+    // be continued and saved in place.
+    void saveAndResumeGivenTheJsonName() {
+        const QString folder = path("jsonname");
+        QVERIFY(QDir().mkpath(folder));
+        const QString json = folder + "/run.json";
+        QCOMPARE(runCli(QStringList(quickRun) << "--steps" << "6" << "--stop-after" << "3" << "--save" << json).exitCode, 0);
+        QCOMPARE(QDir(folder).entryList(QDir::Files, QDir::Name),
+                 (QStringList{"run.json", "run.optimizer.safetensors", "run.safetensors"}));
+        const CliRun resumed = runCli({"train", "--resume", json, "--stop-after", "5", "--save", json});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QCOMPARE(jsonLines(resumed.out).last()["steps"].toInt(), 5);
+        QCOMPARE(QDir(folder).entryList(QDir::Files, QDir::Name),
+                 (QStringList{"run.json", "run.optimizer.safetensors", "run.safetensors"}));
+        QCOMPARE(jsonLines(runCli({"train", "--resume", folder + "/run.safetensors"}).out).last()["steps"].toInt(), 6);
+    }
+
+    // The save at the end would fail: refused before training, and nothing is written.
+    void aTiktokenTokenizerWithSaveIsRefusedBeforeTraining() {
+        const QString folder = path("tiktoken");
+        QVERIFY(QDir().mkpath(folder));
+        const QString corpus = folder + "/corpus.txt";
+        QFile text(corpus);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 200; ++i) text.write("The quick brown fox jumps over the lazy dog. ");
+        text.close();
+        const CliRun run = runCli({"train", "--corpus", corpus, "--tokenizer", testData("gpt2/gpt2.tiktoken"), "--d", "16", "--ctx",
+                                   "16", "--batch", "2", "--steps", "2", "--threads", "1", "--save", folder + "/run.safetensors"});
+        expectOneLine(run, 2, {"--save", "tiktoken rank file, which cannot be stored in a checkpoint", "tokenizer.json"});
+        QVERIFY(run.out.isEmpty());  // no step was trained
+        QCOMPARE(QDir(folder).entryList(QDir::Files), QStringList{"corpus.txt"});
+    }
+
     void aSignalFinishesTheStepSavesAndExits_data() {
         QTest::addColumn<int>("signal");
         QTest::addColumn<int>("exitCode");

@@ -115,6 +115,12 @@ private slots:
         QTest::newRow("overlap")
             << safetensorsOf("{" + one + R"(,"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})", "abcd") << "overlap";
         QTest::newRow("trailing bytes") << safetensorsOf("{" + one + "}", "abcdef") << "2 trailing bytes after the last tensor";
+        // Printing this shape in a message once overflowed the stack.
+        QTest::newRow("shape nested 200,000 deep")
+            << safetensorsOf(R"({"a":{"dtype":"F32","shape":)" + QByteArray(200'000, '[') + QByteArray(200'000, ']') +
+                                 R"(,"data_offsets":[0,0]}})",
+                             {})
+            << "the header nests more than 64 levels deep at byte 98 of the file";
     }
     void malformedFilesAreOneLineNamingTheFile() {
         QFETCH(QByteArray, bytes);

@@ -184,6 +184,13 @@ private slots:
         QTest::newRow("name twice") << file("{" + f32("a", "[1]", 0, 4) + "," + f32("a", "[1]", 0, 4) + "}", 4)
                                     << "names 'a' twice";
         QTest::newRow("no offsets") << file(R"({"w":{"dtype":"F32","shape":[4]}})", 16) << "lacks its dtype, shape or data_offsets";
+        // Printing or copying a value this deep would overflow the stack: refused before it is parsed.
+        QTest::newRow("shape nested 200,000 deep")
+            << file(R"({"w":{"dtype":"F32","shape":)" + std::string(200'000, '[') + std::string(200'000, ']') +
+                        R"(,"data_offsets":[0,0]}})", 0)
+            << "the header nests more than 64 levels deep at byte 98 of the file";
+        QTest::newRow("a list as a dimension") << file(R"({"w":{"dtype":"F32","shape":[[1]],"data_offsets":[0,4]}})", 4)
+                                               << "not a whole number of at least 0 in its shape: a list of 1 values";
     }
     void malformedSafetensorsAreRefusedByName() {
         QFETCH(QByteArray, bytes);
@@ -287,6 +294,75 @@ private slots:
         QCOMPARE(train::loadCheckpointModel(base + ".json").steps, fromFiles.steps);
     }
 
+    // ---- the path a save is given ----
+
+    // `--save run.json` names the checkpoint, not the file its weights go to.
+    void aSaveGivenAnyOfItsThreeNamesWritesTheThreeFiles_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("run.json") << "run.json";
+        QTest::newRow("run.optimizer.safetensors") << "run.optimizer.safetensors";
+        QTest::newRow("run.safetensors") << "run.safetensors";
+    }
+    void aSaveGivenAnyOfItsThreeNamesWritesTheThreeFiles() {
+        QFETCH(QString, name);
+        const fs::path folder = freshFolder("named");
+        TrainingSession session(toyRun());
+        steps(session, 2);
+        const std::string given = (folder / name.toStdString()).string();
+        train::saveCheckpoint(session, given);
+        QCOMPARE(filesIn(folder), (std::vector<std::string>{"run.json", "run.optimizer.safetensors", "run.safetensors"}));
+        QCOMPARE(Json::parse(readFileBytes(folder / "run.json"))["format"].get<std::string>(), std::string("pretrainlab-checkpoint"));
+        QCOMPARE(train::loadCheckpoint(given)->stepsDone(), std::size_t(2));
+        // Resumed and saved again under the same name, as `--resume run.json --save run.json` does.
+        const auto resumed = train::loadCheckpoint(given);
+        steps(*resumed, 1);
+        train::saveCheckpoint(*resumed, given);
+        QCOMPARE(filesIn(folder), (std::vector<std::string>{"run.json", "run.optimizer.safetensors", "run.safetensors"}));
+        QCOMPARE(train::loadCheckpoint((folder / "run.safetensors").string())->stepsDone(), std::size_t(3));
+    }
+
+    // A save stopped by a second signal leaves its temporaries; the next save removes them, and
+    // nothing else.
+    void leftoverTemporariesAreRemovedByTheNextSave() {
+        const fs::path folder = freshFolder("leftovers");
+        for (const char* name : {"run.safetensors.0123abcd.partial", "run.optimizer.safetensors.89abcdef.partial",
+                                 "run.json.deadbeef.partial", "other.safetensors.0123abcd.partial", "run.safetensors.notes"}) {
+            writeBytes((folder / name).string(), "left");
+        }
+        TrainingSession session(toyRun());
+        steps(session, 1);
+        train::saveCheckpoint(session, (folder / "run.safetensors").string());
+        QCOMPARE(filesIn(folder), (std::vector<std::string>{"other.safetensors.0123abcd.partial", "run.json",
+                                                            "run.optimizer.safetensors", "run.safetensors",
+                                                            "run.safetensors.notes"}));
+    }
+
+    // A tiktoken rank file has no merge list to store: refused before anything is written.
+    void aTiktokenTokenizerIsRefusedBeforeAnythingIsWritten() {
+        const fs::path folder = freshFolder("tiktoken");
+        const std::string corpus = (folder / "corpus.txt").string();
+        std::string text;
+        for (int i = 0; i < 200; ++i) text += "The quick brown fox jumps over the lazy dog. ";
+        writeBytes(corpus, text);
+        RunSettings settings = toyRun();
+        settings.corpus = corpus;
+        settings.tokenizer = PRETRAINLAB_TEST_DATA "/gpt2/gpt2.tiktoken";
+        settings.model.width = 16;
+        settings.batch = 2;
+        TrainingSession session(settings);
+        steps(session, 1);
+        QVERIFY(!train::checkpointTokenizerProblem(*session.tokenizer()).empty());
+        const std::vector<std::string> before = filesIn(folder);
+        try {
+            train::saveCheckpoint(session, (folder / "run.safetensors").string());
+            QFAIL("saved a tiktoken tokenizer");
+        } catch (const LocatedError& error) {
+            QVERIFY2(contains(error.what(), "run.json") && contains(error.what(), "tiktoken rank file cannot be stored"),
+                     error.what());
+        }
+        QCOMPARE(filesIn(folder), before);
+    }
+
     // ---- outputs ----
 
     void outputsThatAreNotRegularFilesAreRefused() {
@@ -328,6 +404,56 @@ private slots:
     }
 
     // ---- what a checkpoint holds, checked ----
+
+    // Nested 200,000 deep, the tokenizer would overflow the stack when copied or printed.
+    void aDeeplyNestedValueIsRefusedBeforeItIsRead_data() {
+        QTest::addColumn<QString>("key");
+        QTest::newRow("tokenizer") << "tokenizer";
+        QTest::newRow("settings") << "settings";
+        QTest::newRow("notes") << "notes";
+    }
+    void aDeeplyNestedValueIsRefusedBeforeItIsRead() {
+        QFETCH(QString, key);
+        const fs::path folder = freshFolder("nested");
+        TrainingSession session(toyRun());
+        steps(session, 1);
+        const std::string file = (folder / "run.safetensors").string();
+        train::saveCheckpoint(session, file);
+        Json json = Json::parse(readFileBytes(folder / "run.json"));
+        json[key.toStdString()] = "NESTED";
+        std::string text = json.dump();
+        text.replace(text.find("\"NESTED\""), 8, std::string(200'000, '[') + std::string(200'000, ']'));
+        writeBytes((folder / "run.json").string(), text);
+        for (const auto& load : std::vector<std::function<void()>>{[&] { train::loadCheckpoint(file); },
+                                                                    [&] { train::loadCheckpointModel(file); }}) {
+            try {
+                load();
+                QFAIL("a nested checkpoint was read");
+            } catch (const LocatedError& error) {
+                QVERIFY2(contains(error.what(), (folder / "run.json").string()) &&
+                             contains(error.what(), "nested more than 64 levels deep"),
+                         error.what());
+            }
+        }
+        // A save over it is not troubled by the old JSON.
+        train::saveCheckpoint(session, file);
+        QCOMPARE(train::loadCheckpoint(file)->stepsDone(), std::size_t(1));
+    }
+
+    // A value of the wrong kind is described, not printed whole.
+    void aValueOfTheWrongKindIsDescribedBriefly() {
+        const fs::path folder = freshFolder("brief");
+        TrainingSession session(toyRun());
+        const std::string file = (folder / "run.safetensors").string();
+        train::saveCheckpoint(session, file);
+        Json json = Json::parse(readFileBytes(folder / "run.json"));
+        json["data_random_state"] = Json::array();
+        for (int i = 0; i < 10'000; ++i) json["data_random_state"].push_back(i);
+        writeBytes((folder / "run.json").string(), json.dump());
+        const std::string problem = errorOf([&] { train::loadCheckpoint(file); });
+        QVERIFY2(contains(problem, "data_random_state: expects text, got a list of 10000 values"), problem.c_str());
+        QVERIFY(problem.size() < 200);
+    }
 
     void checkpointSettingsAreCheckedAsFlagsAre_data() {
         QTest::addColumn<QString>("key");

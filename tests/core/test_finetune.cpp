@@ -4,6 +4,7 @@
 // (pretrained above from scratch) measured on the shipped decoder.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,10 @@
 #include <sstream>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/error.hpp"
+#include "core/common/file_io.hpp"
 #include "core/data/toyworld.hpp"
 #include "core/finetune/ablation.hpp"
 #include "core/finetune/bag_of_words.hpp"
@@ -388,6 +392,52 @@ private slots:
         std::filesystem::resize_file(path, std::filesystem::file_size(path) - 4);
         QVERIFY(errorOf([&] { loadFinetuned(path); }).contains("sentiment.safetensors"));
         std::filesystem::remove_all(folder);
+    }
+
+    // One commit point, as a checkpoint's: the JSON names the weights' temporary name, so a save
+    // stopped between its commit and the weights' rename leaves the new model readable. Given the
+    // JSON's name, the save still writes FILE.safetensors and FILE.json.
+    void aFinetunedSaveCommitsAtItsJson() {
+        namespace fs = std::filesystem;
+        const fs::path folder = fs::temp_directory_path() / "pretrainlab-test-finetuned-commit";
+        fs::remove_all(folder);
+        fs::create_directories(folder);
+        Finetuner finetuner(taskNamed("sentiment"), shipped(shippedEncoder), quick("sentiment", 6));
+        finetuneToEnd(finetuner);
+        saveFinetuned(finetuner, (folder / "m.json").string(), "tiny-encoder");
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+        std::sort(names.begin(), names.end());
+        QCOMPARE(names, (std::vector<std::string>{"m.json", "m.safetensors"}));
+        QCOMPARE(loadFinetuned((folder / "m.json").string()).heldOutAccuracy, finetuner.evaluate().accuracy);
+
+        const nlohmann::ordered_json json = nlohmann::ordered_json::parse(readFileBytes(folder / "m.json"));
+        QVERIFY(json["weights"].contains("written_as"));
+        const fs::path temporary = folder / json["weights"]["written_as"].get<std::string>();
+        QCOMPARE(temporary.extension().string(), std::string(".partial"));
+        // The state a crash right after the commit leaves: the new weights under their temporary
+        // name, an older file at the final name.
+        fs::rename(folder / "m.safetensors", temporary);
+        fs::copy_file(shippedEncoder, folder / "m.safetensors");
+        const FinetunedModel loaded = loadFinetuned((folder / "m.safetensors").string());
+        QCOMPARE(loaded.finetuner->evaluate().accuracy, finetuner.evaluate().accuracy);
+        // The next save removes the leftover.
+        saveFinetuned(finetuner, (folder / "m.safetensors").string(), "tiny-encoder");
+        QVERIFY(!fs::exists(temporary));
+        QCOMPARE(loadFinetuned((folder / "m.safetensors").string()).base, std::string("tiny-encoder"));
+
+        // A tokenizer nested 200,000 deep is refused before it is read, naming the file.
+        nlohmann::ordered_json nested = nlohmann::ordered_json::parse(readFileBytes(folder / "m.json"));
+        nested["tokenizer"] = "NESTED";
+        std::string text = nested.dump();
+        text.replace(text.find("\"NESTED\""), 8, std::string(200'000, '[') + std::string(200'000, ']'));
+        {
+            std::ofstream out(folder / "m.json", std::ios::binary | std::ios::trunc);
+            out << text;
+        }
+        const QString problem = errorOf([&] { loadFinetuned((folder / "m.safetensors").string()); });
+        QVERIFY2(problem.contains("m.json") && problem.contains("nested more than 64 levels deep"), qPrintable(problem));
+        fs::remove_all(folder);
     }
 
     void encoderDecoderAnswersInWords() {

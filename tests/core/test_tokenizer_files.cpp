@@ -313,6 +313,12 @@ private slots:
                                     << "bad64.tiktoken line 2: \"Y!==\" is not valid base64";
         QTest::newRow("duplicate vocab.txt token") << "dup.txt" << QByteArray("[UNK]\na\nb\na\n")
                                                    << "dup.txt line 4: the token \"a\" appears twice";
+        QTest::newRow("a number past a double's range")
+            << "overflow.json" << QByteArray(R"({"model":{"type":"BPE","vocab":{"a":1e400},"merges":[]}})")
+            << "overflow.json: not valid JSON: it holds a number too large to read";
+        QTest::newRow("a vocab.json with a number past a double's range")
+            << "overflow-vocab.json" << QByteArray(R"({"a":0,"b":1e400})")
+            << "overflow-vocab.json: not valid JSON: it holds a number too large to read";
         QTest::newRow("empty file") << "empty.json" << QByteArray("  \n")
                                     << "empty.json: the file is empty: expected a tokenizer.json, vocab.json, "
                                        "tiktoken rank file or vocab.txt";

@@ -141,6 +141,9 @@ Tokenizer readGpt2Files(const std::filesystem::path& vocabJson, const std::files
         const std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
         throw LocatedError(SourceLocation{vocabJson.string(), lineOfOffset(vocabText, offset), offset},
                            "not valid JSON");
+    } catch (const nlohmann::json::exception&) {  // a number too large for a double
+        throw LocatedError(SourceLocation{vocabJson.string(), std::nullopt, std::nullopt},
+                           "not valid JSON: it holds a number too large to read");
     }
     if (!vocab.is_object()) {
         throw LocatedError(SourceLocation{vocabJson.string(), std::nullopt, std::nullopt},
@@ -326,8 +329,9 @@ TokenizerFileKind detectTokenizerFile(const std::filesystem::path& path) {
                 failIn(path, std::string("this is a JSON ") + json.type_name() +
                                  ", not a tokenizer: a tokenizer.json or vocab.json is a JSON object");
             }
-        } catch (const nlohmann::json::parse_error&) {
-            // A '[' may start a vocab.txt ("[PAD]"); a '{' is reported by the tokenizer.json reader.
+        } catch (const nlohmann::json::exception&) {
+            // Not JSON (or a number past a double's range). A '[' may start a vocab.txt ("[PAD]");
+            // a '{' is reported by the tokenizer.json reader.
             if (text[first] == '[') return TokenizerFileKind::BertVocab;
         }
         return TokenizerFileKind::TokenizerJson;

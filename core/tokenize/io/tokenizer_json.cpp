@@ -343,6 +343,9 @@ public:
             }
             throw LocatedError(SourceLocation{source_, lineOfOffset(text, offset), offset},
                                "not valid JSON: " + what);
+        } catch (const Json::exception&) {  // a number too large for a double
+            throw LocatedError(SourceLocation{source_, std::nullopt, std::nullopt},
+                               "not valid JSON: it holds a number too large to read");
         }
         if (!root.is_object()) fail("<root>", "expected a JSON object, got " + typeName(root));
         entries_ = 0;
