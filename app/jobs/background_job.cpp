@@ -38,6 +38,10 @@ bool BackgroundJob::start(const QString& what, Work work, std::function<void(con
     stop_ = std::make_shared<std::atomic<bool>>(false);
     Progress progress{[fraction = fraction_](double done) { fraction->store(done); },
                       [stop = stop_] { return stop->load(); }};
+    // Announced before the worker starts, so a cancel from a slot of `started` is seen by the
+    // work's first check instead of racing a job that may already be done.
+    emit started(what);
+    emit progressed(what, -1.0);
     watcher_.setFuture(QtConcurrent::run([work = std::move(work), progress]() -> Outcome {
         try {
             return {work(progress), {}, false};
@@ -48,8 +52,6 @@ bool BackgroundJob::start(const QString& what, Work work, std::function<void(con
         }
     }));
     poll_.start();
-    emit started(what);
-    emit progressed(what, -1.0);
     return true;
 }
 

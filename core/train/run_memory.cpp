@@ -1,6 +1,7 @@
 #include "core/train/run_memory.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/common/memory.hpp"
 #include "core/optim/memory.hpp"
@@ -72,6 +73,23 @@ RunMemory estimateRunMemory(const RunSettings& settings, nn::Index vocabulary) {
     return memory;
 }
 
+namespace {
+
+// "40.3 billion", "2.1 million", "52,000": a count for a message.
+std::string countInWords(double count) {
+    char text[32];
+    if (count >= 1e9) {
+        std::snprintf(text, sizeof text, "%.1f billion", count / 1e9);
+    } else if (count >= 1e6) {
+        std::snprintf(text, sizeof text, "%.1f million", count / 1e6);
+    } else {
+        std::snprintf(text, sizeof text, "%.0f", count);
+    }
+    return text;
+}
+
+}  // namespace
+
 std::string memoryProblem(const RunSettings& settings, nn::Index vocabulary, std::uint64_t availableBytes) {
     const RunMemory memory = estimateRunMemory(settings, vocabulary);
     if (memory.total() <= double(availableBytes)) return {};
@@ -84,7 +102,7 @@ std::string memoryProblem(const RunSettings& settings, nn::Index vocabulary, std
         advice = settings.corpus.empty() ? "lower the width d, the layers or the vocabulary" : "lower the width d or the layers";
     }
     return "this run needs about " + bytesInWords(memory.total()) + " of memory (" +
-           bytesInWords(memory.modelStates) + " for the " + std::to_string(memory.parameters) +
+           bytesInWords(memory.modelStates) + " for the " + countInWords(double(memory.parameters)) +
            " parameters with their gradients and optimizer state, " + bytesInWords(memory.activations) +
            " of activations for " + std::to_string(microBatch) + " sequences of " + std::to_string(settings.model.context) +
            " tokens at a time, " + bytesInWords(memory.batches) + " of data), more than the " +

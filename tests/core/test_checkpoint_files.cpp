@@ -581,7 +581,9 @@ private slots:
         settings.model.width = 8192;
         settings.model.layers = 256;
         problem = errorOf([&] { TrainingSession{settings}; });
-        QVERIFY2(contains(problem, "this run needs about") && contains(problem, "TB of memory"), problem.c_str());
+        QVERIFY2(contains(problem, "this run needs about") && contains(problem, "TB of memory") &&
+                     contains(problem, "206.2 billion parameters"),
+                 problem.c_str());
     }
 
     void memAvailableIsReadFromMeminfo() {
