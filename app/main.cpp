@@ -3,8 +3,10 @@
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 
+#include "app/lecture/lecture_mode.hpp"
 #include "app/main_window.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/screenshot_tour.hpp"
@@ -74,14 +76,23 @@ int main(int argc, char** argv) {
         QStringLiteral("screenshot-sizes"),
         QStringLiteral("Window sizes for --screenshots (default 1280x720,1920x1080)."),
         QStringLiteral("WxH,..."), QStringLiteral("1280x720,1920x1080"));
-    parser.addOptions({pageOption, corpusOption, tokenizerOption, textSizeOption, screenshotsOption, sizesOption});
+    const QCommandLineOption lectureOption(QStringLiteral("lecture"),
+                                           QStringLiteral("Start in lecture mode: the lecture's walk-through, full screen."));
+    const QCommandLineOption lectureStepsOption(
+        QStringLiteral("lecture-steps"),
+        QStringLiteral("Start in lecture mode with this step file instead of the one that comes with the app."),
+        QStringLiteral("file"));
+    parser.addOptions({pageOption, corpusOption, tokenizerOption, textSizeOption, screenshotsOption, sizesOption,
+                       lectureOption, lectureStepsOption});
     parser.process(app);
 
     const bool screenshots = parser.isSet(screenshotsOption);
     QSettings settings;
+    // A saved size out of range (an edited settings file) falls back to the nearest one offered.
     double textSize = screenshots ? defaultTextPointSize
-                                  : settings.value(QStringLiteral("view/textSize"),
-                                                   defaultTextPointSize).toDouble();
+                                  : std::clamp(settings.value(QStringLiteral("view/textSize"), defaultTextPointSize)
+                                                   .toDouble(),
+                                               minimumTextPointSize, maximumTextPointSize);
     if (parser.isSet(textSizeOption)) {
         bool ok = false;
         textSize = parser.value(textSizeOption).toDouble(&ok);
@@ -94,6 +105,7 @@ int main(int argc, char** argv) {
     applyTheme(app, textSize);
 
     MainWindow window;
+    if (!screenshots) window.restoreSettings();
     if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
         return usageError(QStringLiteral("--page expects one of: %1")
                                       .arg(MainWindow::pageNames().join(QStringLiteral(", "))));
@@ -119,15 +131,14 @@ int main(int argc, char** argv) {
         return status;
     }
 
-    if (const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
-        !geometry.isEmpty()) {
-        window.restoreGeometry(geometry);
+    QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] { window.saveSettings(); });
+    if (parser.isSet(lectureStepsOption)) {
+        QString error;
+        if (!window.lecture()->loadSteps(parser.value(lectureStepsOption), &error)) {
+            return usageError(QStringLiteral("--lecture-steps: %1").arg(error));
+        }
     }
-    QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] {
-        QSettings saved;
-        saved.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
-        saved.setValue(QStringLiteral("view/textSize"), window.textSize());
-    });
     window.show();
+    if (parser.isSet(lectureOption) || parser.isSet(lectureStepsOption)) window.lecture()->enter(0);
     return app.exec();
 }

@@ -1,3 +1,4 @@
+#include "app/lessons/file_dialogs.hpp"
 #include "app/main_window.hpp"
 
 #include <QAction>
@@ -7,10 +8,17 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
+#include <QTabWidget>
 #include <QStackedWidget>
 #include <QTimer>
+#include <QVBoxLayout>
+#include <QFileInfo>
 #include <algorithm>
+#include <optional>
 
+#include "app/lecture/lecture_caption.hpp"
+#include "app/lecture/lecture_mode.hpp"
 #include "app/lessons/attention/attention_page.hpp"
 #include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/optimization/optimization_page.hpp"
@@ -70,12 +78,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // A click on a lesson hands it the keyboard; the arrow keys keep moving through the list.
     connect(navigation_, &QListWidget::itemClicked, this, [this] { focusPage(); });
 
+    lecture_ = new LectureMode(LecturePages{tokenization_, attention_, training_, optimization_, finetuning_},
+                               LectureMode::Window{this, [this](const QString& lesson) { showPage(lesson); },
+                                                   [this](bool hidden) {
+                                                       navigation_->setVisible(!hidden && lessonList_->isChecked());
+                                                       menuBar()->setVisible(!hidden);
+                                                   }},
+                               this);
+
     auto* central = new QWidget;
-    auto* layout = new QHBoxLayout(central);
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    auto* layout = new QHBoxLayout;
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(navigation_);
     layout->addWidget(pages_, 1);
+    column->addLayout(layout, 1);
+    column->addWidget(lecture_->caption());
     setCentralWidget(central);
 
     buildMenus();
@@ -123,6 +144,126 @@ void MainWindow::setTextSize(double points) {
     fitNavigation();
 }
 
+namespace {
+
+// Each lesson's tabs, by the lessons' order in pageNames().
+QTabWidget* lessonTabs(QWidget* page, int lesson) {
+    static const char* const names[] = {"tokenizationTabs", "attentionTabs", "trainingSide", "optimizationTabs",
+                                        "finetuningTabs"};
+    return lesson >= 0 && lesson < 5 ? page->findChild<QTabWidget*>(QString::fromLatin1(names[lesson])) : nullptr;
+}
+
+QString kindText(FileKind kind) {
+    switch (kind) {
+        case FileKind::Corpus: return MainWindow::tr("corpus");
+        case FileKind::Tokenizer: return MainWindow::tr("tokenizer");
+        case FileKind::Checkpoint: return MainWindow::tr("checkpoint");
+        case FileKind::Lecture: return MainWindow::tr("lecture steps");
+        case FileKind::Export: break;
+    }
+    return {};
+}
+
+}  // namespace
+
+void MainWindow::restoreSettings() {
+    const QSettings settings;
+    if (const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray(); !geometry.isEmpty())
+        restoreGeometry(geometry);
+    lessonList_->setChecked(settings.value(QStringLiteral("view/lessonList"), true).toBool());
+    const QStringList names = pageNames();
+    for (int i = 0; i < names.size(); ++i) {
+        QTabWidget* tabs = lessonTabs(pages_->widget(i), i);
+        const int tab = settings.value(QStringLiteral("view/tab/") + names[i], -1).toInt();
+        if (tabs && tab >= 0 && tab < tabs->count()) tabs->setCurrentIndex(tab);
+    }
+    const QString lesson = settings.value(QStringLiteral("view/lesson")).toString();
+    if (names.contains(lesson)) showPage(lesson);
+}
+
+void MainWindow::saveSettings() {
+    lecture_->leave();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("view/textSize"), textSize_);
+    settings.setValue(QStringLiteral("view/lessonList"), lessonList_->isChecked());
+    const QStringList names = pageNames();
+    settings.setValue(QStringLiteral("view/lesson"), names.value(navigation_->currentRow()));
+    for (int i = 0; i < names.size(); ++i) {
+        if (const QTabWidget* tabs = lessonTabs(pages_->widget(i), i))
+            settings.setValue(QStringLiteral("view/tab/") + names[i], tabs->currentIndex());
+    }
+}
+
+void MainWindow::fillRecentMenu() {
+    recentMenu_->clear();
+    const QList<RecentFile> files = recentFiles();
+    for (int i = 0; i < files.size(); ++i) {
+        const QFileInfo info(files[i].path);
+        QAction* open = recentMenu_->addAction(QStringLiteral("&%1  %2  (%3)")
+                                                   .arg(i + 1)
+                                                   .arg(info.fileName().replace(QLatin1Char('&'), QStringLiteral("&&")),
+                                                        kindText(files[i].kind)),
+                                               this, [this, path = files[i].path] { openRecentFile(path); });
+        open->setToolTip(files[i].path);
+        open->setStatusTip(files[i].path);
+    }
+    if (files.isEmpty()) recentMenu_->addAction(tr("No recent files"))->setEnabled(false);
+    recentMenu_->addSeparator();
+    QAction* clear = recentMenu_->addAction(tr("&Clear the list"), this, [] { clearRecentFiles(); });
+    clear->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::openRecentFile(const QString& path) {
+    std::optional<FileKind> kind;
+    for (const RecentFile& file : recentFiles())
+        if (file.path == path) kind = file.kind;
+    if (!kind) return;
+    if (!QFileInfo::exists(path)) {
+        forgetRecentFile(path);
+        QMessageBox::information(this, tr("Open recent"),
+                                 tr("%1 is no longer there, so it was taken off the recent files.").arg(path));
+        return;
+    }
+    rememberRecentFile(path, *kind);  // to the top of the list
+    switch (*kind) {
+        case FileKind::Corpus:
+            showPage(QStringLiteral("tokenization"));
+            tokenization_->state().openCorpusFile(path);
+            break;
+        case FileKind::Tokenizer:
+            showPage(QStringLiteral("tokenization"));
+            tokenization_->showTab(TokenizationPage::CompareTabIndex);
+            tokenization_->state().openTokenizerFile(path);
+            break;
+        case FileKind::Checkpoint:
+            showPage(QStringLiteral("training"));
+            training_->state().openCheckpoint(path);
+            break;
+        case FileKind::Lecture: {
+            QString error;
+            if (!lecture_->loadSteps(path, &error)) {
+                QMessageBox::warning(this, tr("Lecture steps"), tr("These lecture steps cannot be used.\n\n%1").arg(error));
+                return;
+            }
+            lecture_->enter(0);
+            break;
+        }
+        case FileKind::Export: break;
+    }
+}
+
+void MainWindow::openLectureSteps() {
+    const QString path = openFileName(this, tr("Open lecture steps"), tr("Lecture steps (*.json);;All files (*)"), FileKind::Lecture);
+    if (path.isEmpty()) return;
+    QString error;
+    if (!lecture_->loadSteps(path, &error)) {
+        QMessageBox::warning(this, tr("Lecture steps"), tr("These lecture steps cannot be used.\n\n%1").arg(error));
+        return;
+    }
+    lecture_->enter(0);
+}
+
 void MainWindow::fitNavigation() {
     // Wide enough for the longest word of a lesson's name at this text size ("Architectures"), so
     // no name is cut; the lesson itself scrolls if what is left is too narrow.
@@ -140,6 +281,12 @@ void MainWindow::buildMenus() {
     QMenu* training = file->addMenu(tr("&Training"));
     training->addActions(training_->fileActions());
     file->addSeparator();
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fillRecentMenu();
+    file->addAction(tr("Open l&ecture steps…"), this, &MainWindow::openLectureSteps)
+        ->setToolTip(tr("A lecture walk-through of your own: a step file like resources/lecture/steps.json"));
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -152,7 +299,12 @@ void MainWindow::buildMenus() {
                                       [this] { setTextSize(defaultTextPointSize); });
     normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();
+    QAction* lecture = view->addAction(tr("L&ecture mode"), this, [this] { lecture_->enter(lecture_->current()); });
+    lecture->setShortcut(QKeySequence(Qt::Key_F5));
+    lecture->setToolTip(tr("Walk through the lecture step by step, full screen, with a caption for each step"));
+    view->addSeparator();
     QAction* lessons = view->addAction(tr("Show the &lesson list"));
+    lessonList_ = lessons;
     lessons->setCheckable(true);
     lessons->setChecked(true);
     lessons->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));

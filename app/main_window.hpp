@@ -3,13 +3,16 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class QAction;
 class QListWidget;
+class QMenu;
 class QStackedWidget;
 
 namespace pretrainlab::app {
 
 class AttentionPage;
 class FinetuningPage;
+class LectureMode;
 class OptimizationPage;
 class TokenizationPage;
 class TrainingPage;
@@ -29,6 +32,17 @@ public:
     AttentionPage* attentionPage() const { return attention_; }
     FinetuningPage* finetuningPage() const { return finetuning_; }
     OptimizationPage* optimizationPage() const { return optimization_; }
+    LectureMode* lecture() const { return lecture_; }
+    // Asks for a lecture step file and starts the walk-through with it; a broken file is refused
+    // with its problem and the steps in use stay.
+    void openLectureSteps();
+
+    // What a launch restores (QSettings): the window's place and size, the lesson and each lesson's
+    // tab, whether the lesson list shows. The text size is applied before the window is made.
+    void restoreSettings();
+    void saveSettings();  // leaves lecture mode first: its full screen is not the window's own
+    // Opens a recent file as what it was opened as (a corpus, a tokenizer, a checkpoint, lecture steps).
+    void openRecentFile(const QString& path);
 
     void setTextSize(double points);
     double textSize() const { return textSize_; }
@@ -38,6 +52,7 @@ protected:
 
 private:
     void buildMenus();
+    void fillRecentMenu();
     void focusPage();
     void fitNavigation();
     void addPage(const QString& title, QWidget* page);
@@ -49,6 +64,9 @@ private:
     AttentionPage* attention_ = nullptr;
     FinetuningPage* finetuning_ = nullptr;
     OptimizationPage* optimization_ = nullptr;
+    LectureMode* lecture_ = nullptr;
+    QAction* lessonList_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
     double textSize_ = 0;
     bool shownOnce_ = false;
 };

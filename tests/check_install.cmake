@@ -22,7 +22,8 @@ set(expected
   share/pretrainlab/models/tiny-decoder.safetensors
   share/pretrainlab/models/tiny-decoder.json
   share/pretrainlab/models/tiny-encoder.safetensors
-  share/pretrainlab/models/tiny-encoder.json)
+  share/pretrainlab/models/tiny-encoder.json
+  share/pretrainlab/lecture/steps.json)
 foreach(size 16 24 32 48 64 128 256)
   list(APPEND expected share/icons/hicolor/${size}x${size}/apps/${app_id}.png)
 endforeach()

@@ -119,6 +119,8 @@ void MasksTab::setMaskKind(train::ModelKind kind) {
     refresh();
 }
 
+train::ModelKind MasksTab::maskKind() const { return train::ModelKind(kinds_->checkedId()); }
+
 void MasksTab::setPrefixLength(int length) { prefixLength_->setValue(length); }
 
 void MasksTab::setWalking(bool walking) {

@@ -30,6 +30,7 @@ public:
     explicit MasksTab(AttentionState& state, QWidget* parent = nullptr);
 
     void setMaskKind(train::ModelKind kind);
+    train::ModelKind maskKind() const;
     void setPrefixLength(int length);
     void showMaskRow(int row);  // stops the walk and highlights the row (-1: none)
     void setWalking(bool walking);

@@ -1,7 +1,7 @@
+#include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/finetuning/base_model_bar.hpp"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -66,8 +66,8 @@ BaseModelBar::BaseModelBar(FinetuningState& state, QWidget* parent) : QWidget(pa
 }
 
 void BaseModelBar::openCheckpoint() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a pretrained checkpoint"), {},
-                                                      tr("Checkpoints (*.safetensors)"));
+    const QString path = openFileName(this, tr("Open a pretrained checkpoint"), tr("Checkpoints (*.safetensors)"),
+                                         FileKind::Checkpoint, false);
     if (!path.isEmpty()) state_.openCheckpoint(path);
     showSource();
 }

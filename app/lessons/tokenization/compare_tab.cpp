@@ -1,3 +1,4 @@
+#include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/tokenization/compare_tab.hpp"
 
 #include <QFileDialog>
@@ -52,8 +53,8 @@ void CompareTab::showEvent(QShowEvent* event) {
 }
 
 void CompareTab::chooseTokenizerFile() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a tokenizer"), {},
-                                                      tr("Tokenizers (*.json *.tiktoken *.txt *.model);;All files (*)"));
+    const QString path = openFileName(this, tr("Open a tokenizer"),
+                                         tr("Tokenizers (*.json *.tiktoken *.txt *.model);;All files (*)"), FileKind::Tokenizer);
     if (path.isEmpty()) return;
     QString merges;
     try {

@@ -1,7 +1,7 @@
+#include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 
 #include <QAction>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLocale>
 #include <QMenu>
@@ -71,8 +71,8 @@ TokenizationPage::TokenizationPage(QWidget* parent) : QWidget(parent) {
         state_->setCorpus(text);
     });
     connect(corpusBar_, &widgets::CorpusBar::openRequested, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a text file to train on"), {},
-                                                          tr("Text files (*.txt *.md *.csv *.json *.py *.cpp);;All files (*)"));
+        const QString path = openFileName(this, tr("Open a text file to train on"),
+                                             tr("Text files (*.txt *.md *.csv *.json *.py *.cpp);;All files (*)"), FileKind::Corpus);
         if (!path.isEmpty()) state_->openCorpusFile(path);
     });
     connect(corpusBar_, &widgets::CorpusBar::byteLevelToggled, this, [this](bool on) {
@@ -109,7 +109,7 @@ void TokenizationPage::buildFileActions() {
     connect(openCorpusAction_, &QAction::triggered, corpusBar_, &widgets::CorpusBar::openRequested);
     const auto saveDialog = [this](const QString& title, const QString& name, const QString& filter,
                                    std::function<QString(const QString&)> save) {
-        const QString path = QFileDialog::getSaveFileName(this, title, name, filter);
+        const QString path = saveFileName(this, title, name, filter, FileKind::Export);
         if (path.isEmpty()) return;
         const QString problem = save(path);
         if (problem.isEmpty()) {

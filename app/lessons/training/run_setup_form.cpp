@@ -1,10 +1,10 @@
+#include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/training/run_setup_form.hpp"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -182,8 +182,8 @@ void RunSetupForm::connectFields() {
     connect(architecture_, &QComboBox::currentIndexChanged, this, &RunSetupForm::syncToArchitecture);
     connect(corpus_, &QComboBox::activated, this, [this](int index) {
         if (corpus_->itemData(index).toString() == QLatin1String("file")) {
-            const QString path = QFileDialog::getOpenFileName(this, tr("Train on a text file"), QDir::homePath(),
-                                                              tr("Text (*.txt);;All files (*)"));
+            const QString path = openFileName(this, tr("Train on a text file"), tr("Text (*.txt);;All files (*)"),
+                                                 FileKind::Corpus, false);
             if (path.isEmpty()) {
                 corpus_->setCurrentIndex(0);
             } else {
@@ -196,8 +196,8 @@ void RunSetupForm::connectFields() {
     });
     connect(tokenizer_, &QComboBox::activated, this, [this](int index) {
         if (tokenizer_->itemData(index).toString() != QLatin1String("file")) return;
-        const QString path = QFileDialog::getOpenFileName(this, tr("Tokenizer"), QDir::homePath(),
-                                                          tr("Tokenizers (*.json *.txt *.tiktoken);;All files (*)"));
+        const QString path = openFileName(this, tr("Tokenizer"), tr("Tokenizers (*.json *.txt *.tiktoken);;All files (*)"),
+                                             FileKind::Tokenizer, false);
         if (path.isEmpty()) {
             tokenizer_->setCurrentIndex(0);
         } else {

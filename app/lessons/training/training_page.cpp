@@ -1,8 +1,8 @@
+#include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/training/training_page.hpp"
 
 #include <QAction>
 #include <QDir>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -161,23 +161,22 @@ void TrainingPage::buildFileActions() {
     saveAction_ = new QAction(tr("Save checkpoint…"), this);
     saveAction_->setToolTip(tr("Save the model (safetensors), its optimizer state and settings"));
     connect(saveAction_, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save checkpoint"), QDir::homePath() + "/run.safetensors",
-                                                          tr("safetensors (*.safetensors)"));
+        const QString path = saveFileName(this, tr("Save checkpoint"), QStringLiteral("run.safetensors"),
+                                             tr("safetensors (*.safetensors)"), FileKind::Checkpoint);
         if (!path.isEmpty()) state_->saveCheckpoint(path.endsWith(".safetensors") ? path : path + ".safetensors");
     });
     auto* open = new QAction(tr("Open checkpoint…"), this);
     open->setToolTip(tr("Continue a saved run from where it was saved"));
     connect(open, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), QDir::homePath(),
-                                                          tr("safetensors (*.safetensors)"));
+        const QString path = openFileName(this, tr("Open checkpoint"), tr("safetensors (*.safetensors)"), FileKind::Checkpoint);
         if (!path.isEmpty()) state_->openCheckpoint(path);
     });
     auto* metrics = new QAction(tr("Export metrics as CSV…"), this);
     connect(metrics, &QAction::triggered, this, [this] {
         const Run* run = state_->currentRun();
         if (!run) return;
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), QDir::homePath() + "/metrics.csv",
-                                                          tr("CSV (*.csv)"));
+        const QString path = saveFileName(this, tr("Export metrics"), QStringLiteral("metrics.csv"), tr("CSV (*.csv)"),
+                                             FileKind::Export);
         if (path.isEmpty()) return;
         if (const QString problem = writeCsvFile(runMetrics(*run), path); !problem.isEmpty()) {
             QMessageBox::warning(this, tr("Export failed"), problem);
@@ -185,8 +184,8 @@ void TrainingPage::buildFileActions() {
     });
     auto* charts = new QAction(tr("Export charts as PNG or PDF…"), this);
     connect(charts, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), QDir::homePath() + "/training.png",
-                                                          tr("PNG image (*.png);;PDF (*.pdf)"));
+        const QString path = saveFileName(this, tr("Export charts"), QStringLiteral("training.png"),
+                                             tr("PNG image (*.png);;PDF (*.pdf)"), FileKind::Export);
         if (!path.isEmpty() && !charts_->save(path)) {
             QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
         }
