@@ -4,6 +4,7 @@
 #include <QSettings>
 #include <QTimer>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/lecture/lecture_mode.hpp"
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
         QStringLiteral("screenshot-sizes"),
         QStringLiteral("Window sizes for --screenshots (default 1280x720,1920x1080)."),
         QStringLiteral("WxH,..."), QStringLiteral("1280x720,1920x1080"));
+    const QCommandLineOption themeOption(QStringLiteral("theme"),
+                                         QStringLiteral("The colours: light, dark or contrast (black on white for a projector)."),
+                                         QStringLiteral("name"));
     const QCommandLineOption lectureOption(QStringLiteral("lecture"),
                                            QStringLiteral("Start in lecture mode: the lecture's walk-through, full screen."));
     const QCommandLineOption lectureStepsOption(
@@ -83,7 +87,7 @@ int main(int argc, char** argv) {
         QStringLiteral("Start in lecture mode with this step file instead of the one that comes with the app."),
         QStringLiteral("file"));
     parser.addOptions({pageOption, corpusOption, tokenizerOption, textSizeOption, screenshotsOption, sizesOption,
-                       lectureOption, lectureStepsOption});
+                       lectureOption, lectureStepsOption, themeOption});
     parser.process(app);
 
     const bool screenshots = parser.isSet(screenshotsOption);
@@ -93,6 +97,7 @@ int main(int argc, char** argv) {
                                   : std::clamp(settings.value(QStringLiteral("view/textSize"), defaultTextPointSize)
                                                    .toDouble(),
                                                minimumTextPointSize, maximumTextPointSize);
+    if (!std::isfinite(textSize)) textSize = defaultTextPointSize;
     if (parser.isSet(textSizeOption)) {
         bool ok = false;
         textSize = parser.value(textSizeOption).toDouble(&ok);
@@ -102,7 +107,14 @@ int main(int argc, char** argv) {
                                           .arg(maximumTextPointSize));
         }
     }
-    applyTheme(app, textSize);
+    QString theme = screenshots ? QStringLiteral("light") : settings.value(QStringLiteral("view/theme")).toString();
+    if (parser.isSet(themeOption)) {
+        theme = parser.value(themeOption);
+        if (!themeNames().contains(theme)) {
+            return usageError(QStringLiteral("--theme expects one of: %1").arg(themeNames().join(QStringLiteral(", "))));
+        }
+    }
+    applyTheme(app, textSize, theme);
 
     MainWindow window;
     if (!screenshots) window.restoreSettings();

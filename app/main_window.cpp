@@ -2,12 +2,14 @@
 #include "app/main_window.hpp"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTabWidget>
 #include <QStackedWidget>
@@ -15,10 +17,14 @@
 #include <QVBoxLayout>
 #include <QFileInfo>
 #include <algorithm>
+#include <functional>
+#include <qcustomplot.h>
 #include <optional>
 
+#include "app/help/help_window.hpp"
 #include "app/lecture/lecture_caption.hpp"
 #include "app/lecture/lecture_mode.hpp"
+#include "app/lecture/lecture_steps.hpp"
 #include "app/lessons/attention/attention_page.hpp"
 #include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/optimization/optimization_page.hpp"
@@ -26,6 +32,7 @@
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/theme.hpp"
+#include "core/nn/versions.hpp"
 
 namespace pretrainlab::app {
 
@@ -100,6 +107,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(central);
 
     buildMenus();
+    // The menus' keys also work where the menu bar is hidden (lecture mode): the window holds them too.
+    std::function<void(const QMenu*)> holdKeys = [&](const QMenu* menu) {
+        for (QAction* action : menu->actions()) {
+            if (action->menu()) holdKeys(action->menu());
+            else if (!action->shortcuts().isEmpty() && !actions().contains(action)) addAction(action);
+        }
+    };
+    for (const QAction* top : menuBar()->actions())
+        if (top->menu()) holdKeys(top->menu());
     textSize_ = qApp->font().pointSizeF();
     resize(1280, 720);
 }
@@ -182,10 +198,13 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::saveSettings() {
+    // Lecture mode's full screen is not the window's own size: keep the one from before it.
+    const QByteArray geometry = lecture_->isActive() ? lecture_->geometryBefore() : saveGeometry();
     lecture_->leave();
     QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/geometry"), geometry);
     settings.setValue(QStringLiteral("view/textSize"), textSize_);
+    settings.setValue(QStringLiteral("view/theme"), currentTheme());
     settings.setValue(QStringLiteral("view/lessonList"), lessonList_->isChecked());
     const QStringList names = pageNames();
     settings.setValue(QStringLiteral("view/lesson"), names.value(navigation_->currentRow()));
@@ -225,6 +244,13 @@ void MainWindow::openRecentFile(const QString& path) {
                                  tr("%1 is no longer there, so it was taken off the recent files.").arg(path));
         return;
     }
+    if ((*kind == FileKind::Corpus || *kind == FileKind::Tokenizer) && tokenization_->state().isBusy()) {
+        QMessageBox::information(this, tr("Open recent"),
+                                 tr("The Tokenization lesson is still working (see its progress): open %1 when it "
+                                    "has finished, or cancel its work first.")
+                                     .arg(QFileInfo(path).fileName()));
+        return;
+    }
     rememberRecentFile(path, *kind);  // to the top of the list
     switch (*kind) {
         case FileKind::Corpus:
@@ -253,6 +279,61 @@ void MainWindow::openRecentFile(const QString& path) {
     }
 }
 
+QString MainWindow::currentLesson() const { return pageNames().value(navigation_->currentRow()); }
+
+QString MainWindow::currentView() const {
+    const int lesson = navigation_->currentRow();
+    const QTabWidget* tabs = lessonTabs(pages_->widget(lesson), lesson);
+    return tabs ? lectureViews(currentLesson()).value(tabs->currentIndex()) : QString();
+}
+
+HelpWindow* MainWindow::helpWindow() {
+    if (!help_) help_ = new HelpWindow([this] { return shortcutsHtml(); }, this);
+    return help_;
+}
+
+QString MainWindow::shortcutsHtml() const {
+    QString html = QStringLiteral("<h2>%1</h2>").arg(tr("Keyboard shortcuts"));
+    const auto row = [](const QString& keys, const QString& what) {
+        return QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
+    };
+    const auto plain = [](QString text) { return text.remove(QRegularExpression(QStringLiteral("&(?!&)"))).replace(QStringLiteral("&&"), QStringLiteral("&")).simplified(); };
+    // Every menu command with keys, read off the menus themselves.
+    for (const QAction* top : menuBar()->actions()) {
+        const QMenu* menu = top->menu();
+        if (!menu) continue;
+        QString rows;
+        std::function<void(const QMenu*)> collect = [&](const QMenu* from) {
+            for (const QAction* action : from->actions()) {
+                if (action->menu()) collect(action->menu());
+                QStringList keys;
+                for (const QKeySequence& key : action->shortcuts()) keys << key.toString(QKeySequence::NativeText);
+                if (!keys.isEmpty()) rows += row(keys.join(tr(" or ")), plain(action->text()));
+            }
+        };
+        collect(menu);
+        if (!rows.isEmpty()) html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2</table>").arg(plain(top->text()), rows);
+    }
+    html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3%4</table>")
+                .arg(tr("Lecture mode"), row(tr("Space, → or PageDown"), tr("next step")),
+                     row(tr("← or PageUp"), tr("step back")), row(tr("Esc"), tr("leave lecture mode")));
+    html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3%4%5</table>")
+                .arg(tr("Tokenization: merge by merge; Optimization: Adam on a surface"), row(tr("Space or →"), tr("step")),
+                     row(tr("Backspace or ←"), tr("step back")), row(tr("P"), tr("play or pause")), row(tr("Home"), tr("reset")));
+    html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3</table>")
+                .arg(tr("Everywhere"), row(tr("Tab, Shift+Tab"), tr("the next or previous control")),
+                     row(tr("Ctrl+Tab, Ctrl+Shift+Tab"), tr("the next or previous tab of a lesson")));
+    return html;
+}
+
+QString MainWindow::aboutText() const {
+    return tr("<h3>PretrainLab %1</h3><p>How language models are pretrained and finetuned, one step at a time: "
+              "tokenization, architectures, optimization, and pretraining versus finetuning.</p>"
+              "<p>Qt %2 (built with %3)<br>%4<br>QCustomPlot %5</p>")
+        .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
+             QString::fromStdString(nn::linearAlgebraVersions()).toHtmlEscaped(), QStringLiteral(QCUSTOMPLOT_VERSION_STR));
+}
+
 void MainWindow::openLectureSteps() {
     const QString path = openFileName(this, tr("Open lecture steps"), tr("Lecture steps (*.json);;All files (*)"), FileKind::Lecture);
     if (path.isEmpty()) return;
@@ -262,6 +343,13 @@ void MainWindow::openLectureSteps() {
         return;
     }
     lecture_->enter(0);
+}
+
+void MainWindow::setTheme(const QString& name) {
+    applyTheme(*qApp, textSize_, name);
+    training_->state().recolourRuns();
+    for (QAction* choose : themeMenu_->actions()) choose->setChecked(choose->data().toString() == currentTheme());
+    fitNavigation();
 }
 
 void MainWindow::fitNavigation() {
@@ -298,6 +386,15 @@ void MainWindow::buildMenus() {
     QAction* normal = view->addAction(tr("&Normal text size"), this,
                                       [this] { setTextSize(defaultTextPointSize); });
     normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    themeMenu_ = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(themeMenu_);
+    for (const QString& name : themeNames()) {
+        QAction* choose = themeMenu_->addAction(themeTitle(name), this, [this, name] { setTheme(name); });
+        choose->setCheckable(true);
+        choose->setChecked(name == currentTheme());
+        choose->setData(name);
+        themes->addAction(choose);
+    }
     view->addSeparator();
     QAction* lecture = view->addAction(tr("L&ecture mode"), this, [this] { lecture_->enter(lecture_->current()); });
     lecture->setShortcut(QKeySequence(Qt::Key_F5));
@@ -330,13 +427,26 @@ void MainWindow::buildMenus() {
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About PretrainLab"), this, [this] {
-        QMessageBox::about(this, tr("About PretrainLab"),
-                           tr("<h3>PretrainLab %1</h3><p>How language models are pretrained and "
-                              "finetuned, one step at a time: tokenization, architectures, "
-                              "optimization, and pretraining versus finetuning.</p>")
-                               .arg(QApplication::applicationVersion()));
+    QAction* viewHelp = help->addAction(tr("&Help for this view"), this, [this] {
+        helpWindow()->showView(currentLesson(), currentView());
+        helpWindow()->show();
+        helpWindow()->raise();
+        helpWindow()->activateWindow();
     });
+    viewHelp->setShortcut(QKeySequence(Qt::Key_F1));
+    addAction(viewHelp);  // also in lecture mode, where the menus are hidden
+    help->addAction(tr("&Glossary"), this, [this] {
+        helpWindow()->showGlossary();
+        helpWindow()->show();
+        helpWindow()->raise();
+    });
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        helpWindow()->showShortcuts();
+        helpWindow()->show();
+        helpWindow()->raise();
+    })->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    help->addSeparator();
+    help->addAction(tr("&About PretrainLab"), this, [this] { QMessageBox::about(this, tr("About PretrainLab"), aboutText()); });
 }
 
 }  // namespace pretrainlab::app

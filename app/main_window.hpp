@@ -12,6 +12,7 @@ namespace pretrainlab::app {
 
 class AttentionPage;
 class FinetuningPage;
+class HelpWindow;
 class LectureMode;
 class OptimizationPage;
 class TokenizationPage;
@@ -44,7 +45,17 @@ public:
     // Opens a recent file as what it was opened as (a corpus, a tokenizer, a checkpoint, lecture steps).
     void openRecentFile(const QString& path);
 
+    // The lesson on show and its view, as lecture steps and help name them.
+    QString currentLesson() const;
+    QString currentView() const;
+    // Help (F1 opens it on the view on show); made when first asked for.
+    HelpWindow* helpWindow();
+    QString shortcutsHtml() const;
+    QString aboutText() const;  // with the versions of Qt, Eigen, OpenBLAS and QCustomPlot
+
     void setTextSize(double points);
+    // One of themeNames(): applied to every widget and chart at once, remembered for the next launch.
+    void setTheme(const QString& name);
     double textSize() const { return textSize_; }
 
 protected:
@@ -67,6 +78,8 @@ private:
     LectureMode* lecture_ = nullptr;
     QAction* lessonList_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    QMenu* themeMenu_ = nullptr;
+    HelpWindow* help_ = nullptr;
     double textSize_ = 0;
     bool shownOnce_ = false;
 };

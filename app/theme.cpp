@@ -13,6 +13,11 @@
 namespace pretrainlab::app {
 namespace {
 
+QString& current() {
+    static QString theme = QStringLiteral("light");
+    return theme;
+}
+
 QColor colourOf(const QJsonObject& theme, const QString& role) {
     const QColor colour = QColor::fromString(theme.value(role).toString());
     if (!colour.isValid()) qFatal("the theme has no colour for %s", qPrintable(role));
@@ -77,8 +82,18 @@ QString styleSheetOf(const QJsonObject& theme, double base) {
 
 }  // namespace
 
+QStringList themeNames() { return {QStringLiteral("light"), QStringLiteral("dark"), QStringLiteral("contrast")}; }
+
+QString themeTitle(const QString& name) {
+    if (name == QLatin1String("dark")) return QApplication::translate("Theme", "Dark");
+    if (name == QLatin1String("contrast")) return QApplication::translate("Theme", "High contrast");
+    return QApplication::translate("Theme", "Light");
+}
+
+QString currentTheme() { return current(); }
+
 void applyTheme(QApplication& app, double basePointSize) {
-    const QJsonObject theme = resources::readJson(QStringLiteral(":/theme/light.json"));
+    const QJsonObject theme = resources::readJson(QStringLiteral(":/theme/%1.json").arg(current()));
     widgets::setViewPalette(widgets::ViewPalette::fromJson(theme));
     app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     app.setPalette(paletteOf(theme));
@@ -86,6 +101,11 @@ void applyTheme(QApplication& app, double basePointSize) {
     font.setPointSizeF(basePointSize);
     app.setFont(font);
     app.setStyleSheet(styleSheetOf(theme, basePointSize));
+}
+
+void applyTheme(QApplication& app, double basePointSize, const QString& theme) {
+    current() = themeNames().contains(theme) ? theme : QStringLiteral("light");
+    applyTheme(app, basePointSize);
 }
 
 }  // namespace pretrainlab::app

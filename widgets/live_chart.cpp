@@ -1,4 +1,5 @@
 #include "widgets/live_chart.hpp"
+#include "widgets/plot_palette.hpp"
 #include "widgets/row_reflow.hpp"
 #include "widgets/view_palette.hpp"
 
@@ -27,6 +28,8 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     // Thousands of points redrawn 30 times a second: polylines drawn in one call cost a tenth
     // of segments stroked one by one.
     plot_->setPlottingHint(QCP::phFastPolylines, true);
+    themeChangedSince(themeSeen_);
+    applyPlotPalette(*plot_);
     plot_->xAxis->setLabel(options.compact ? QString() : tr("Step"));
     if (options.compact) {
         plot_->xAxis->ticker()->setTickCount(3);
@@ -449,6 +452,14 @@ void LiveChart::applyFonts() {
 void LiveChart::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange) {
         applyFonts();
+        plot_->replot();
+    } else if (event->type() == QEvent::PaletteChange) {
+        const bool changed = themeChangedSince(themeSeen_);
+        if (changed) {
+            for (auto& entry : series_) entry.second.colour = viewPalette().counterpart(entry.second.colour, previousViewPalette());
+        }
+        applyPlotPalette(*plot_, changed ? &previousViewPalette() : nullptr);
+        updateLegendRow();
         plot_->replot();
     }
     QWidget::changeEvent(event);

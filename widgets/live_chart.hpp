@@ -120,6 +120,7 @@ private:
     double smoothing_ = 0.6;
     bool logScale_ = false;
     bool following_ = true;
+    int themeSeen_ = 0;  // the changes of theme this chart has taken
 };
 
 }  // namespace pretrainlab::widgets

@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "widgets/plot_palette.hpp"
 #include "widgets/view_palette.hpp"
 
 namespace pretrainlab::widgets {
@@ -20,6 +21,8 @@ TitledPlot::TitledPlot(double fontScale, QWidget* parent) : QWidget(parent), fon
     layout->setSpacing(2);
     layout->addWidget(title_);
     layout->addWidget(plot_, 1);
+    themeChangedSince(themeSeen_);
+    applyPlotPalette(*plot_);
     applyFonts();
 }
 
@@ -40,6 +43,10 @@ void TitledPlot::applyFonts() {
 
 void TitledPlot::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange) {
+        applyFonts();
+        plot_->replot();
+    } else if (event->type() == QEvent::PaletteChange) {
+        applyPlotPalette(*plot_, themeChangedSince(themeSeen_) ? &previousViewPalette() : nullptr);
         applyFonts();
         plot_->replot();
     }

@@ -28,6 +28,7 @@ protected:
 
 private:
     double fontScale_;
+    int themeSeen_ = 0;  // the changes of theme this chart has taken
 };
 
 }  // namespace pretrainlab::widgets

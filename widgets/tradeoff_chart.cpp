@@ -1,4 +1,5 @@
 #include "widgets/tradeoff_chart.hpp"
+#include "widgets/plot_palette.hpp"
 #include "widgets/view_palette.hpp"
 
 #include <QCheckBox>
@@ -21,6 +22,8 @@ TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     plot_->yAxis2->setVisible(true);
     plot_->yAxis2->setLabel(tr("Tokens per word"));
 
+    themeChangedSince(themeSeen_);
+    applyPlotPalette(*plot_);
     curve_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     curve_->setPen(QPen(viewPalette().accent, 3));
     curve_->setName(tr("corpus length"));
@@ -85,6 +88,9 @@ void TradeoffChart::applyFonts() {
 void TradeoffChart::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange) {
         applyFonts();
+        plot_->replot();
+    } else if (event->type() == QEvent::PaletteChange) {
+        applyPlotPalette(*plot_, themeChangedSince(themeSeen_) ? &previousViewPalette() : nullptr);
         plot_->replot();
     }
     QWidget::changeEvent(event);

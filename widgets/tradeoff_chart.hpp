@@ -53,6 +53,7 @@ private:
     QLabel* message_ = nullptr;
     std::vector<TradeoffSample> samples_;
     double marker_ = 0;
+    int themeSeen_ = 0;  // the changes of theme this chart has taken
 };
 
 }  // namespace pretrainlab::widgets

@@ -106,8 +106,60 @@ QColor ViewPalette::heat(float value) const {
     return heatmap.back();
 }
 
+QColor ViewPalette::counterpart(const QColor& colour, const ViewPalette& from) const {
+    const QRgb rgb = colour.rgb();  // without alpha
+    const auto keepAlpha = [&colour](QColor replacement) {
+        replacement.setAlpha(colour.alpha());
+        return replacement;
+    };
+    for (std::size_t i = 0; i < from.series.size() && i < series.size(); ++i)
+        if (from.series[i].rgb() == rgb) return keepAlpha(series[i]);
+    for (std::size_t i = 0; i < from.categories.size() && i < categories.size(); ++i)
+        if (from.categories[i].rgb() == rgb) return keepAlpha(categories[i]);
+    constexpr QColor ViewPalette::*roles[] = {
+        &ViewPalette::accent,    &ViewPalette::marker,    &ViewPalette::planned,   &ViewPalette::text,
+        &ViewPalette::mutedText, &ViewPalette::gridLine,  &ViewPalette::threshold, &ViewPalette::barFill,
+        &ViewPalette::barMarked, &ViewPalette::highlight, &ViewPalette::errorText, &ViewPalette::base,
+        &ViewPalette::legendBorder, &ViewPalette::outline};
+    for (QColor ViewPalette::*role : roles)
+        if ((from.*role).rgb() == rgb) return keepAlpha(this->*role);
+    return colour;
+}
+
+namespace {
+
+ViewPalette& previous() {
+    static ViewPalette palette = current();
+    return palette;
+}
+
+int& generation() {
+    static int changes = 0;
+    return changes;
+}
+
+}  // namespace
+
 const ViewPalette& viewPalette() { return current(); }
 
-void setViewPalette(ViewPalette palette) { current() = std::move(palette); }
+void setViewPalette(ViewPalette palette) {
+    // Setting the same theme again (a new text size) is no change of colours.
+    if (palette.base == current().base && palette.text == current().text && palette.series == current().series &&
+        palette.accent == current().accent) {
+        current() = std::move(palette);
+        return;
+    }
+    previous() = current();
+    current() = std::move(palette);
+    ++generation();
+}
+
+const ViewPalette& previousViewPalette() { return previous(); }
+
+bool themeChangedSince(int& seen) {
+    if (seen == generation()) return false;
+    seen = generation();
+    return true;
+}
 
 }  // namespace pretrainlab::widgets

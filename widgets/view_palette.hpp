@@ -41,10 +41,20 @@ struct ViewPalette {
     QColor seriesColour(int index) const;
     // A weight in 0..1 on the heatmap's scale.
     QColor heat(float value) const;
+    // After a change of theme: the colour in this palette with the role `colour` had in `from`
+    // (a run's series colour, a category, the accent, ...), keeping its transparency; a colour
+    // with no role in `from` stays as it is.
+    QColor counterpart(const QColor& colour, const ViewPalette& from) const;
 };
 
 // The palette in use: the light theme until the app sets another.
 const ViewPalette& viewPalette();
 void setViewPalette(ViewPalette palette);
+// The palette before the last change of theme: views that keep colours remap them from it (see
+// counterpart).
+const ViewPalette& previousViewPalette();
+// True once for each change of theme since `seen` (a view's own counter, starting at 0): a view
+// remaps its colours once per change however many palette events reach it.
+bool themeChangedSince(int& seen);
 
 }  // namespace pretrainlab::widgets

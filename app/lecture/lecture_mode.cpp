@@ -60,15 +60,19 @@ bool LectureMode::loadSteps(const QString& path, QString* error) {
 }
 
 void LectureMode::setSteps(LectureSteps steps) {
+    if (steps.steps.empty()) return;  // a walk-through has at least one step
     steps_ = std::move(steps);
     current_ = 0;
-    if (active_) apply();
+    runsStarted_.clear();
+    if (active_) apply(false);
 }
 
 void LectureMode::enter(int step) {
     if (!active_) {
         active_ = true;
         stateBefore_ = window_.window->windowState();
+        geometryBefore_ = window_.window->saveGeometry();
+        runsStarted_.clear();
         window_.setChromeHidden(true);
         window_.window->setWindowState(stateBefore_ | Qt::WindowFullScreen);
         caption_->show();
@@ -76,7 +80,8 @@ void LectureMode::enter(int step) {
         ticker_.start();
         emit activeChanged(true);
     }
-    go(step);
+    current_ = std::clamp(step, 0, int(steps_.steps.size()) - 1);
+    apply(false);
 }
 
 void LectureMode::leave() {
@@ -92,7 +97,8 @@ void LectureMode::leave() {
 
 void LectureMode::next() {
     if (current_ + 1 < int(steps_.steps.size())) {
-        go(current_ + 1);
+        ++current_;
+        if (active_) apply(true);
     } else {
         caption_->setStatus(tr("This is the last step. Esc leaves lecture mode."));
     }
@@ -104,15 +110,17 @@ void LectureMode::previous() {
 
 void LectureMode::go(int step) {
     current_ = std::clamp(step, 0, int(steps_.steps.size()) - 1);
-    if (active_) apply();
+    if (active_) apply(false);
 }
 
-void LectureMode::apply() {
+void LectureMode::apply(bool forward) {
     const LectureStep& step = steps_.steps[std::size_t(current_)];
     caption_->showStep(current_, int(steps_.steps.size()), step.title, step.caption);
     caption_->setStatus({});
     window_.showLesson(step.lesson);
-    retry_ = !applyLectureStep(step, pages_);
+    const bool startRun = forward && step.train && !runsStarted_.contains(current_);
+    if (startRun) runsStarted_.insert(current_);
+    retry_ = !applyLectureStep(step, pages_, startRun);
     tick();
     emit stepShown(current_);
 }
@@ -120,7 +128,7 @@ void LectureMode::apply() {
 void LectureMode::tick() {
     if (!active_) return;
     const LectureStep& step = steps_.steps[std::size_t(current_)];
-    if (retry_) retry_ = !applyLectureStep(step, pages_);
+    if (retry_) retry_ = !applyLectureStep(step, pages_, false);
     if (step.lesson == QLatin1String("training")) caption_->setStatus(countdownText());
 }
 
@@ -158,6 +166,7 @@ bool LectureMode::eventFilter(QObject* watched, QEvent* event) {
     if (key == Key::None) return false;
     event->accept();
     if (event->type() == QEvent::ShortcutOverride) return true;  // the key comes as a key press, not a shortcut
+    if (keyEvent->isAutoRepeat()) return true;  // a held key moves one step, not through the lecture
     switch (key) {
         case Key::Next: next(); break;
         case Key::Back: previous(); break;

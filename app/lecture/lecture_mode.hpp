@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QByteArray>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <functional>
 
@@ -40,7 +42,11 @@ public:
 
     bool isActive() const { return active_; }
     int current() const { return current_; }
+    // The window's geometry from before lecture mode made it full screen (empty outside it).
+    QByteArray geometryBefore() const { return active_ ? geometryBefore_ : QByteArray(); }
 
+    // Enters at `step` (F5 resumes at the step shown last). A step that trains starts its run
+    // when it is reached going forward, once in a lecture session (from enter to leave).
     void enter(int step = 0);
     void leave();
     void next();
@@ -55,7 +61,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void apply();
+    void apply(bool forward);
     void tick();
     QString countdownText();
 
@@ -67,6 +73,8 @@ private:
     int current_ = 0;
     bool retry_ = false;  // the step's lesson was busy: apply it again when it is idle
     Qt::WindowStates stateBefore_;
+    QByteArray geometryBefore_;
+    QSet<int> runsStarted_;  // steps whose run started in this lecture session
     QTimer ticker_;
     QElapsedTimer since_;  // the countdown's rate: steps done since it started
     std::size_t doneAtStart_ = 0;

@@ -2,7 +2,6 @@
 
 #include "app/jobs/background_job.hpp"
 #include "app/lessons/attention/attention_page.hpp"
-#include "app/lessons/attention/masks_tab.hpp"
 #include "app/lessons/attention/lesson_state.hpp"
 #include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/finetuning/lesson_state.hpp"
@@ -31,22 +30,23 @@ bool applyTokenization(const LectureStep& step, TokenizationPage& page) {
     return true;
 }
 
-void applyTraining(const LectureStep& step, TrainingPage& page) {
+void applyTraining(const LectureStep& step, TrainingPage& page, bool startRuns) {
     const auto index = lectureViews(step.lesson).indexOf(step.view);
     page.showSideTab(TrainingPage::SideTab(index));
-    if (!step.train || trainingLive(page.state().controller().state())) return;
+    if (!step.train || !startRuns || trainingLive(page.state().controller().state())) return;
     train::RunSettings settings = page.setupForm().settings();
     if (settings.model.architecture != *step.train) {
         settings.model.architecture = *step.train;
         page.setupForm().setSettings(settings);
     }
     page.start();
-    page.showSideTab(TrainingPage::SideTab(index));  // a setup the form refuses shows the form
+    // A setup the form refuses shows the form with its problem; a run shows the step's view.
+    if (trainingLive(page.state().controller().state())) page.showSideTab(TrainingPage::SideTab(index));
 }
 
 }  // namespace
 
-bool applyLectureStep(const LectureStep& step, const LecturePages& pages) {
+bool applyLectureStep(const LectureStep& step, const LecturePages& pages, bool startRuns) {
     const auto view = lectureViews(step.lesson).indexOf(step.view);
     if (step.lesson == QLatin1String("tokenization")) {
         return applyTokenization(step, *pages.tokenization);
@@ -61,11 +61,9 @@ bool applyLectureStep(const LectureStep& step, const LecturePages& pages) {
             if (shipped.shipped(nn::Architecture::Encoder) && shipped.shipped(nn::Architecture::Decoder))
                 models.setTinyModels(shipped.shipped(nn::Architecture::Encoder), shipped.shipped(nn::Architecture::Decoder));
         }
-        if (step.mask) {
-            if (auto* masks = pages.attention->findChild<MasksTab*>()) masks->setMaskKind(*step.mask);
-        }
+        if (step.mask) pages.attention->setMaskKind(*step.mask);
     } else if (step.lesson == QLatin1String("training")) {
-        applyTraining(step, *pages.training);
+        applyTraining(step, *pages.training, startRuns);
     } else if (step.lesson == QLatin1String("optimization")) {
         pages.optimization->showView(OptimizationPage::View(view));
     } else if (step.lesson == QLatin1String("finetuning")) {

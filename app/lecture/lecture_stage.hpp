@@ -23,9 +23,10 @@ struct LecturePages {
 };
 
 // Puts the step's lesson into the step's state: its view, then what the step names. A run the
-// step asks for starts only when the Training lab has none going. False when the lesson was busy
+// step asks for starts only with `startRuns` and when the Training lab has none going; it takes
+// the Setup form's settings with the step's architecture (the form keeps that architecture). False when the lesson was busy
 // with work of its own (now cancelled): apply the step again once the lesson is idle.
-bool applyLectureStep(const LectureStep& step, const LecturePages& pages);
+bool applyLectureStep(const LectureStep& step, const LecturePages& pages, bool startRuns);
 
 struct TrainingCountdown {
     std::size_t done = 0;

@@ -147,7 +147,8 @@ std::optional<LectureSteps> parseLectureSteps(const QByteArray& json, const QStr
         return fail(tr("not a lecture step file (\"format\" must be \"pretrainlab-lecture\")"));
     }
     const QJsonValue version = root.value(QStringLiteral("version"));
-    if (!version.isDouble() || version.toDouble() < 1 || version.toDouble() != double(int(version.toDouble()))) {
+    if (!version.isDouble() || version.toDouble() < 1 || version.toDouble() > 1e6 ||
+        version.toDouble() != double(int(version.toDouble()))) {
         return fail(tr("\"version\" must be a whole number from 1"));
     }
     if (version.toInt() > lectureFormatVersion) {

@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   xvfb xauth fonts-dejavu-core fonts-droid-fallback fonts-noto-color-emoji
   desktop-file-utils appstream
+  dpkg-dev file
 )
 
 # The sanitizer, fuzzing and ThreadSanitizer builds (CI after the main build, scripts/fuzz.sh):

@@ -10,6 +10,7 @@
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTextCursor>
 #include <QtTest>
 
 #include "app/lecture/lecture_caption.hpp"
@@ -144,8 +145,12 @@ private slots:
         QVERIFY(editor);
         editor->setFocus();
         QTRY_VERIFY(editor->hasFocus());
+        editor->moveCursor(QTextCursor::Start);
         QTest::keyClick(editor, Qt::Key_Right);
+        QCOMPARE(editor->textCursor().position(), 1);  // the arrow moved the cursor
+        const QString before = editor->toPlainText();
         QTest::keyClick(editor, Qt::Key_Space);
+        QCOMPARE(editor->toPlainText(), before.left(1) + QLatin1Char(' ') + before.mid(1));  // Space typed a space
         QCOMPARE(lecture.current(), 0);
         QTest::keyClick(editor, Qt::Key_PageDown);  // the clicker still works
         QCOMPARE(lecture.current(), 1);
@@ -162,8 +167,13 @@ private slots:
         for (std::size_t i = 0; i < lecture.steps().steps.size(); ++i)
             if (lecture.steps().steps[i].train) trainingStep = int(i);
         QVERIFY(trainingStep >= 0);
-        lecture.enter(trainingStep);
         app::TrainingLabState& lab = window.trainingPage()->state();
+        lecture.enter(trainingStep);
+        QVERIFY(!lab.currentRun());  // entered at the step: no run (F5 resumes without training)
+        lecture.leave();
+        lecture.enter(trainingStep - 1);
+        QTest::keyClick(&window, Qt::Key_Right);  // reached going forward: its run starts
+        QCOMPARE(lecture.current(), trainingStep);
         QVERIFY(lab.currentRun());
         QTRY_VERIFY_WITH_TIMEOUT(lecture.caption()->status().contains(QStringLiteral("about")), 20000);
         const QString total = QLocale().toString(qulonglong(lab.currentRun()->settings.steps));
@@ -175,6 +185,10 @@ private slots:
         QCOMPARE(lab.runs().count(), runs);
         lab.stop();
         QTRY_VERIFY(lecture.caption()->status().isEmpty());
+        // Nor once it has ended: a step trains once in a lecture session.
+        QTest::keyClick(&window, Qt::Key_Left);
+        QTest::keyClick(&window, Qt::Key_Right);
+        QCOMPARE(lab.runs().count(), runs);
         lecture.leave();
     }
 

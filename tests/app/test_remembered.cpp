@@ -1,7 +1,7 @@
-// What a second launch remembers: the window's size, the lesson, each lesson's tab, whether the
-// lesson list shows and the text size; each kind of file dialog's last folder; the recent files,
-// newest first, at most eight, each opened again as what it was (a corpus, a tokenizer, lecture
-// steps), and one that has gone taken off the list with a word.
+// What a second launch remembers: the window's size (not lecture mode's full screen), the lesson,
+// each lesson's tab, whether the lesson list shows and the text size; each kind of file dialog's
+// last folder; the recent files, newest first, at most eight, each opened again as what it was (a
+// corpus, lecture steps), and one that has gone taken off the list with a word.
 #include <QAction>
 #include <QApplication>
 #include <QDir>
@@ -81,6 +81,8 @@ private slots:
             int memoryStep = 0;
             while (steps[std::size_t(memoryStep)].view != QLatin1String("memory")) ++memoryStep;
             window.lecture()->enter(memoryStep);
+            QTRY_VERIFY(window.windowState() & Qt::WindowFullScreen);
+            QTRY_VERIFY(window.size() != QSize(1100, 660));  // full screen has taken effect
             window.saveSettings();
         }
         app::applyTheme(*qApp, app::defaultTextPointSize);

@@ -61,6 +61,8 @@ AttentionPage::AttentionPage(QWidget* parent) : QWidget(parent) {
 
 void AttentionPage::showView(View view) { tabs_->setCurrentIndex(int(view)); }
 
+void AttentionPage::setMaskKind(train::ModelKind kind) { masks_->setMaskKind(kind); }
+
 bool AttentionPage::busy() const {
     return state_->job().busy() || weights_->busy() || generation_->busy() || zeroShot_->busy();
 }

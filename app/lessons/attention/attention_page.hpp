@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include "core/train/inspect_masks.hpp"
+
 #include "app/lessons/attention/lesson_state.hpp"
 
 class QLabel;
@@ -27,6 +29,7 @@ public:
 
     AttentionState& state() { return *state_; }
     void showView(View view);
+    void setMaskKind(train::ModelKind kind);  // the Masks tab's kind
     // A model computation of any view still running, or the tiny models training.
     bool busy() const;
 

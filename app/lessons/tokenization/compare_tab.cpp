@@ -54,7 +54,8 @@ void CompareTab::showEvent(QShowEvent* event) {
 
 void CompareTab::chooseTokenizerFile() {
     const QString path = openFileName(this, tr("Open a tokenizer"),
-                                         tr("Tokenizers (*.json *.tiktoken *.txt *.model);;All files (*)"), FileKind::Tokenizer);
+                                         tr("Tokenizers (*.json *.tiktoken *.txt *.model);;All files (*)"), FileKind::Tokenizer,
+                                         false);
     if (path.isEmpty()) return;
     QString merges;
     try {
@@ -68,6 +69,8 @@ void CompareTab::chooseTokenizerFile() {
         view_->showProblem(QString::fromUtf8(error.what()));
         return;
     }
+    // A recent file opens again from its path alone: not a vocab.json whose merges.txt is elsewhere.
+    if (merges.isEmpty()) rememberRecentFile(path, FileKind::Tokenizer);
     state_.openTokenizerFile(path, merges);
 }
 

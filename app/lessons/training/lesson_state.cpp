@@ -127,6 +127,16 @@ void TrainingLabState::removeRun(int index) {
     emit runRemoved(index);
 }
 
+void TrainingLabState::recolourRuns() {
+    for (int i = 0; i < runs_.count(); ++i) {
+        QColor& colour = runs_.at(i).colour;
+        const QColor now = widgets::viewPalette().counterpart(colour, widgets::previousViewPalette());
+        if (now == colour) continue;
+        colour = now;
+        emit runChanged(i);
+    }
+}
+
 void TrainingLabState::setRunVisible(int index, bool visible) {
     if (index < 0 || index >= runs_.count() || runs_.at(index).visible == visible) return;
     runs_.at(index).visible = visible;

@@ -35,6 +35,8 @@ public:
     void clearRuns();
     void removeRun(int index);  // not the current one
     void setRunVisible(int index, bool visible);
+    // After a change of theme: each run takes its colour's counterpart in the new palette.
+    void recolourRuns();
     void saveCheckpoint(const QString& weightsPath);
     // Continues a saved run (paused where it was saved) as a new run.
     void openCheckpoint(const QString& weightsPath);
