@@ -1,9 +1,9 @@
-#include "app/lessons/file_dialogs.hpp"
 #include "app/main_window.hpp"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QListWidget>
@@ -11,26 +11,27 @@
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSettings>
-#include <QTabWidget>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QFileInfo>
 #include <algorithm>
 #include <functional>
-#include <qcustomplot.h>
 #include <optional>
+#include <qcustomplot.h>
 
 #include "app/help/help_window.hpp"
 #include "app/lecture/lecture_caption.hpp"
 #include "app/lecture/lecture_mode.hpp"
 #include "app/lecture/lecture_steps.hpp"
 #include "app/lessons/attention/attention_page.hpp"
+#include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/optimization/optimization_page.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
+#include "app/lessons/view_export.hpp"
 #include "app/theme.hpp"
 #include "core/nn/versions.hpp"
 
@@ -287,6 +288,14 @@ QString MainWindow::currentView() const {
     return tabs ? lectureViews(currentLesson()).value(tabs->currentIndex()) : QString();
 }
 
+QWidget* MainWindow::currentViewWidget() const {
+    const int lesson = navigation_->currentRow();
+    QWidget* page = pages_->widget(lesson);
+    if (page == training_) return training_;
+    QTabWidget* tabs = lessonTabs(page, lesson);
+    return tabs && tabs->currentWidget() ? &viewContent(*tabs->currentWidget()) : page;
+}
+
 HelpWindow* MainWindow::helpWindow() {
     if (!help_) help_ = new HelpWindow([this] { return shortcutsHtml(); }, this);
     return help_;
@@ -368,6 +377,20 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     QMenu* training = file->addMenu(tr("&Training"));
     training->addActions(training_->fileActions());
+    file->addSeparator();
+    QAction* exportView = file->addAction(tr("E&xport this view as PNG or PDF…"), this, [this] {
+        QWidget* view = currentViewWidget();
+        if (!view) return;
+        QString path = saveFileName(this, tr("Export this view"),
+                                    QStringLiteral("%1-%2.png").arg(currentLesson(), currentView().isEmpty() ? QStringLiteral("view") : currentView()),
+                                    tr("PNG image (*.png);;PDF (*.pdf)"), FileKind::Export);
+        if (path.isEmpty()) return;
+        if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
+        if (const QString problem = app::exportView(*view, path); !problem.isEmpty())
+            QMessageBox::warning(this, tr("Export failed"), problem);
+    });
+    exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportView->setToolTip(tr("Save everything the view on show displays, also what is scrolled out of sight"));
     file->addSeparator();
     recentMenu_ = file->addMenu(tr("Open &recent"));
     connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);

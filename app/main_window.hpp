@@ -50,6 +50,9 @@ public:
     QString currentView() const;
     // Help (F1 opens it on the view on show); made when first asked for.
     HelpWindow* helpWindow();
+    // What the view on show displays, all of it: the current tab's content (the Training lab:
+    // the whole lesson, charts and side tab); File > Export this view saves it as PNG or PDF.
+    QWidget* currentViewWidget() const;
     QString shortcutsHtml() const;
     QString aboutText() const;  // with the versions of Qt, Eigen, OpenBLAS and QCustomPlot
 
