@@ -288,6 +288,11 @@ QString MainWindow::currentView() const {
     return tabs ? lectureViews(currentLesson()).value(tabs->currentIndex()) : QString();
 }
 
+QTabWidget* MainWindow::lessonTabWidget(const QString& lesson) const {
+    const int index = int(pageNames().indexOf(lesson));
+    return index < 0 ? nullptr : lessonTabs(pages_->widget(index), index);
+}
+
 QWidget* MainWindow::currentViewWidget() const {
     const int lesson = navigation_->currentRow();
     QWidget* page = pages_->widget(lesson);

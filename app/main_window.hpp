@@ -7,6 +7,7 @@ class QAction;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
+class QTabWidget;
 
 namespace pretrainlab::app {
 
@@ -48,6 +49,8 @@ public:
     // The lesson on show and its view, as lecture steps and help name them.
     QString currentLesson() const;
     QString currentView() const;
+    // A lesson's tabs (the Training lab: its side tabs), by the lesson's name.
+    QTabWidget* lessonTabWidget(const QString& lesson) const;
     // Help (F1 opens it on the view on show); made when first asked for.
     HelpWindow* helpWindow();
     // What the view on show displays, all of it: the current tab's content (the Training lab:

@@ -28,14 +28,6 @@ using namespace pretrainlab;
 
 namespace {
 
-const char* tabsOf(const QString& lesson) {
-    if (lesson == QLatin1String("tokenization")) return "tokenizationTabs";
-    if (lesson == QLatin1String("architectures")) return "attentionTabs";
-    if (lesson == QLatin1String("training")) return "trainingSide";
-    if (lesson == QLatin1String("optimization")) return "optimizationTabs";
-    return "finetuningTabs";
-}
-
 // Any problem a lesson shows in words.
 QString problemShown(const QWidget& window) {
     for (const QLabel* label : window.findChildren<QLabel*>()) {
@@ -79,7 +71,7 @@ private slots:
             const QString where = QStringLiteral("step %1 (%2)").arg(index + 1).arg(step.title);
             QCOMPARE(lecture.current(), index);
             QVERIFY2(navigation->currentRow() == app::MainWindow::pageNames().indexOf(step.lesson), qPrintable(where));
-            auto* tabs = window.findChild<QTabWidget*>(QString::fromLatin1(tabsOf(step.lesson)));
+            auto* tabs = window.lessonTabWidget(step.lesson);
             QVERIFY2(tabs && tabs->currentIndex() == app::lectureViews(step.lesson).indexOf(step.view), qPrintable(where));
             QCOMPARE(lecture.caption()->title(), step.title);
             QCOMPARE(lecture.caption()->caption(), step.caption);

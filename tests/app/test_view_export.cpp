@@ -20,14 +20,6 @@ using namespace pretrainlab;
 
 namespace {
 
-const char* tabsOf(const QString& lesson) {
-    if (lesson == QLatin1String("tokenization")) return "tokenizationTabs";
-    if (lesson == QLatin1String("architectures")) return "attentionTabs";
-    if (lesson == QLatin1String("training")) return "trainingSide";
-    if (lesson == QLatin1String("optimization")) return "optimizationTabs";
-    return "finetuningTabs";
-}
-
 int distinctColours(const QImage& image) {
     QSet<QRgb> colours;
     for (int y = 0; y < image.height(); y += 7)
@@ -51,7 +43,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         for (const QString& lesson : app::MainWindow::pageNames()) {
             window.showPage(lesson);
-            auto* tabs = window.findChild<QTabWidget*>(QString::fromLatin1(tabsOf(lesson)));
+            auto* tabs = window.lessonTabWidget(lesson);
             QVERIFY(tabs);
             for (int tab = 0; tab < tabs->count(); ++tab) {
                 tabs->setCurrentIndex(tab);
