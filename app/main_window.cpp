@@ -24,6 +24,7 @@
 #include "app/lecture/lecture_caption.hpp"
 #include "app/lecture/lecture_mode.hpp"
 #include "app/lecture/lecture_steps.hpp"
+#include "app/lessons/accessible_names.hpp"
 #include "app/lessons/attention/attention_page.hpp"
 #include "app/lessons/file_dialogs.hpp"
 #include "app/lessons/finetuning/finetuning_page.hpp"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     navigation_ = new QListWidget;
     navigation_->setObjectName(QStringLiteral("navigation"));
+    navigation_->setAccessibleName(tr("Lessons"));
     fitNavigation();
     navigation_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     pages_ = new QStackedWidget;
@@ -119,6 +121,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (top->menu()) holdKeys(top->menu());
     textSize_ = qApp->font().pointSizeF();
     resize(1280, 720);
+    nameControls(*this);  // every control a screen reader can name
 }
 
 QStringList MainWindow::pageNames() {

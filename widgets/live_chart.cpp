@@ -4,6 +4,7 @@
 #include "widgets/view_palette.hpp"
 
 #include <QCheckBox>
+#include <QTextDocumentFragment>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -62,6 +63,7 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
 
     title_ = new QLabel(title);
     title_->setObjectName(QStringLiteral("chartTitle"));
+    plot_->setAccessibleName(QTextDocumentFragment::fromHtml(title).toPlainText());
     QFont bold = title_->font();
     bold.setBold(true);
     title_->setFont(bold);
@@ -303,7 +305,10 @@ void LiveChart::setMarker(std::optional<double> x) {
 
 void LiveChart::setXLabel(const QString& label) { plot_->xAxis->setLabel(label); }
 
-void LiveChart::setTitle(const QString& title) { title_->setText(title); }
+void LiveChart::setTitle(const QString& title) {
+    title_->setText(title);
+    plot_->setAccessibleName(QTextDocumentFragment::fromHtml(title).toPlainText());  // what a screen reader calls the chart
+}
 
 void LiveChart::setMessage(const QString& text) {
     message_->setText(text);

@@ -2,6 +2,7 @@
 
 #include <QEvent>
 #include <QLabel>
+#include <QTextDocumentFragment>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -26,7 +27,10 @@ TitledPlot::TitledPlot(double fontScale, QWidget* parent) : QWidget(parent), fon
     applyFonts();
 }
 
-void TitledPlot::setTitle(const QString& title) { title_->setText(title); }
+void TitledPlot::setTitle(const QString& title) {
+    title_->setText(title);
+    plot_->setAccessibleName(QTextDocumentFragment::fromHtml(title).toPlainText());  // what a screen reader calls the chart
+}
 
 void TitledPlot::applyFonts() {
     QFont small = font();

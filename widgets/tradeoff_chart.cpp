@@ -15,6 +15,7 @@ namespace pretrainlab::widgets {
 TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     plot_ = new QCustomPlot;
     plot_->setObjectName(QStringLiteral("tradeoffPlot"));
+    plot_->setAccessibleName(tr("Corpus length against vocabulary size"));
     plot_->setMinimumHeight(200);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->xAxis->setLabel(tr("Vocabulary size (tokens)"));

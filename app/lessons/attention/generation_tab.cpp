@@ -66,8 +66,10 @@ QGroupBox* GenerationTab::buildGenerator() {
     auto* gpt = new QGroupBox(tr("GPT: generate the next token, again and again"));
     prompt_ = new QLineEdit(texts.value(QLatin1String("prompt")).toString());
     prompt_->setObjectName(QStringLiteral("prompt"));
+    prompt_->setAccessibleName(tr("Prompt"));
     method_ = new QComboBox;
     method_->setObjectName(QStringLiteral("method"));
+    method_->setAccessibleName(tr("Decoding"));
     method_->addItem(tr("Greedy"));
     method_->addItem(tr("Sample"));
     temperature_ = new QDoubleSpinBox;
@@ -130,6 +132,7 @@ QGroupBox* GenerationTab::buildFiller() {
     auto* bert = new QGroupBox(tr("BERT: how to generate text from it?"));
     maskedText_ = new QLineEdit(texts.value(QLatin1String("masked")).toString());
     maskedText_->setObjectName(QStringLiteral("maskedText"));
+    maskedText_->setAccessibleName(tr("Text with [MASK] positions"));
     auto* fill = button(tr("Fill one [MASK]"), "fillMask");
     auto* again = button(tr("Restart"), "restartFilling");
     connect(fill, &QPushButton::clicked, this, &GenerationTab::fillOneMask);

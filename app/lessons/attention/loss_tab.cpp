@@ -23,6 +23,7 @@ LossTab::LossTab(AttentionState& state, QWidget* parent) : QWidget(parent), stat
     for (const QJsonValue& line : state_.texts().value(QLatin1String("loss")).toArray()) lines << line.toString();
     text_ = new QPlainTextEdit(lines.join(QLatin1Char('\n')));
     text_->setObjectName(QStringLiteral("lossText"));
+    text_->setAccessibleName(tr("Text"));
     text_->setMaximumHeight(text_->fontMetrics().height() * 4 + 12);
     rate_ = new QSpinBox;
     rate_->setObjectName(QStringLiteral("lossRate"));

@@ -32,6 +32,9 @@ FeaturesTab::FeaturesTab(FinetuningState& state, QWidget* parent) : QWidget(pare
     for (std::size_t i = 0; i < plots_.size(); ++i) {
         plots_[i] = new widgets::ScatterPlot;
         plots_[i]->setObjectName(QStringLiteral("features%1").arg(i));
+        plots_[i]->setAccessibleName(i == 0   ? tr("Features of the pretrained model")
+                                     : i == 1 ? tr("Features after finetuning")
+                                              : tr("Features of random weights"));
         plots->addWidget(plots_[i], 1);
     }
     summary_ = wrappedLabel({});

@@ -32,6 +32,7 @@ ExperimentView::ExperimentView(OptimizationState& state, std::vector<std::string
     : QWidget(parent), state_(state), names_(std::move(names)), secondKind_(second) {
     choice_ = new QComboBox;
     choice_->setObjectName(QStringLiteral("experimentBox"));
+    choice_->setAccessibleName(tr("Experiment"));
     for (const std::string& name : names_) choice_->addItem(fromStd(optimlab::experimentNamed(name, 1)->title), fromStd(name));
     choice_->setVisible(names_.size() > 1);
     question_ = wrappedLabel({});

@@ -102,6 +102,7 @@ MemoryTab::MemoryTab(QWidget* parent) : QWidget(parent) {
     bars_->setObjectName(QStringLiteral("memoryBars"));
     table_ = new QTableWidget(8, int(columns().size()));
     table_->setObjectName(QStringLiteral("memoryTable"));
+    table_->setAccessibleName(tr("Memory of one training step"));
     QStringList headers;
     for (const Column& c : columns()) headers << c.name;
     table_->setHorizontalHeaderLabels(headers);

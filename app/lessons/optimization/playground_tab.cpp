@@ -49,8 +49,10 @@ constexpr std::size_t maxSteps = 20000;
 
 PlaygroundTab::PlaygroundTab(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("playgroundTab"));
+    setAccessibleName(tr("Adam on a surface"));
     surface_ = new QComboBox;
     surface_->setObjectName(QStringLiteral("surfaceBox"));
+    surface_->setAccessibleName(tr("Surface"));
     for (const optim::Surface& s : optim::surfaces()) surface_->addItem(fromStd(s.title), fromStd(s.name));
     surfaceNote_ = wrappedLabel({}, true);
 

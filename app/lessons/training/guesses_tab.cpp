@@ -13,6 +13,7 @@ GuessesTab::GuessesTab(TrainingLabState& state, QWidget* parent) : QWidget(paren
     setObjectName(QStringLiteral("guessesTab"));
     choice_ = new QComboBox;
     choice_->setObjectName(QStringLiteral("probeChoice"));
+    choice_->setAccessibleName(tr("Which blanks"));
     choice_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     choice_->setMinimumContentsLength(8);
     choice_->addItem(tr("The lecture's five blanks"), -1);

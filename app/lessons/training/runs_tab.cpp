@@ -18,6 +18,7 @@ RunsTab::RunsTab(TrainingLabState& state, QWidget* parent) : QWidget(parent), st
     setObjectName(QStringLiteral("runsTab"));
     list_ = new QListWidget;
     list_->setObjectName(QStringLiteral("runList"));
+    list_->setAccessibleName(tr("Runs"));
     list_->setWordWrap(true);
     list_->setToolTip(tr("Every run is kept here to compare: tick to show its curves, hover for its settings"));
     auto* note = new QLabel(tr("Every run stays here to compare: tick a run to show its curves, hover it for its settings."));
@@ -25,6 +26,7 @@ RunsTab::RunsTab(TrainingLabState& state, QWidget* parent) : QWidget(parent), st
     note->setProperty("role", QStringLiteral("muted"));
     lossAxis_ = new QComboBox;
     lossAxis_->setObjectName(QStringLiteral("lossAxis"));
+    lossAxis_->setAccessibleName(tr("Loss against"));
     lossAxis_->addItem(tr("Loss against steps"));
     lossAxis_->addItem(tr("Loss against tokens with loss"));
     lossAxis_->setToolTip(tr("Plot the loss against the optimizer's steps, or against the tokens that have produced loss "
