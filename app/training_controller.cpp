@@ -76,6 +76,14 @@ void TrainingController::resume() {
     wake_.notify_all();
 }
 
+void TrainingController::continueTo(std::size_t steps) {
+    {
+        std::lock_guard lock(mutex_);  // the worker's wait reads it
+        continueTo_ = steps;
+    }
+    wake_.notify_all();
+}
+
 void TrainingController::stepOnce() {
     paused_ = true;
     ++stepRequests_;
@@ -250,6 +258,16 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
     };
     while (!quit_) {
         runCommands(*session);
+        if (const std::size_t steps = continueTo_.exchange(0);
+            steps > session->stepsDone() && ended && shown == State::Finished && !stopped_) {
+            session->extendTo(steps);
+            {
+                std::lock_guard lock(mutex_);
+                prepared_ = session->settings();
+            }
+            ended = false;
+            QMetaObject::invokeMethod(this, [this] { emit prepared(); }, Qt::QueuedConnection);
+        }
         if (stopped_ && !ended) {
             ended = true;
             show(State::Stopped);
@@ -265,7 +283,8 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
             }
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] {
-                return quit_ || !commands_.empty() || (!ended && (!paused_ || stepRequests_ > 0)) || (stopped_ && !ended);
+                return quit_ || !commands_.empty() || (!ended && (!paused_ || stepRequests_ > 0)) || (stopped_ && !ended) ||
+                       continueTo_ > 0;
             });
             continue;
         }

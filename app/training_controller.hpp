@@ -61,6 +61,10 @@ public:
     void resume();
     void stepOnce();
     void stop();   // ends training; the model stays for probing and saving
+    // A finished run goes on to `steps` steps in all, its schedule planned again over them
+    // (train::TrainingSession::extendTo); `prepared` comes again with its new settings. Ignored
+    // unless the run has finished (not stopped, diverged or still going) and `steps` is more.
+    void continueTo(std::size_t steps);
     void reset();  // ends the run and drops the model
     void requestSave(const QString& weightsPath);
     void requestProbes();
@@ -119,6 +123,7 @@ private:
     std::atomic<bool> paused_{false};
     std::atomic<bool> stopped_{false};
     std::atomic<int> stepRequests_{0};
+    std::atomic<std::size_t> continueTo_{0};  // 0: none asked for
     std::atomic<State> state_{State::Idle};
     std::atomic<bool> hasSession_{false};
     std::atomic<std::size_t> stepsDone_{0};

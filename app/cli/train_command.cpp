@@ -50,7 +50,8 @@ const std::vector<OptionSpec>& runOptions() {
          "save a checkpoint at the end, and when stopped by Ctrl+C or SIGTERM (FILE.json and "
          "FILE.optimizer.safetensors beside it; FILE.json is written last and commits the save)"},
         {"save-every", "N", "also save the checkpoint every N steps (needs --save)"},
-        {"resume", "FILE.safetensors", "continue a saved run with its own settings"},
+        {"resume", "FILE.safetensors",
+         "continue a saved run with its own settings (with --steps N: to N steps in all, the schedule planned again)"},
         {"restart-optimizer", "",
          "with --resume: continue even when the checkpoint's optimizer file is missing; the optimizer restarts"},
         {"stop-after", "N", "stop after step N (to save a run part-way)"}};
@@ -139,10 +140,19 @@ std::unique_ptr<train::TrainingSession> openSession(const Arguments& arguments, 
         } catch (const train::MissingOptimizerState& error) {
             throw LocatedError(error.where(), error.reason() + "; give --restart-optimizer to continue with a restarted optimizer");
         }
-        const std::size_t steps = session->settings().steps;
-        if (arguments.value("steps") && static_cast<std::size_t>(*arguments.integer("steps", 1, 1'000'000'000)) != steps) {
-            throw UsageError("--steps must be the saved run's length (" + std::to_string(session->settings().steps) +
-                             "): its schedule was planned for it");
+        if (arguments.value("steps")) {
+            // A run continued to another length: its schedule is planned again over the new one.
+            const auto steps = static_cast<std::size_t>(*arguments.integer("steps", 1, 1'000'000'000));
+            if (steps < session->stepsDone()) {
+                throw UsageError("--steps " + std::to_string(steps) + " is fewer than the " +
+                                 std::to_string(session->stepsDone()) + " steps the saved run has done");
+            }
+            if (steps != session->settings().steps) {
+                err << "pretrainlab-cli train: continuing to step " << steps << " (the saved run was "
+                    << session->settings().steps << " steps long); the learning rate follows its schedule planned again over "
+                    << steps << " steps\n";
+                session->extendTo(steps);
+            }
         }
         if (arguments.value("threads")) {
             session->trainer().setThreads(static_cast<unsigned>(*arguments.integer("threads", 1, 256)));

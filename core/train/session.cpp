@@ -224,4 +224,14 @@ void TrainingSession::restoreDataPosition(const std::string& state, const std::s
     if (!text) throw LocatedError({source, {}, {}}, "data_random_state is not a random generator's state");
 }
 
+void TrainingSession::extendTo(std::size_t steps) {
+    if (steps < stepsDone()) {
+        throw std::invalid_argument("the run has done " + std::to_string(stepsDone()) + " steps: it cannot be " +
+                                    std::to_string(steps) + " steps long");
+    }
+    settings_.steps = steps;
+    settings_.trainer.schedule.total = steps;
+    trainer_->setSchedule(settings_.trainer.schedule);
+}
+
 }  // namespace pretrainlab::train

@@ -35,6 +35,11 @@ public:
     StepOutcome step();
     std::size_t stepsDone() const { return trainer_->stepsDone(); }
     bool finished() const { return stepsDone() >= settings_.steps; }
+    // Gives the run `steps` steps in all, from where it is (a finished run continues): the
+    // schedule is planned again over the new length, so a decaying rate rises where the old plan
+    // had brought it down; a constant one goes on as if planned so from the start.
+    // std::invalid_argument when `steps` is fewer than the steps done.
+    void extendTo(std::size_t steps);
 
     // Mean token loss on a fixed set of held-out batches (none for random tokens).
     std::optional<double> heldOutLoss();

@@ -85,6 +85,8 @@ public:
     optim::Optimizer<S>& optimizer() { return optimizer_; }
     const TrainerOptions& options() const { return options_; }
     void setStepsDone(std::size_t steps) { steps_ = steps; }
+    // The learning rate from the next step on (a run continued to another length).
+    void setSchedule(const optim::Schedule& schedule) { options_.schedule = schedule; }
     // How many shards (threads) the next steps use.
     void setThreads(unsigned threads);
     // Parameters, gradients and optimizer state, in bytes.

@@ -249,6 +249,41 @@ private slots:
         QCOMPARE(drained.probes.back()->step, std::size_t(12));
         QVERIFY(!drained.heldOut.empty());
     }
+
+    // A finished run trains on to a longer length, with its schedule planned again over it; a
+    // run that was stopped, or is still going, does not.
+    void aFinishedRunContinues() {
+        TrainingController controller;
+        controller.setEvaluationInterval(0);
+        train::RunSettings settings = tinyToyWorld(6);
+        settings.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3};
+        controller.start(settings);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Finished, 30000);
+        controller.drain();
+        QSignalSpy prepared(&controller, &TrainingController::prepared);
+        controller.continueTo(4);  // not more than done: nothing happens
+        QTest::qWait(100);
+        QCOMPARE(controller.state(), State::Finished);
+        QCOMPARE(prepared.count(), 0);
+
+        controller.continueTo(10);
+        QTRY_COMPARE(prepared.count(), 1);
+        QCOMPARE(controller.preparedSettings().steps, std::size_t(10));
+        QCOMPARE(controller.preparedSettings().trainer.schedule.total, std::size_t(10));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.stepsDone(), std::size_t(10), 30000);
+        QTRY_COMPARE(controller.state(), State::Finished);
+        const TrainingController::Drained more = controller.drain();
+        QCOMPARE(more.steps.size(), std::size_t(4));
+        QCOMPARE(more.steps.front().metrics.step, std::size_t(7));
+        // Step 7 of 10 on the new plan: the rate rose again from the old plan's end.
+        QCOMPARE(more.steps.front().metrics.learningRate, optim::Schedule({optim::ScheduleKind::Cosine, 2e-3, 0, 10}).at(7));
+
+        controller.stop();
+        controller.continueTo(20);
+        QTest::qWait(150);
+        QCOMPARE(controller.stepsDone(), std::size_t(10));
+        QCOMPARE(prepared.count(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrainingController)

@@ -6,6 +6,9 @@
 #include <QComboBox>
 #include <QListWidget>
 #include <QTemporaryDir>
+#include <QInputDialog>
+#include <QTimer>
+#include <QPushButton>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -74,6 +77,36 @@ private slots:
         QCOMPARE(page.findChild<widgets::ProbePanel*>()->outcomes()[0].top.size(), std::size_t(5));
         QVERIFY2(page.state().statusText().contains("Finished") && page.state().statusText().contains("40"), qPrintable(page.state().statusText()));
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("trainingProblem"))->isHidden());
+    }
+
+    // Finished, the run's Pause button reads "Continue…": it asks to which step, and the same run
+    // trains on, its curves continuing and its settings saying the new length.
+    void aFinishedRunContinuesForMoreSteps() {
+        TrainingPage page;
+        page.resize(1280, 720);
+        page.show();
+        page.state().controller().setEvaluationInterval(10);
+        page.setupForm().setSettings(quickRun(20));
+        page.start();
+        QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
+        auto* button = page.findChild<QPushButton*>(QStringLiteral("pauseButton"));
+        QTRY_VERIFY(button->isEnabled());
+        QCOMPARE(button->text(), QStringLiteral("Continue…"));
+        QTimer::singleShot(0, [] {
+            auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QCOMPARE(dialog->intValue(), 40);  // twice the run's length, offered
+            dialog->setIntValue(30);
+            dialog->accept();
+        });
+        button->click();
+        QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().stepsDone(), std::size_t(30), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
+        page.state().pullUpdates();
+        QCOMPARE(page.state().runs().count(), 1);  // the same run, longer
+        QCOMPARE(page.state().currentRun()->settings.steps, std::size_t(30));
+        QCOMPARE(chart(page, "lossChart")->pointCount(0), 30);
+        QVERIFY2(page.state().statusText().contains("30"), qPrintable(page.state().statusText()));
     }
 
     void runsAreKeptToCompare() {

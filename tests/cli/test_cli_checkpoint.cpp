@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 
 #include <csignal>
 #include <sys/stat.h>
@@ -64,6 +65,46 @@ private slots:
         QVERIFY2(restarted.err.contains("opt.optimizer.safetensors is missing: the optimizer restarts"), restarted.err.constData());
         QCOMPARE(jsonLines(restarted.out).last()["steps"].toInt(), 10);
         expectOneLine(runCli(QStringList(quickRun) << "--restart-optimizer"), 2, {"--restart-optimizer goes with --resume"});
+    }
+
+    // A finished run continued for more steps: with a constant rate it is the run that was
+    // planned that long from the start (identical weights); the JSON says its new length; a
+    // length shorter than what was done is refused; a decaying schedule is planned again, and
+    // stderr says so.
+    void aFinishedRunContinuesForMoreSteps() {
+        const QStringList constant = QStringList(quickRun) << "--schedule" << "constant" << "--warmup" << "0";
+        const QString whole = path("whole.safetensors");
+        const QString first = path("first.safetensors");
+        const QString continued = path("continued.safetensors");
+        QCOMPARE(runCli(QStringList(constant) << "--steps" << "12" << "--save" << whole).exitCode, 0);
+        QCOMPARE(runCli(QStringList(constant) << "--steps" << "8" << "--save" << first).exitCode, 0);
+        const CliRun resumed = runCli({"train", "--resume", first, "--steps", "12", "--save", continued});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QVERIFY2(resumed.err.contains("continuing to step 12 (the saved run was 8 steps long)"), resumed.err.constData());
+        QCOMPARE(jsonLines(resumed.out).last()["steps"].toInt(), 12);
+        QFile a(whole), b(continued);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QVERIFY2(a.readAll() == b.readAll(), "8 steps continued to 12 should equal 12 steps at a constant rate");
+        QFile json(path("continued.json"));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(json.readAll()).object()["settings"].toObject()["steps"].toInt(), 12);
+
+        expectOneLine(runCli({"train", "--resume", first, "--steps", "5"}), 2,
+                      {"--steps 5 is fewer than the 8 steps the saved run has done"});
+        // Cosine: planned again over the new length, so the continued run differs from the one
+        // that was planned long from the start, and its rate at step 9 is the new plan's.
+        QCOMPARE(runCli(QStringList(quickRun) << "--schedule" << "cosine" << "--warmup" << "0" << "--steps" << "8" << "--save"
+                                              << path("cosine.safetensors")).exitCode, 0);
+        const CliRun cosine = runCli({"train", "--resume", path("cosine.safetensors"), "--steps", "16", "--log-every", "1"});
+        QVERIFY2(cosine.exitCode == 0, cosine.err.constData());
+        double rate9 = -1;
+        for (const QJsonObject& line : jsonLines(cosine.out))
+            if (line["step"].toInt() == 9 && line.contains("lr")) rate9 = line["lr"].toDouble();
+        const double peak = 2e-3;  // the default rate
+        const double pi = std::acos(-1.0);
+        QVERIFY2(std::abs(rate9 - peak * 0.5 * (1 + std::cos(pi * 8.0 / 16.0))) < 1e-9 * peak ||
+                     std::abs(rate9 - peak * 0.5 * (1 + std::cos(pi * 9.0 / 16.0))) < 1e-9 * peak,
+                 qPrintable(QString::number(rate9)));
     }
 
     void checkpointSettingsOutOfRangeAreNamed_data() {

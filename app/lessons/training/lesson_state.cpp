@@ -127,6 +127,12 @@ void TrainingLabState::removeRun(int index) {
     emit runRemoved(index);
 }
 
+void TrainingLabState::continueTo(std::size_t steps) {
+    if (controller_.state() != State::Finished || !currentRun()) return;
+    setProblem({});
+    controller_.continueTo(steps);
+}
+
 void TrainingLabState::recolourRuns() {
     for (int i = 0; i < runs_.count(); ++i) {
         QColor& colour = runs_.at(i).colour;

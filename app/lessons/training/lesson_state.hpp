@@ -30,6 +30,8 @@ public:
     void togglePause();
     void stepOnce();
     void stop();
+    // The finished current run trains on to `steps` steps in all (its schedule planned again).
+    void continueTo(std::size_t steps);
     // Ends the run, drops the model and the current run's points.
     void reset();
     void clearRuns();

@@ -6,11 +6,14 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QInputDialog>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
+#include <algorithm>
 #include <QVBoxLayout>
 
 #include "app/lessons/side_column.hpp"
@@ -113,7 +116,23 @@ QWidget* TrainingPage::buildControls() {
     stop_ = button(tr("Stop"), "stopButton", tr("End the run here; the model stays for probing, saving and comparing"));
     reset_ = button(tr("Reset"), "resetButton", tr("Drop the current model and clear the current run's curves"));
     connect(start_, &QPushButton::clicked, this, &TrainingPage::start);
-    connect(pause_, &QPushButton::clicked, state_, &TrainingLabState::togglePause);
+    connect(pause_, &QPushButton::clicked, this, [this] {
+        if (state_->controller().state() != State::Finished) {
+            state_->togglePause();
+            return;
+        }
+        // A finished run: on for more steps, to a length the lecturer picks (twice the run's by default).
+        const Run* run = state_->currentRun();
+        if (!run) return;
+        const int length = int(std::min<std::size_t>(run->settings.steps, 50'000'000));
+        bool ok = false;
+        const int steps = QInputDialog::getInt(this, tr("Continue the run"),
+                                               tr("Train on to step (now %1). The learning rate follows the schedule "
+                                                  "planned again over the new length.")
+                                                   .arg(QLocale().toString(length)),
+                                               2 * length, length + 1, 100'000'000, std::max(1, length / 10), &ok);
+        if (ok) state_->continueTo(std::size_t(steps));
+    });
     connect(step_, &QPushButton::clicked, state_, &TrainingLabState::stepOnce);
     connect(stop_, &QPushButton::clicked, this, [this] {
         state_->stop();
@@ -211,8 +230,10 @@ void TrainingPage::compareObjectives(std::size_t steps) {
 void TrainingPage::updateButtons() {
     const State state = state_->controller().state();
     const bool live = state == State::Running || state == State::Paused;
-    pause_->setEnabled(live);
-    pause_->setText(state == State::Running ? tr("Pause") : tr("Resume"));
+    pause_->setEnabled(live || state == State::Finished);
+    pause_->setText(state == State::Running ? tr("Pause") : state == State::Finished ? tr("Continue…") : tr("Resume"));
+    pause_->setToolTip(state == State::Finished ? tr("Train this run for more steps, its schedule planned again over the new length")
+                                                : tr("Pause or resume training between two steps"));
     step_->setEnabled(live);
     stop_->setEnabled(live || state == State::Preparing);
     reset_->setEnabled(state != State::Idle);
