@@ -122,6 +122,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     textSize_ = qApp->font().pointSizeF();
     resize(1280, 720);
     nameControls(*this);  // every control a screen reader can name
+    letTabMoveOn(*this);
 }
 
 QStringList MainWindow::pageNames() {
@@ -363,8 +364,9 @@ void MainWindow::openLectureSteps() {
 }
 
 void MainWindow::setTheme(const QString& name) {
+    const QString before = currentTheme();
     applyTheme(*qApp, textSize_, name);
-    training_->state().recolourRuns();
+    if (currentTheme() != before) training_->state().recolourRuns();
     for (QAction* choose : themeMenu_->actions()) choose->setChecked(choose->data().toString() == currentTheme());
     fitNavigation();
 }

@@ -266,6 +266,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
                 prepared_ = session->settings();
             }
             ended = false;
+            paused_ = false;  // it trains on, also a run that was opened paused or ended by Step once
             QMetaObject::invokeMethod(this, [this] { emit prepared(); }, Qt::QueuedConnection);
         }
         if (stopped_ && !ended) {

@@ -62,10 +62,19 @@ void SurfaceView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
 }
 
+void SurfaceView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) {
+        renderMap();
+        update();
+    }
+    QWidget::changeEvent(event);
+}
+
 void SurfaceView::renderMap() {
     const QRectF area = plotArea();
     if (area.width() < 4 || area.height() < 4 || surface_.name.empty()) return;
-    // Half resolution, smoothed when drawn: the map is recomputed only on resize or a new surface.
+    // Half resolution, smoothed when drawn: the map is recomputed only on resize, a new surface or
+    // a new theme.
     const int w = std::max(2, int(area.width() / 2)), h = std::max(2, int(area.height() / 2));
     std::vector<double> z(std::size_t(w) * std::size_t(h));
     const double dx = (surface_.high[0] - surface_.low[0]) / (w - 1), dy = (surface_.high[1] - surface_.low[1]) / (h - 1);

@@ -116,15 +116,17 @@ QColor ViewPalette::counterpart(const QColor& colour, const ViewPalette& from) c
         if (from.series[i].rgb() == rgb) return keepAlpha(series[i]);
     for (std::size_t i = 0; i < from.categories.size() && i < categories.size(); ++i)
         if (from.categories[i].rgb() == rgb) return keepAlpha(categories[i]);
-    constexpr QColor ViewPalette::*roles[] = {
-        &ViewPalette::accent,    &ViewPalette::marker,    &ViewPalette::planned,   &ViewPalette::text,
-        &ViewPalette::mutedText, &ViewPalette::gridLine,  &ViewPalette::threshold, &ViewPalette::barFill,
-        &ViewPalette::barMarked, &ViewPalette::highlight, &ViewPalette::errorText, &ViewPalette::base,
-        &ViewPalette::legendBorder, &ViewPalette::outline};
-    for (QColor ViewPalette::*role : roles)
+    for (QColor ViewPalette::*role : remappedRoles)
         if ((from.*role).rgb() == rgb) return keepAlpha(this->*role);
     return colour;
 }
+
+const std::vector<QColor ViewPalette::*> ViewPalette::remappedRoles = {
+    &ViewPalette::text,      &ViewPalette::accent,    &ViewPalette::marker,       &ViewPalette::planned,
+    &ViewPalette::mutedText, &ViewPalette::gridLine,  &ViewPalette::threshold,    &ViewPalette::barFill,
+    &ViewPalette::barMarked, &ViewPalette::highlight, &ViewPalette::errorText,    &ViewPalette::base,
+    &ViewPalette::outline,   &ViewPalette::callout};
+
 
 namespace {
 

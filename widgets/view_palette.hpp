@@ -45,6 +45,9 @@ struct ViewPalette {
     // (a run's series colour, a category, the accent, ...), keeping its transparency; a colour
     // with no role in `from` stays as it is.
     QColor counterpart(const QColor& colour, const ViewPalette& from) const;
+    // The roles counterpart looks a colour up in, besides the series and the categories: within a
+    // theme they and those lists hold no colour twice, so a colour names its role.
+    static const std::vector<QColor ViewPalette::*> remappedRoles;
 };
 
 // The palette in use: the light theme until the app sets another.

@@ -142,7 +142,7 @@ std::unique_ptr<train::TrainingSession> openSession(const Arguments& arguments, 
         }
         if (arguments.value("steps")) {
             // A run continued to another length: its schedule is planned again over the new one.
-            const auto steps = static_cast<std::size_t>(*arguments.integer("steps", 1, 1'000'000'000));
+            const auto steps = static_cast<std::size_t>(*arguments.integer("steps", 1, 100'000'000));  // the setting's range
             if (steps < session->stepsDone()) {
                 throw UsageError("--steps " + std::to_string(steps) + " is fewer than the " +
                                  std::to_string(session->stepsDone()) + " steps the saved run has done");

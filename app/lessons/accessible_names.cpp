@@ -1,6 +1,7 @@
 #include "app/lessons/accessible_names.hpp"
 
 #include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QAbstractScrollArea>
 #include <QAbstractSpinBox>
 #include <QComboBox>
@@ -8,9 +9,11 @@
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTextEdit>
 #include <QTextDocument>
 #include <QWidget>
 #include <functional>
@@ -83,6 +86,12 @@ bool hasAccessibleName(const QWidget& widget) {
     if (!widget.accessibleName().isEmpty()) return true;
     if (const auto* button = qobject_cast<const QAbstractButton*>(&widget); button && !words(button->text()).isEmpty()) return true;
     return false;
+}
+
+void letTabMoveOn(QWidget& root) {
+    for (QPlainTextEdit* text : root.findChildren<QPlainTextEdit*>()) text->setTabChangesFocus(true);
+    for (QTextEdit* text : root.findChildren<QTextEdit*>()) text->setTabChangesFocus(true);
+    for (QAbstractItemView* view : root.findChildren<QAbstractItemView*>()) view->setTabKeyNavigation(false);
 }
 
 int nameControls(QWidget& root) {

@@ -11,6 +11,10 @@ namespace pretrainlab::app {
 // Returns how many controls are still without a name (0 when all have one).
 int nameControls(QWidget& root);
 
+// Lets Tab leave every text field and table under `root` (a text field takes no tab characters,
+// a table's cells are walked with the arrow keys), so Tab goes through a view and never stays.
+void letTabMoveOn(QWidget& root);
+
 // Whether a widget takes the keyboard as a control a user works with (not a scroll area, a
 // tab stack or a part Qt builds inside another control).
 bool isNamedControl(const QWidget& widget);

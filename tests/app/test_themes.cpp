@@ -152,6 +152,41 @@ private slots:
         }
     }
 
+    // A colour names its role: within a theme no two remapped roles (and no two series colours)
+    // share a colour, and the categories are the first series, so a change of theme can give
+    // every line, label and fill its counterpart without guessing.
+    void aColourNamesItsRoleInEveryTheme() {
+        for (const QString& theme : app::themeNames()) {
+            const widgets::ViewPalette palette = paletteOf(theme);
+            QCOMPARE(std::vector<QColor>(palette.series.begin(), palette.series.begin() + std::ptrdiff_t(palette.categories.size())),
+                     palette.categories);
+            QHash<QRgb, QString> seen;
+            const auto claim = [&](const QColor& colour, const QString& role) {
+                QVERIFY2(!seen.contains(colour.rgb()), qPrintable(QStringLiteral("%1: %2 and %3 are both %4")
+                                                                      .arg(theme, seen.value(colour.rgb()), role, colour.name())));
+                seen.insert(colour.rgb(), role);
+            };
+            for (std::size_t i = 0; i < palette.series.size(); ++i) claim(palette.series[i], QStringLiteral("series %1").arg(i));
+            int index = 0;
+            for (QColor widgets::ViewPalette::*role : widgets::ViewPalette::remappedRoles)
+                claim(palette.*role, QStringLiteral("role %1").arg(index++));
+        }
+        // Every pair of themes maps each role to its own colour and back.
+        for (const QString& from : app::themeNames()) {
+            for (const QString& to : app::themeNames()) {
+                const widgets::ViewPalette a = paletteOf(from), b = paletteOf(to);
+                for (QColor widgets::ViewPalette::*role : widgets::ViewPalette::remappedRoles) {
+                    QCOMPARE(b.counterpart(a.*role, a), b.*role);
+                    QCOMPARE(a.counterpart(b.counterpart(a.*role, a), b), a.*role);
+                }
+                QColor faint = a.seriesColour(3);
+                faint.setAlpha(60);
+                QCOMPARE(b.counterpart(faint, a).rgb(), b.seriesColour(3).rgb());
+                QCOMPARE(b.counterpart(faint, a).alpha(), 60);
+            }
+        }
+    }
+
     void aChangeOfThemeReachesTheChartsOnce() {
         const widgets::ViewPalette light = paletteOf(QStringLiteral("light"));
         const widgets::ViewPalette dark = paletteOf(QStringLiteral("dark"));
