@@ -37,6 +37,19 @@
 #include "core/nn/versions.hpp"
 
 namespace pretrainlab::app {
+namespace {
+
+// Every command of a menu, its submenus' too.
+QList<QAction*> commandsOf(const QMenu* menu) {
+    QList<QAction*> commands;
+    for (QAction* action : menu->actions()) {
+        if (action->menu()) commands += commandsOf(action->menu());
+        else commands << action;
+    }
+    return commands;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("PretrainLab"));
@@ -111,14 +124,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     buildMenus();
     // The menus' keys also work where the menu bar is hidden (lecture mode): the window holds them too.
-    std::function<void(const QMenu*)> holdKeys = [&](const QMenu* menu) {
-        for (QAction* action : menu->actions()) {
-            if (action->menu()) holdKeys(action->menu());
-            else if (!action->shortcuts().isEmpty() && !actions().contains(action)) addAction(action);
-        }
-    };
-    for (const QAction* top : menuBar()->actions())
-        if (top->menu()) holdKeys(top->menu());
+    for (const QAction* top : menuBar()->actions()) {
+        if (!top->menu()) continue;
+        for (QAction* action : commandsOf(top->menu()))
+            if (!action->shortcuts().isEmpty() && !actions().contains(action)) addAction(action);
+    }
     textSize_ = qApp->font().pointSizeF();
     resize(1280, 720);
     nameControls(*this);  // every control a screen reader can name
@@ -271,15 +281,9 @@ void MainWindow::openRecentFile(const QString& path) {
             showPage(QStringLiteral("training"));
             training_->state().openCheckpoint(path);
             break;
-        case FileKind::Lecture: {
-            QString error;
-            if (!lecture_->loadSteps(path, &error)) {
-                QMessageBox::warning(this, tr("Lecture steps"), tr("These lecture steps cannot be used.\n\n%1").arg(error));
-                return;
-            }
-            lecture_->enter(0);
+        case FileKind::Lecture:
+            startLecture(path);
             break;
-        }
         case FileKind::Export: break;
     }
 }
@@ -321,15 +325,11 @@ QString MainWindow::shortcutsHtml() const {
         const QMenu* menu = top->menu();
         if (!menu) continue;
         QString rows;
-        std::function<void(const QMenu*)> collect = [&](const QMenu* from) {
-            for (const QAction* action : from->actions()) {
-                if (action->menu()) collect(action->menu());
-                QStringList keys;
-                for (const QKeySequence& key : action->shortcuts()) keys << key.toString(QKeySequence::NativeText);
-                if (!keys.isEmpty()) rows += row(keys.join(tr(" or ")), plain(action->text()));
-            }
-        };
-        collect(menu);
+        for (const QAction* action : commandsOf(menu)) {
+            QStringList keys;
+            for (const QKeySequence& key : action->shortcuts()) keys << key.toString(QKeySequence::NativeText);
+            if (!keys.isEmpty()) rows += row(keys.join(tr(" or ")), plain(action->text()));
+        }
         if (!rows.isEmpty()) html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2</table>").arg(plain(top->text()), rows);
     }
     html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3%4</table>")
@@ -354,7 +354,10 @@ QString MainWindow::aboutText() const {
 
 void MainWindow::openLectureSteps() {
     const QString path = openFileName(this, tr("Open lecture steps"), tr("Lecture steps (*.json);;All files (*)"), FileKind::Lecture);
-    if (path.isEmpty()) return;
+    if (!path.isEmpty()) startLecture(path);
+}
+
+void MainWindow::startLecture(const QString& path) {
     QString error;
     if (!lecture_->loadSteps(path, &error)) {
         QMessageBox::warning(this, tr("Lecture steps"), tr("These lecture steps cannot be used.\n\n%1").arg(error));

@@ -70,6 +70,8 @@ protected:
 private:
     void buildMenus();
     void fillRecentMenu();
+    // Lecture mode with a step file; a broken one is refused with its problem, the steps in use stay.
+    void startLecture(const QString& path);
     void focusPage();
     void fitNavigation();
     void addPage(const QString& title, QWidget* page);

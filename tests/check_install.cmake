@@ -12,32 +12,9 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${PR
 if(NOT installed EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${installed})")
 endif()
-set(app_id org.pretrainlab.PretrainLab)
-set(expected
-  bin/pretrainlab
-  bin/pretrainlab-cli
-  share/applications/${app_id}.desktop
-  share/metainfo/${app_id}.metainfo.xml
-  share/icons/hicolor/scalable/apps/${app_id}.svg
-  share/pretrainlab/models/tiny-decoder.safetensors
-  share/pretrainlab/models/tiny-decoder.json
-  share/pretrainlab/models/tiny-encoder.safetensors
-  share/pretrainlab/models/tiny-encoder.json
-  share/pretrainlab/lecture/steps.json)
-foreach(size 16 24 32 48 64 128 256)
-  list(APPEND expected share/icons/hicolor/${size}x${size}/apps/${app_id}.png)
-endforeach()
-foreach(file IN LISTS expected)
-  if(NOT EXISTS "${PREFIX}/${file}")
-    message(FATAL_ERROR "not installed: ${file}")
-  endif()
-endforeach()
-foreach(binary pretrainlab pretrainlab-cli)
-  execute_process(COMMAND "${PREFIX}/bin/${binary}" --help RESULT_VARIABLE ran OUTPUT_QUIET ERROR_QUIET)
-  if(NOT ran EQUAL 0)
-    message(FATAL_ERROR "the installed ${binary} does not start (--help exited ${ran})")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/installed_files.cmake)
+expect_installed_files("${PREFIX}" "not installed: ")
+expect_binaries_start("${PREFIX}/bin" installed)
 # The installed command line finetunes the installed model.
 execute_process(COMMAND "${PREFIX}/bin/pretrainlab-cli" finetune --from "${PREFIX}/share/pretrainlab/models/tiny-decoder.safetensors"
                         --steps 2 --labels 16 --threads 1

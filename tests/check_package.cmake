@@ -53,23 +53,11 @@ execute_process(COMMAND dpkg-deb -x "${deb}" "${root}" RESULT_VARIABLE unpacked)
 if(NOT unpacked EQUAL 0)
   message(FATAL_ERROR "dpkg-deb -x failed (${unpacked})")
 endif()
-set(app_id org.pretrainlab.PretrainLab)
-set(expected
-  usr/bin/pretrainlab
-  usr/bin/pretrainlab-cli
-  usr/share/applications/${app_id}.desktop
-  usr/share/metainfo/${app_id}.metainfo.xml
-  usr/share/icons/hicolor/scalable/apps/${app_id}.svg
-  usr/share/icons/hicolor/48x48/apps/${app_id}.png
-  usr/share/pretrainlab/models/tiny-decoder.safetensors
-  usr/share/pretrainlab/models/tiny-encoder.safetensors
-  usr/share/pretrainlab/lecture/steps.json
-  usr/share/doc/pretrainlab/README.md)
-foreach(file IN LISTS expected)
-  if(NOT EXISTS "${root}/${file}")
-    message(FATAL_ERROR "the package does not hold ${file}")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/installed_files.cmake)
+expect_installed_files("${root}/usr" "the package does not hold usr/")
+if(NOT EXISTS "${root}/usr/share/doc/pretrainlab/README.md")
+  message(FATAL_ERROR "the package does not hold usr/share/doc/pretrainlab/README.md")
+endif()
 # Nothing outside /usr, nothing of the build or the tests.
 file(GLOB_RECURSE held RELATIVE "${root}" "${root}/*")
 foreach(file IN LISTS held)
@@ -93,10 +81,5 @@ endif()
 if(NOT EXISTS "${root}/usr/share/icons/hicolor/scalable/apps/${icon}.svg")
   message(FATAL_ERROR "the menu's icon '${icon}' is not in the package")
 endif()
-foreach(binary pretrainlab pretrainlab-cli)
-  execute_process(COMMAND "${root}/usr/bin/${binary}" --help RESULT_VARIABLE ran OUTPUT_QUIET ERROR_QUIET)
-  if(NOT ran EQUAL 0)
-    message(FATAL_ERROR "the packaged ${binary} does not start (--help exited ${ran})")
-  endif()
-endforeach()
+expect_binaries_start("${root}/usr/bin" packaged)
 message(STATUS "${deb}: Depends: ${depends}")

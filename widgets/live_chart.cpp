@@ -29,8 +29,7 @@ LiveChart::LiveChart(const QString& title, const QString& yLabel, Options option
     // Thousands of points redrawn 30 times a second: polylines drawn in one call cost a tenth
     // of segments stroked one by one.
     plot_->setPlottingHint(QCP::phFastPolylines, true);
-    themeChangedSince(themeSeen_);
-    applyPlotPalette(*plot_);
+    followTheme(*plot_, themeSeen_);
     plot_->xAxis->setLabel(options.compact ? QString() : tr("Step"));
     if (options.compact) {
         plot_->xAxis->ticker()->setTickCount(3);
@@ -459,11 +458,9 @@ void LiveChart::changeEvent(QEvent* event) {
         applyFonts();
         plot_->replot();
     } else if (event->type() == QEvent::PaletteChange) {
-        const bool changed = themeChangedSince(themeSeen_);
-        if (changed) {
+        if (followTheme(*plot_, themeSeen_)) {
             for (auto& entry : series_) entry.second.colour = viewPalette().counterpart(entry.second.colour, previousViewPalette());
         }
-        applyPlotPalette(*plot_, changed ? &previousViewPalette() : nullptr);
         updateLegendRow();
         plot_->replot();
     }

@@ -78,4 +78,10 @@ void applyPlotPalette(QCustomPlot& plot, const ViewPalette* from) {
     if (from) remapDrawing(plot, palette, *from);
 }
 
+bool followTheme(QCustomPlot& plot, int& seen) {
+    const bool changed = themeChangedSince(seen);
+    applyPlotPalette(plot, changed ? &previousViewPalette() : nullptr);
+    return changed;
+}
+
 }  // namespace pretrainlab::widgets

@@ -22,8 +22,7 @@ TitledPlot::TitledPlot(double fontScale, QWidget* parent) : QWidget(parent), fon
     layout->setSpacing(2);
     layout->addWidget(title_);
     layout->addWidget(plot_, 1);
-    themeChangedSince(themeSeen_);
-    applyPlotPalette(*plot_);
+    followTheme(*plot_, themeSeen_);
     applyFonts();
 }
 
@@ -50,7 +49,7 @@ void TitledPlot::changeEvent(QEvent* event) {
         applyFonts();
         plot_->replot();
     } else if (event->type() == QEvent::PaletteChange) {
-        applyPlotPalette(*plot_, themeChangedSince(themeSeen_) ? &previousViewPalette() : nullptr);
+        followTheme(*plot_, themeSeen_);
         applyFonts();
         plot_->replot();
     }

@@ -23,8 +23,7 @@ TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     plot_->yAxis2->setVisible(true);
     plot_->yAxis2->setLabel(tr("Tokens per word"));
 
-    themeChangedSince(themeSeen_);
-    applyPlotPalette(*plot_);
+    followTheme(*plot_, themeSeen_);
     curve_ = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     curve_->setPen(QPen(viewPalette().accent, 3));
     curve_->setName(tr("corpus length"));
@@ -91,7 +90,7 @@ void TradeoffChart::changeEvent(QEvent* event) {
         applyFonts();
         plot_->replot();
     } else if (event->type() == QEvent::PaletteChange) {
-        applyPlotPalette(*plot_, themeChangedSince(themeSeen_) ? &previousViewPalette() : nullptr);
+        followTheme(*plot_, themeSeen_);
         plot_->replot();
     }
     QWidget::changeEvent(event);

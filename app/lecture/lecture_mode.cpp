@@ -80,8 +80,7 @@ void LectureMode::enter(int step) {
         ticker_.start();
         emit activeChanged(true);
     }
-    current_ = std::clamp(step, 0, int(steps_.steps.size()) - 1);
-    apply(false);
+    go(step);
 }
 
 void LectureMode::leave() {
