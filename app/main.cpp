@@ -9,6 +9,7 @@
 
 #include "app/lecture/lecture_mode.hpp"
 #include "app/main_window.hpp"
+#include "app/session/session_actions.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/screenshot_tour.hpp"
 #include "app/theme.hpp"
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
         QStringLiteral("file"));
     parser.addOptions({pageOption, corpusOption, tokenizerOption, textSizeOption, screenshotsOption, sizesOption,
                        lectureOption, lectureStepsOption, themeOption});
+    parser.addPositionalArgument(QStringLiteral("session"),
+                                 QStringLiteral("A session file (.pretrainlab) to open: what a class built, saved with File > Save session."),
+                                 QStringLiteral("[session]"));
     parser.process(app);
 
     const bool screenshots = parser.isSet(screenshotsOption);
@@ -122,6 +126,7 @@ int main(int argc, char** argv) {
         return usageError(QStringLiteral("--page expects one of: %1")
                                       .arg(MainWindow::pageNames().join(QStringLiteral(", "))));
     }
+    if (parser.positionalArguments().size() > 1) return usageError(QStringLiteral("open one session file at a time"));
     if (parser.isSet(corpusOption)) window.tokenizationPage()->state().setCorpus(parser.value(corpusOption));
     if (parser.isSet(tokenizerOption) && !screenshots) {
         window.tokenizationPage()->state().openTokenizerFile(parser.value(tokenizerOption));
@@ -151,6 +156,7 @@ int main(int argc, char** argv) {
         }
     }
     window.show();
+    if (!parser.positionalArguments().isEmpty()) window.sessions()->open(parser.positionalArguments().first(), false);
     if (parser.isSet(lectureOption) || parser.isSet(lectureStepsOption)) window.lecture()->enter(0);
     return app.exec();
 }

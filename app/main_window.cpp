@@ -33,6 +33,7 @@
 #include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/lessons/view_export.hpp"
+#include "app/session/session_actions.hpp"
 #include "app/theme.hpp"
 #include "core/nn/versions.hpp"
 
@@ -100,6 +101,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     navigation_->setCurrentRow(0);
     // A click on a lesson hands it the keyboard; the arrow keys keep moving through the list.
     connect(navigation_, &QListWidget::itemClicked, this, [this] { focusPage(); });
+
+    sessions_ = new SessionActions(SessionLessons{&tokenization_->state(), &attention_->state(), &training_->state(),
+                                                  &finetuning_->state()},
+                                   this);
+    connect(sessions_, &SessionActions::currentFileChanged, this, [this](const QString& path) {
+        setWindowTitle(tr("%1 — PretrainLab").arg(QFileInfo(path).fileName()));
+    });
 
     lecture_ = new LectureMode(LecturePages{tokenization_, attention_, training_, optimization_, finetuning_},
                                LectureMode::Window{this, [this](const QString& lesson) { showPage(lesson); },
@@ -190,6 +198,7 @@ QString kindText(FileKind kind) {
         case FileKind::Tokenizer: return MainWindow::tr("tokenizer");
         case FileKind::Checkpoint: return MainWindow::tr("checkpoint");
         case FileKind::Lecture: return MainWindow::tr("lecture steps");
+        case FileKind::Session: return MainWindow::tr("session");
         case FileKind::Export: break;
     }
     return {};
@@ -283,6 +292,9 @@ void MainWindow::openRecentFile(const QString& path) {
             break;
         case FileKind::Lecture:
             startLecture(path);
+            break;
+        case FileKind::Session:
+            sessions_->open(path);
             break;
         case FileKind::Export: break;
     }
@@ -386,6 +398,8 @@ void MainWindow::fitNavigation() {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addActions(sessions_->actions());
+    file->addSeparator();
     file->addActions(tokenization_->fileActions());
     file->addSeparator();
     QMenu* training = file->addMenu(tr("&Training"));

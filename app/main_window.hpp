@@ -16,6 +16,7 @@ class FinetuningPage;
 class HelpWindow;
 class LectureMode;
 class OptimizationPage;
+class SessionActions;
 class TokenizationPage;
 class TrainingPage;
 
@@ -35,6 +36,8 @@ public:
     FinetuningPage* finetuningPage() const { return finetuning_; }
     OptimizationPage* optimizationPage() const { return optimization_; }
     LectureMode* lecture() const { return lecture_; }
+    // File → Open session… / Save session… / Recent sessions.
+    SessionActions* sessions() const { return sessions_; }
     // Asks for a lecture step file and starts the walk-through with it; a broken file is refused
     // with its problem and the steps in use stay.
     void openLectureSteps();
@@ -84,6 +87,7 @@ private:
     FinetuningPage* finetuning_ = nullptr;
     OptimizationPage* optimization_ = nullptr;
     LectureMode* lecture_ = nullptr;
+    SessionActions* sessions_ = nullptr;
     QAction* lessonList_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* themeMenu_ = nullptr;

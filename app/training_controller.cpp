@@ -28,8 +28,10 @@ void TrainingController::finish() {
 }
 
 void TrainingController::launch(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make,
-                                 bool paused) {
+                                 bool paused, double tokensWithLossBefore, bool evaluateFirst) {
     finish();
+    tokensWithLoss_ = tokensWithLossBefore;
+    evaluateFirst_ = evaluateFirst;
     {
         std::lock_guard lock(mutex_);
         pending_ = {};
@@ -62,9 +64,16 @@ bool TrainingController::start(const train::RunSettings& settings, std::optional
     return true;
 }
 
-void TrainingController::resumeFrom(const QString& weightsPath) {
+void TrainingController::resumeFrom(const QString& weightsPath, double tokensWithLossBefore) {
     const std::string path = weightsPath.toStdString();
-    launch([path](const Progress& progress) { return train::loadCheckpoint(path, progress); }, true);
+    launch([path](const Progress& progress) { return train::loadCheckpoint(path, progress); }, true, tokensWithLossBefore);
+}
+
+void TrainingController::adopt(std::unique_ptr<train::TrainingSession> session, double tokensWithLossBefore) {
+    // The function is copied into the worker: the session travels in a shared holder, taken once.
+    auto holder = std::make_shared<std::unique_ptr<train::TrainingSession>>(std::move(session));
+    // Its curve has its points already: no evaluation of where it starts from.
+    launch([holder](const Progress&) { return std::move(*holder); }, true, tokensWithLossBefore, false);
 }
 
 void TrainingController::pause() {
@@ -220,7 +229,6 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
     // trainer's threads, started from here, inherit the lower priority.
     setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 1);
     std::unique_ptr<train::TrainingSession> session;
-    tokensWithLoss_ = 0;
     try {
         Progress progress;
         progress.report = [this](double fraction) {
@@ -249,7 +257,7 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
     stepsDone_ = session->stepsDone();
     hasSession_ = true;
     QMetaObject::invokeMethod(this, [this] { emit prepared(); }, Qt::QueuedConnection);
-    evaluate(*session, true);  // where the run starts from
+    if (evaluateFirst_) evaluate(*session, true);  // where the run starts from
 
     bool ended = false;  // finished, stopped or diverged: the session stays for probes and saves
     State shown = State::Idle;

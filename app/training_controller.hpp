@@ -55,8 +55,11 @@ public:
     // Why a run of these settings cannot start, in one sentence: its memory estimate is more than
     // this machine has available (train::memoryProblem). Empty when it can start.
     static QString startProblem(const train::RunSettings& settings, const std::optional<Tokenizer>& tokenizer = std::nullopt);
-    // A run from a checkpoint, paused where it was saved.
-    void resumeFrom(const QString& weightsPath);
+    // A run from a checkpoint, paused where it was saved. `tokensWithLossBefore`: where the count of
+    // tokens that produced loss goes on from (a run continued as the same run, from a session file).
+    void resumeFrom(const QString& weightsPath, double tokensWithLossBefore = 0);
+    // A run prepared elsewhere (a session file's, loaded on a worker), paused where it was saved.
+    void adopt(std::unique_ptr<train::TrainingSession> session, double tokensWithLossBefore = 0);
     void pause();
     void resume();
     void stepOnce();
@@ -107,7 +110,8 @@ signals:
 
 private:
     enum class Command { Save, Probe, Snapshot };
-    void launch(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make, bool paused);
+    void launch(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make, bool paused,
+                double tokensWithLossBefore = 0, bool evaluateFirst = true);
     void finish();  // joins the worker
     void work(std::function<std::unique_ptr<train::TrainingSession>(const Progress&)> make);
     void setState(State state);
@@ -127,7 +131,8 @@ private:
     std::atomic<State> state_{State::Idle};
     std::atomic<bool> hasSession_{false};
     std::atomic<std::size_t> stepsDone_{0};
-    double tokensWithLoss_ = 0;  // the worker's running sum
+    double tokensWithLoss_ = 0;  // the worker's running sum (set before the worker starts)
+    bool evaluateFirst_ = true;  // the worker evaluates the model it starts from (set before it starts)
     std::atomic<std::size_t> evaluateEvery_{25};
     train::RunSettings prepared_;
     std::vector<data::ProbeItem> probeItems_;

@@ -17,12 +17,14 @@ QString kindName(FileKind kind) {
         case FileKind::Checkpoint: return QStringLiteral("checkpoint");
         case FileKind::Export: return QStringLiteral("export");
         case FileKind::Lecture: return QStringLiteral("lecture");
+        case FileKind::Session: return QStringLiteral("session");
     }
     return QStringLiteral("export");
 }
 
 std::optional<FileKind> kindNamed(const QString& name) {
-    for (const FileKind kind : {FileKind::Corpus, FileKind::Tokenizer, FileKind::Checkpoint, FileKind::Export, FileKind::Lecture})
+    for (const FileKind kind : {FileKind::Corpus, FileKind::Tokenizer, FileKind::Checkpoint, FileKind::Export, FileKind::Lecture,
+                                FileKind::Session})
         if (kindName(kind) == name) return kind;
     return std::nullopt;
 }

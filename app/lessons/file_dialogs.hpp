@@ -9,7 +9,7 @@ namespace pretrainlab::app {
 
 // The kinds of file the app opens and saves. Each kind's dialogs start in the folder last used for
 // it, remembered between launches; files opened are remembered as recent files.
-enum class FileKind { Corpus, Tokenizer, Checkpoint, Export, Lecture };
+enum class FileKind { Corpus, Tokenizer, Checkpoint, Export, Lecture, Session };
 
 // `remember`: the file is also one of the recent files (not for a file that goes with another).
 QString openFileName(QWidget* parent, const QString& title, const QString& filter, FileKind kind, bool remember = true);

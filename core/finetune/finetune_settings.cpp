@@ -69,4 +69,28 @@ std::string FinetuneSettings::modeText() const {
     return mode == Mode::Freeze ? "freeze:" + std::to_string(frozenBlocks) : std::string(modeName(mode));
 }
 
+nlohmann::ordered_json finetuneSettingsJson(const FinetuneSettings& settings) {
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    for (const FinetuneField& field : finetuneFields()) {
+        json[field.key] = std::visit([](const auto& v) { return nlohmann::ordered_json(v); }, field.get(settings));
+    }
+    return json;
+}
+
+FinetuneSettings finetuneSettingsFrom(const nlohmann::ordered_json& json) {
+    if (!json.is_object()) throw std::invalid_argument("the finetuning settings are not a JSON object");
+    FinetuneSettings settings;
+    for (const FinetuneField& field : finetuneFields()) {
+        if (!json.contains(field.key)) continue;
+        const nlohmann::ordered_json& value = json.at(field.key);
+        switch (field.kind) {
+            case SettingKind::Integer: field.set(settings, value.get<std::int64_t>()); break;
+            case SettingKind::Number: field.set(settings, value.get<double>()); break;
+            case SettingKind::Switch: field.set(settings, value.get<bool>()); break;
+            default: field.set(settings, value.get<std::string>()); break;
+        }
+    }
+    return settings;
+}
+
 }  // namespace pretrainlab::finetune

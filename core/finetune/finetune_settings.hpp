@@ -4,6 +4,7 @@
 // `finetune` flags, the lesson's form and the ablation all read this table.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,11 @@ struct FinetuneSettings {
 using FinetuneField = Field<FinetuneSettings>;
 const std::vector<FinetuneField>& finetuneFields();
 const FinetuneField& finetuneField(std::string_view key);
+
+// The settings as a JSON object under the table's keys; and back, every value checked as the
+// command line checks it (a key left out keeps its default). Throws std::invalid_argument
+// ("lr expects ..., got ...") or nlohmann's type_error for a value of the wrong kind.
+nlohmann::ordered_json finetuneSettingsJson(const FinetuneSettings& settings);
+FinetuneSettings finetuneSettingsFrom(const nlohmann::ordered_json& json);
 
 }  // namespace pretrainlab::finetune

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <cstring>
 #include <exception>
 #include <thread>
 
+#include "core/common/error.hpp"
 #include "core/text/pretokenizer.hpp"
 #include "core/text/utf8.hpp"
 
@@ -44,6 +47,43 @@ void WordCounts::add(std::string_view word, std::uint64_t count) {
 
 void WordCounts::merge(const WordCounts& later) {
     for (const CorpusWord& word : later.words_) add(word.text, word.count);
+}
+
+static_assert(std::endian::native == std::endian::little, "word counts are stored little-endian");
+
+std::string wordCountsBytes(const WordCounts& counts) {
+    std::string bytes;
+    for (const CorpusWord& word : counts.words()) {
+        const std::uint64_t count = word.count;
+        const auto length = static_cast<std::uint32_t>(word.text.size());
+        bytes.append(reinterpret_cast<const char*>(&count), 8);
+        bytes.append(reinterpret_cast<const char*>(&length), 4);
+        bytes += word.text;
+    }
+    return bytes;
+}
+
+WordCounts wordCountsFromBytes(std::string_view bytes, const std::string& source) {
+    WordCounts counts;
+    std::size_t at = 0;
+    const auto fail = [&](const std::string& what) {
+        throw LocatedError({source, std::nullopt, at}, what);
+    };
+    while (at < bytes.size()) {
+        if (bytes.size() - at < 12) fail("a word's count and length are cut short");
+        std::uint64_t count = 0;
+        std::uint32_t length = 0;
+        std::memcpy(&count, bytes.data() + at, 8);
+        std::memcpy(&length, bytes.data() + at + 8, 4);
+        if (count == 0) fail("a word counted 0 times");
+        if (length == 0) fail("an empty word");
+        if (bytes.size() - at - 12 < length) fail("a word of " + std::to_string(length) + " bytes is cut short");
+        const std::size_t before = counts.size();
+        counts.add(bytes.substr(at + 12, length), count);
+        if (counts.size() == before) fail("the word '" + std::string(bytes.substr(at + 12, length)) + "' comes twice");
+        at += 12 + length;
+    }
+    return counts;
 }
 
 namespace {

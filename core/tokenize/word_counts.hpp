@@ -47,6 +47,13 @@ private:
     std::uint64_t totalOccurrences_ = 0;
 };
 
+// The counts as bytes, word by word in their order: its count (8 bytes), its length (4 bytes),
+// little-endian, then its bytes. wordCountsFromBytes gives the same counts back; bytes that are not
+// such a list (cut short, a word twice, an empty word or a count of 0) are a LocatedError naming
+// `source` and the byte where it goes wrong.
+std::string wordCountsBytes(const WordCounts& counts);
+WordCounts wordCountsFromBytes(std::string_view bytes, const std::string& source);
+
 // Counts the words of `text` as a pre-tokenizer cuts them, the way Hugging Face trains from a file:
 // line by line, each line with its line break. Runs on `threads` threads (0: all cores); the
 // result is the same for any number of threads. Throws Cancelled if `progress` asks to stop.

@@ -122,14 +122,24 @@ std::optional<std::size_t> dtypeBytes(std::string_view dtype) {
     return found->second;
 }
 
-std::string safetensorsBytes(const std::vector<TensorToWrite>& tensors, const std::map<std::string, std::string>& metadata) {
+namespace {
+
+// One tensor to write: its header entry and its bytes.
+struct Piece {
+    std::string name;
+    const char* dtype;
+    std::vector<std::int64_t> shape;
+    const char* data;
+    std::size_t bytes;
+};
+
+std::string fileOf(const std::vector<Piece>& pieces, const std::map<std::string, std::string>& metadata) {
     Json header = Json::object();
     if (!metadata.empty()) header["__metadata__"] = metadata;
     std::size_t offset = 0;
-    for (const TensorToWrite& tensor : tensors) {
-        const std::size_t bytes = elements(tensor.shape) * sizeof(float);
-        header[tensor.name] = {{"dtype", "F32"}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
-        offset += bytes;
+    for (const Piece& piece : pieces) {
+        header[piece.name] = {{"dtype", piece.dtype}, {"shape", piece.shape}, {"data_offsets", {offset, offset + piece.bytes}}};
+        offset += piece.bytes;
     }
     std::string text = header.dump();
     text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned
@@ -138,11 +148,29 @@ std::string safetensorsBytes(const std::vector<TensorToWrite>& tensors, const st
     std::memcpy(file.data(), &length, 8);
     file += text;
     file.reserve(file.size() + offset);
-    for (const TensorToWrite& tensor : tensors) {
-        const std::size_t bytes = elements(tensor.shape) * sizeof(float);
-        if (bytes > 0) file.append(reinterpret_cast<const char*>(tensor.values), bytes);
+    for (const Piece& piece : pieces) {
+        if (piece.bytes > 0) file.append(piece.data, piece.bytes);
     }
     return file;
+}
+
+}  // namespace
+
+std::string safetensorsBytes(const std::vector<TensorToWrite>& tensors, const std::map<std::string, std::string>& metadata) {
+    std::vector<Piece> pieces;
+    for (const TensorToWrite& tensor : tensors) {
+        pieces.push_back({tensor.name, "F32", tensor.shape, reinterpret_cast<const char*>(tensor.values),
+                          elements(tensor.shape) * sizeof(float)});
+    }
+    return fileOf(pieces, metadata);
+}
+
+std::string safetensorsOfBytes(const std::vector<BytesToWrite>& parts, const std::map<std::string, std::string>& metadata) {
+    std::vector<Piece> pieces;
+    for (const BytesToWrite& part : parts) {
+        pieces.push_back({part.name, "U8", {static_cast<std::int64_t>(part.bytes.size())}, part.bytes.data(), part.bytes.size()});
+    }
+    return fileOf(pieces, metadata);
 }
 
 SafetensorsLayout parseSafetensorsLayout(std::string_view start, std::uint64_t fileBytes, const std::string& source) {
@@ -287,6 +315,18 @@ std::vector<float> SafetensorsFile::floats(const std::string& name, const std::v
     std::vector<float> values(elements(shape));
     copyFloats(name, shape, values.data());
     return values;
+}
+
+std::string_view SafetensorsFile::bytesOf(const std::string& name) const {
+    const auto found = tensors_.find(name);
+    const SourceLocation where{source_, std::nullopt, std::nullopt};
+    if (found == tensors_.end()) throw LocatedError(where, "has no tensor '" + name + "'");
+    const TensorEntry& tensor = found->second;
+    if (tensor.dtype != "U8" || tensor.shape.size() != 1) {
+        throw LocatedError(where, "tensor '" + name + "' is " + tensor.dtype + " of shape " + shapeText(tensor.shape) +
+                                      "; bytes are a one-dimensional U8 tensor");
+    }
+    return std::string_view(bytes_).substr(layout_.dataStart + tensor.begin, tensor.end - tensor.begin);
 }
 
 }  // namespace pretrainlab::train

@@ -25,6 +25,14 @@ struct TensorToWrite {
 std::string safetensorsBytes(const std::vector<TensorToWrite>& tensors,
                              const std::map<std::string, std::string>& metadata = {});
 
+// Runs of bytes, each a one-dimensional U8 tensor (a file format that keeps parts as tensors).
+struct BytesToWrite {
+    std::string name;
+    std::string_view bytes;
+};
+std::string safetensorsOfBytes(const std::vector<BytesToWrite>& parts,
+                               const std::map<std::string, std::string>& metadata = {});
+
 // Bytes per element of a dtype the format knows (F64 F32 F16 BF16 F8_E4M3 F8_E5M2, I64 I32 I16 I8,
 // U64 U32 U16 U8, BOOL); nothing for an unknown one.
 std::optional<std::size_t> dtypeBytes(std::string_view dtype);
@@ -73,6 +81,8 @@ public:
     std::vector<float> floats(const std::string& name, const std::vector<std::int64_t>& shape) const;
     // Copies them into `out` (which holds the shape's product of values).
     void copyFloats(const std::string& name, const std::vector<std::int64_t>& shape, float* out) const;
+    // The bytes of a one-dimensional U8 tensor (a LocatedError for any other).
+    std::string_view bytesOf(const std::string& name) const;
 
 private:
     std::string bytes_;

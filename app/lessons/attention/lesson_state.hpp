@@ -35,6 +35,10 @@ public:
     void setLabModel(std::shared_ptr<const train::ModelBundle> model);
     void setSource(Source source);
     Source source() const { return source_; }
+    // The tiny pair as they are (nullptr before they are trained or given), and the lab's copy.
+    std::shared_ptr<const train::ModelBundle> tinyEncoder() const { return tinyEncoder_; }
+    std::shared_ptr<const train::ModelBundle> tinyDecoder() const { return tinyDecoder_; }
+    std::shared_ptr<const train::ModelBundle> labModel() const { return labModel_; }
     // Pretrains the tiny encoder and decoder in the background (progress and Cancel in the job).
     void trainTinyModels();
     BackgroundJob& job() { return *job_; }

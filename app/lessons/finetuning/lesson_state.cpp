@@ -398,4 +398,31 @@ bool FinetuningState::startArchitectures(const finetune::FinetuneSettings& setti
     });
 }
 
+FinetuningState::Results FinetuningState::results() const {
+    Results results{runs_, ablation_, dataSize_, pretraining_, architectures_};
+    for (FinetuneRun& run : results.runs) run.finetuner.reset();
+    return results;
+}
+
+void FinetuningState::restore(Results results, Source source, std::shared_ptr<const train::ModelBundle> model) {
+    if (source == Source::File) fileModel_ = model;
+    if (source == Source::TrainingLab) labModel_ = model;
+    source_ = (source == Source::File || source == Source::TrainingLab) && !model ? Source::ShippedDecoder : source;
+    runs_ = std::move(results.runs);
+    ablation_ = std::move(results.ablation);
+    dataSize_ = std::move(results.dataSize);
+    pretraining_ = std::move(results.pretraining);
+    architectures_ = std::move(results.architectures);
+    features_.clear();
+    featuresTask_.clear();
+    emit problem({});
+    emit baseChanged();
+    emit runsChanged();
+    emit ablationChanged();
+    emit dataSizeChanged();
+    emit pretrainingChanged();
+    emit featuresChanged();
+    emit architecturesChanged();
+}
+
 }  // namespace pretrainlab::app

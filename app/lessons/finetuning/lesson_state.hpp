@@ -94,6 +94,21 @@ public:
     const std::vector<ArchitectureResult>& architectures() const { return architectures_; }
     bool startArchitectures(const finetune::FinetuneSettings& settings);
 
+    // ---- sessions ----
+    // What a session file keeps: the live runs (without their finetuned models), the table and the
+    // sweeps' results, the architectures compared.
+    struct Results {
+        std::vector<FinetuneRun> runs;
+        std::vector<finetune::AblationCell> ablation;
+        std::vector<finetune::Curve> dataSize;
+        std::vector<finetune::PretrainingPoint> pretraining;
+        std::vector<ArchitectureResult> architectures;
+    };
+    Results results() const;
+    // Results and a base model in place of those here (the features view starts empty). `model` is
+    // the base for Source::File and Source::TrainingLab (ignored for the shipped ones).
+    void restore(Results results, Source source, std::shared_ptr<const train::ModelBundle> model);
+
 signals:
     void baseChanged();
     void runsChanged();

@@ -13,6 +13,7 @@
 #include "core/common/input_file.hpp"
 #include "core/tokenize/corpus_file.hpp"
 #include "core/tokenize/io/tokenizer_files.hpp"
+#include "core/tokenize/io/tokenizer_json.hpp"
 
 namespace pretrainlab::app {
 namespace {
@@ -306,6 +307,74 @@ void TokenizationState::openTokenizerFile(const QString& path, const QString& me
             };
         },
         [this](const QString& error) { emit tokenizerProblem(error); });
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+
+struct TokenizationState::Rebuilt {
+    Corpus corpus;
+    Trainers trainers;
+    int exampleIndex = -1;
+    bool byteLevel = false;
+    TieBreak tieRule = TieBreak::HuggingFace;
+};
+
+std::optional<TokenizationState::Saved> TokenizationState::saved() const {
+    if (!bpe_ || !corpus_.characterWords) return std::nullopt;
+    Saved saved;
+    saved.exampleIndex = exampleIndex_;
+    saved.name = corpus_.name;
+    saved.preview = corpus_.preview;
+    saved.fromFile = corpus_.fromFile;
+    saved.bytes = corpus_.bytes;
+    saved.characterWords = corpus_.characterWords;
+    saved.byteWords = corpus_.byteWords;
+    saved.byteLevel = byteLevel_;
+    saved.tieRule = tieRule_;
+    saved.bpeMerges = bpe_->position();
+    saved.wordPieceMerges = wordPiece_->position();
+    saved.bpeTokenizerJson = tokenizerJson(*trainedBpeTokenizer());
+    saved.wordPieceTokenizerJson = tokenizerJson(*trainedWordPieceTokenizer());
+    return saved;
+}
+
+std::shared_ptr<TokenizationState::Rebuilt> TokenizationState::rebuild(const Saved& saved, const Progress& progress) {
+    auto rebuilt = std::make_shared<Rebuilt>();
+    rebuilt->corpus = Corpus{saved.name, saved.preview, saved.fromFile, saved.bytes, saved.characterWords, saved.byteWords};
+    rebuilt->exampleIndex = saved.exampleIndex;
+    rebuilt->byteLevel = saved.byteLevel;
+    rebuilt->tieRule = saved.tieRule;
+    if (saved.exampleIndex >= static_cast<int>(corpusExamples().size())) {
+        throw std::invalid_argument("the tokenization corpus is example " + std::to_string(saved.exampleIndex + 1) +
+                                    " of " + std::to_string(corpusExamples().size()));
+    }
+    rebuilt->trainers = makeTrainers(rebuilt->corpus, saved.byteLevel, saved.tieRule);
+    const auto replay = [&](BpeStepper& stepper, std::size_t merges, const std::string& expected, PreTokenizerKind kind,
+                            const char* name, double from, double to) {
+        stepper.goTo(merges, share(progress, from, to));
+        if (stepper.position() != merges) {
+            throw std::invalid_argument(std::string("the ") + name + " trainer was saved at merge " + std::to_string(merges) +
+                                        " but its corpus allows only " + std::to_string(stepper.position()));
+        }
+        if (!expected.empty() && tokenizerJson(tokenizerFromTrainer(stepper.trainer(), kind)) != expected) {
+            throw std::invalid_argument(std::string("the saved ") + name +
+                                        " tokenizer is not the one its corpus and merges make");
+        }
+    };
+    replay(*rebuilt->trainers.bpe, saved.bpeMerges, saved.bpeTokenizerJson,
+           saved.byteLevel ? PreTokenizerKind::ByteLevel : PreTokenizerKind::Whitespace, "BPE", 0.0, 0.5);
+    replay(*rebuilt->trainers.wordPiece, saved.wordPieceMerges, saved.wordPieceTokenizerJson, PreTokenizerKind::Whitespace,
+           "WordPiece", 0.5, 1.0);
+    return rebuilt;
+}
+
+void TokenizationState::restore(std::shared_ptr<Rebuilt> rebuilt) {
+    if (!rebuilt) return;
+    curveJob_->drop();
+    exampleIndex_ = rebuilt->exampleIndex;
+    byteLevel_ = rebuilt->byteLevel;
+    tieRule_ = rebuilt->tieRule;
+    adopt(std::move(rebuilt->corpus), std::move(rebuilt->trainers));
 }
 
 bool TokenizationState::isBusy() const { return job_->busy(); }

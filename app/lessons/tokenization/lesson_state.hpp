@@ -58,6 +58,31 @@ public:
     // ranks, vocab.txt), loaded in the background.
     void openTokenizerFile(const QString& path, const QString& mergesPath = {});
 
+    // What a session file keeps of the lesson: the corpus as its counted words (a file's text is
+    // not kept, only its words and beginning), the settings, each trainer's merges and the two
+    // trained tokenizers as tokenizer.json (to check a rebuilt lesson against).
+    struct Saved {
+        int exampleIndex = -1;
+        QString name;  // a file's path, an example's name, "the typed text"
+        QString preview;
+        bool fromFile = false;
+        std::uint64_t bytes = 0;
+        std::shared_ptr<const WordCounts> characterWords, byteWords;
+        bool byteLevel = false;
+        TieBreak tieRule = TieBreak::HuggingFace;
+        std::size_t bpeMerges = 0, wordPieceMerges = 0;
+        std::string bpeTokenizerJson, wordPieceTokenizerJson;
+    };
+    // Nothing before the first corpus is counted.
+    std::optional<Saved> saved() const;
+    // The lesson rebuilt from what was saved, on a worker thread: the trainers replay their merges.
+    // Throws std::invalid_argument when the parts do not fit (fewer merges possible than saved,
+    // trained tokenizers other than those saved), Cancelled when `progress` asks.
+    struct Rebuilt;
+    static std::shared_ptr<Rebuilt> rebuild(const Saved& saved, const Progress& progress);
+    // Takes the rebuilt lesson in place of the one here (on the UI thread, when nothing runs).
+    void restore(std::shared_ptr<Rebuilt> rebuilt);
+
     bool isBusy() const;
     void cancelWork();
     // Blocks until the running background work (and the curve) is done. For tests and shutdown.

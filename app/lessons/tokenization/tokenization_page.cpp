@@ -90,7 +90,10 @@ TokenizationPage::TokenizationPage(QWidget* parent) : QWidget(parent) {
     connect(state_, &TokenizationState::message, this, &TokenizationPage::message);
     connect(state_, &TokenizationState::changed, this, [this](TokenizationState::Change change) {
         if (change == TokenizationState::Change::Corpus) showCorpus();
-        if (change == TokenizationState::Change::Position) showTieRule();  // a rule replayed, or put back
+        if (change == TokenizationState::Change::Corpus || change == TokenizationState::Change::Position) {
+            corpusBar_->setByteLevel(state_->byteLevel());  // a session opened sets both
+            showTieRule();  // a rule replayed, or put back
+        }  // a rule replayed, or put back
     });
 
     QStringList names;

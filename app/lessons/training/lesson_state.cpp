@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QStringList>
+#include <utility>
 
 #include "core/optim/memory.hpp"
 #include "core/train/tiny_models.hpp"
@@ -39,8 +40,20 @@ TrainingLabState::TrainingLabState(QObject* parent) : QObject(parent) {
     connect(&controller_, &TrainingController::failed, this,
             [this](const QString& message) { setProblem(tr("The run could not start: %1").arg(message)); });
     connect(&controller_, &TrainingController::saved, this, [this](const QString& path) {
+        if (sessionSaved_ && path == sessionSavePath_) {
+            pullUpdates();  // the points up to the saved step belong in the session with it
+            std::exchange(sessionSaved_, {})(QString());
+            return;
+        }
         activity_ = tr("Saved %1").arg(QFileInfo(path).fileName());
         emit statusChanged();
+    });
+    connect(&controller_, &TrainingController::saveFailed, this, [this](const QString& message) {
+        if (sessionSaved_) {
+            std::exchange(sessionSaved_, {})(message);
+            return;
+        }
+        emit checkpointSaveFailed(message);
     });
     drainTimer_.setInterval(33);
     connect(&drainTimer_, &QTimer::timeout, this, &TrainingLabState::pullUpdates);
@@ -151,6 +164,46 @@ void TrainingLabState::setRunVisible(int index, bool visible) {
 
 void TrainingLabState::saveCheckpoint(const QString& weightsPath) {
     if (controller_.hasSession()) controller_.requestSave(weightsPath);
+}
+
+void TrainingLabState::saveForSession(const QString& weightsPath, std::function<void(const QString&)> done) {
+    if (controller_.state() == State::Preparing) {
+        done(tr("the Training lab is preparing a run's data; save when it has started"));
+        return;
+    }
+    if (!controller_.hasSession()) {
+        done(QString());
+        return;
+    }
+    if (controller_.state() == State::Running) controller_.pause();
+    sessionSavePath_ = weightsPath;
+    sessionSaved_ = std::move(done);
+    controller_.requestSave(weightsPath);
+}
+
+void TrainingLabState::restore(std::vector<Run> runs, bool lossByTokensWithLoss,
+                               std::unique_ptr<train::TrainingSession> session) {
+    queued_.reset();
+    controller_.reset();
+    controller_.drain();  // nothing of the run that ended reaches the restored ones
+    runs_.restore(std::move(runs));
+    setProblem({});
+    activity_.clear();
+    setLossAgainstTokensWithLoss(lossByTokensWithLoss);
+    emit runsCleared();
+    for (int i = 0; i < runs_.count(); ++i) {
+        const Run& run = runs_.at(i);
+        emit runAdded(i);
+        emit pointsAdded(i, TrainingController::Drained{run.steps, run.heldOut, {}});  // the probes chart reads the run
+        if (!run.visible) emit runChanged(i);
+    }
+    const Run* current = runs_.current();
+    lastStep_ = current ? current->lastStep() : 0;
+    lastSpeed_ = current && !current->steps.empty() ? current->steps.back().metrics.tokensPerSecond : 0;
+    if (session && current) {
+        controller_.adopt(std::move(session), current->steps.empty() ? 0 : current->steps.back().tokensWithLossSoFar);
+    }
+    emit statusChanged();
 }
 
 void TrainingLabState::compareObjectives(std::size_t steps, unsigned threads) {

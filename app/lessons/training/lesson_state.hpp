@@ -46,6 +46,15 @@ public:
     // same sizes and seed, the loss plotted against the tokens that produced it.
     void compareObjectives(std::size_t steps, unsigned threads);
 
+    // ---- sessions ----
+    // Saves the current model (weights, optimizer state, data position) as a checkpoint at
+    // `weightsPath` for a session file, a running run paused first so that its curves and model
+    // agree; `done` hears "" when it is written, or why not. No model: `done("")` at once.
+    void saveForSession(const QString& weightsPath, std::function<void(const QString& problem)> done);
+    // These runs in place of those here (any run here ends); `session`, when given, is the last
+    // run's model, continued from where it was saved (paused).
+    void restore(std::vector<Run> runs, bool lossByTokensWithLoss, std::unique_ptr<train::TrainingSession> session);
+
     // The loss chart's x axis: steps, or the tokens that produced loss so far.
     void setLossAgainstTokensWithLoss(bool on);
     bool lossAgainstTokensWithLoss() const { return lossByTokens_; }
@@ -72,6 +81,8 @@ signals:
     void diverged();
     void statusChanged();
     void problemChanged(const QString& problem);
+    // Saving a checkpoint the user asked for failed (not a session's: that one tells its caller).
+    void checkpointSaveFailed(const QString& message);
     // A setting the user asked for (a resumed checkpoint's own) to show in the form.
     void settingsShown(const pretrainlab::train::RunSettings& settings);
 
@@ -89,6 +100,8 @@ private:
     double lastSpeed_ = 0;
     QString activity_;  // "Preparing the data… 40%", "Saved run.safetensors"
     QString problem_;
+    QString sessionSavePath_;  // a checkpoint saved for a session file, until it is written
+    std::function<void(const QString&)> sessionSaved_;
 };
 
 }  // namespace pretrainlab::app

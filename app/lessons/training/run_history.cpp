@@ -32,4 +32,10 @@ void RunHistory::clear() {
     nextId_ = 1;
 }
 
+void RunHistory::restore(std::vector<Run> runs) {
+    runs_ = std::move(runs);
+    nextId_ = 1;
+    for (const Run& run : runs_) nextId_ = std::max(nextId_, run.id + 1);
+}
+
 }  // namespace pretrainlab::app

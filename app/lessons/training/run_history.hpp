@@ -42,6 +42,8 @@ public:
     Run& add(const train::RunSettings& settings, RunOrigin origin, QColor colour);
     void remove(int index);
     void clear();
+    // These runs in place of those here (a session file's); new runs are numbered after them.
+    void restore(std::vector<Run> runs);
     int count() const { return static_cast<int>(runs_.size()); }
     Run& at(int index) { return runs_.at(static_cast<std::size_t>(index)); }
     const Run& at(int index) const { return runs_.at(static_cast<std::size_t>(index)); }

@@ -96,7 +96,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
         // A resumed run shows its own settings.
         if (settings.toJson() != setup_->settings().toJson() && !settings.corpus.empty()) setup_->setSettings(settings);
     });
-    connect(&state_->controller(), &TrainingController::saveFailed, this,
+    connect(state_, &TrainingLabState::checkpointSaveFailed, this,
             [this](const QString& message) { QMessageBox::warning(this, tr("Saving the checkpoint failed"), message); });
     emit state_->statusChanged();
 }
