@@ -400,8 +400,10 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addActions(sessions_->actions());
     file->addSeparator();
-    file->addActions(tokenization_->fileActions());
-    file->addSeparator();
+    // Each lesson's files in a menu of its own: the File menu stays short enough for a projector's
+    // screen at the largest text size.
+    QMenu* tokenization = file->addMenu(tr("T&okenization"));
+    tokenization->addActions(tokenization_->fileActions());
     QMenu* training = file->addMenu(tr("&Training"));
     training->addActions(training_->fileActions());
     file->addSeparator();

@@ -15,6 +15,7 @@ endif()
 include(${CMAKE_CURRENT_LIST_DIR}/installed_files.cmake)
 expect_installed_files("${PREFIX}" "not installed: ")
 expect_binaries_start("${PREFIX}/bin" installed)
+expect_session_type("${PREFIX}" "${PREFIX}-mime")
 # The installed command line finetunes the installed model.
 execute_process(COMMAND "${PREFIX}/bin/pretrainlab-cli" finetune --from "${PREFIX}/share/pretrainlab/models/tiny-decoder.safetensors"
                         --steps 2 --labels 16 --threads 1

@@ -6,6 +6,7 @@ set(installed_files
   bin/pretrainlab-cli
   share/applications/${app_id}.desktop
   share/metainfo/${app_id}.metainfo.xml
+  share/mime/packages/${app_id}.xml
   share/icons/hicolor/scalable/apps/${app_id}.svg
   share/pretrainlab/models/tiny-decoder.safetensors
   share/pretrainlab/models/tiny-decoder.json
@@ -34,3 +35,21 @@ function(expect_binaries_start bindir which)
     endif()
   endforeach()
 endfunction()
+
+# Fails unless the MIME package under `prefix` makes *.pretrainlab a PretrainLab session
+# (update-mime-database builds the type database in a scratch copy, as the desktop does).
+function(expect_session_type prefix scratch)
+  file(REMOVE_RECURSE "${scratch}")
+  file(COPY "${prefix}/share/mime/packages" DESTINATION "${scratch}")
+  find_program(UPDATE_MIME_DATABASE update-mime-database REQUIRED)
+  # It notes on stderr that the scratch folder is not where applications look: not a problem.
+  execute_process(COMMAND ${UPDATE_MIME_DATABASE} "${scratch}" RESULT_VARIABLE built ERROR_VARIABLE problems)
+  if(NOT built EQUAL 0)
+    message(FATAL_ERROR "update-mime-database: ${problems}")
+  endif()
+  file(STRINGS "${scratch}/globs2" globs REGEX "application/x-pretrainlab-session:\\*\\.pretrainlab")
+  if(NOT globs)
+    message(FATAL_ERROR "*.pretrainlab is not a PretrainLab session in the MIME database")
+  endif()
+endfunction()
+

@@ -55,7 +55,10 @@ SessionActions::SessionActions(SessionLessons lessons, QWidget* window)
         progress_->setLabelText(what);
         progress_->setValue(int(fraction * 100));
     });
-    connect(&files_->job(), &BackgroundJob::finished, progress_, &QProgressDialog::reset);
+    connect(&files_->job(), &BackgroundJob::finished, this, [this] {
+        progress_->reset();
+        window_->activateWindow();  // the keyboard goes back to the lessons
+    });
 
     connect(files_, &SessionFiles::saved, this, [this](const QString& path, const QString& note) {
         rememberRecentFile(path, FileKind::Session);

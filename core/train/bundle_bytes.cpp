@@ -5,6 +5,7 @@
 #include "core/common/error.hpp"
 #include "core/common/json_depth.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
+#include "core/train/run_memory.hpp"
 #include "core/train/weights_file.hpp"
 
 namespace pretrainlab::train {
@@ -92,8 +93,22 @@ std::shared_ptr<const ModelBundle> bundleFromBytes(const BundleBytes& bytes, con
                                                                   specials.firstSentinel + specials.sentinels > config.vocabulary))) {
             fail("its sentinel tokens are outside the vocabulary");
         }
+        // The shape must fit the weights before a model of it is built: a damaged or made-up shape
+        // is refused by its numbers, not by running out of memory.
+        const SafetensorsFile weights(bytes.weights, source + ": weights");
+        const double available = double(weights.layout().fileBytes) / sizeof(float);
+        const double d = double(config.width), f = double(config.ffn());
+        for (const double matrix : {d * d, d * f, double(config.vocabulary) * d, double(config.context) * d, double(config.layers),
+                                    double(config.decoderBlocks()), double(config.classes) * d, double(config.tags) * d}) {
+            if (matrix > available) fail("its shape needs more weights than its weights file holds");
+        }
+        const std::size_t needed = parameterCount(config);
+        if (double(needed) > available) {
+            fail("its shape needs " + std::to_string(needed) + " weights but its weights file holds at most " +
+                 std::to_string(static_cast<std::size_t>(available)));
+        }
         auto model = std::make_shared<nn::Transformer<float>>(config);
-        copyWeights(SafetensorsFile(bytes.weights, source + ": weights"), model->parameters());
+        copyWeights(weights, model->parameters());
         return std::make_shared<const ModelBundle>(
             ModelBundle{std::move(model), std::move(tokenizer), specials, json.value("description", std::string())});
     } catch (const LocatedError&) {

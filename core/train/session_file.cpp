@@ -36,7 +36,7 @@ SessionParts parseSessionFile(std::string bytes, const std::string& source) {
     try {
         file.emplace(std::move(bytes), source);
     } catch (const LocatedError& error) {
-        fail("not a PretrainLab session (" + error.reason() + ")");
+        fail("not a whole PretrainLab session file: " + error.reason());
     }
     const std::map<std::string, std::string>& metadata = file->metadata();
     const auto format = metadata.find("format");

@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
   libeigen3-dev libopenblas-dev
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   xvfb xauth fonts-dejavu-core fonts-droid-fallback fonts-noto-color-emoji
-  desktop-file-utils appstream
+  desktop-file-utils appstream shared-mime-info
   dpkg-dev file
 )
 

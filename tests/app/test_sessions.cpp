@@ -308,18 +308,20 @@ private slots:
         std::string flipped = bytes;
         flipped[flipped.size() - 100] = static_cast<char>(flipped[flipped.size() - 100] ^ 1);
         std::string runs = parts.at("training/runs.json");
-        runs.replace(runs.find("\"step\": ["), 9, "\"step\": [0,");
+        const std::size_t steps = runs.find("\"step\":[");
+        QVERIFY(steps != std::string::npos);
+        runs.replace(steps, 8, "\"step\":[0,");
 
         struct Case {
             QString path;
             QString says;
         };
         const std::vector<Case> cases{
-            {variant("cut.pretrainlab", bytes.substr(0, bytes.size() / 2)), "not a PretrainLab session"},
-            {variant("header.pretrainlab", bytes.substr(0, 20)), "not a PretrainLab session"},
+            {variant("cut.pretrainlab", bytes.substr(0, bytes.size() / 2)), "not a whole PretrainLab session file"},
+            {variant("header.pretrainlab", bytes.substr(0, 20)), "not a whole PretrainLab session file"},
             {variant("flipped.pretrainlab", flipped), "is not what was saved"},
             {variant("newer.pretrainlab", newer), "saved by a newer PretrainLab"},
-            {variant("text.pretrainlab", "hello, class"), "not a PretrainLab session"},
+            {variant("text.pretrainlab", "hello, class"), "not a whole PretrainLab session file"},
             {variant("tokenizer.pretrainlab", withPart("tokenization/bpe-tokenizer.json", parts.at("tokenization/wordpiece-tokenizer.json"))),
              "not the one its corpus and merges make"},
             {variant("merges.pretrainlab",

@@ -77,7 +77,7 @@ private slots:
         const std::string bytes = train::sessionFileBytes(someParts());
         for (std::size_t length = 0; length < bytes.size(); ++length) {
             const QString why = refusal(bytes.substr(0, length));
-            QVERIFY2(why.startsWith("lesson.pretrainlab: not a PretrainLab session"), qPrintable(QString::number(length) + ": " + why));
+            QVERIFY2(why.startsWith("lesson.pretrainlab: not a whole PretrainLab session file"), qPrintable(QString::number(length) + ": " + why));
         }
     }
 
@@ -120,7 +120,7 @@ private slots:
     }
 
     void otherFilesAreNotSessions() {
-        QVERIFY(refusal("hello, world, this is text").contains("not a PretrainLab session"));
+        QVERIFY(refusal("hello, world, this is text").contains("not a whole PretrainLab session file"));
         const float weights[2] = {1, 2};
         const std::string model = train::safetensorsBytes({{"w", {2}, weights}});
         QVERIFY2(refusal(model).contains("a safetensors file, but not a PretrainLab session"), qPrintable(refusal(model)));
@@ -212,6 +212,12 @@ private slots:
         QVERIFY(mask != std::string::npos);
         json.replace(json.find(':', mask) + 1, json.find(',', mask) - json.find(':', mask) - 1, " 99999");
         QVERIFY2(why({json, bytes.weights}).contains("outside the vocabulary"), qPrintable(why({json, bytes.weights})));
+        // A shape far larger than its weights: refused by its numbers before anything is built.
+        std::string huge = bytes.json;
+        const std::size_t width = huge.find("\"d\": 16");
+        QVERIFY(width != std::string::npos);
+        huge.replace(width, 7, "\"d\": 4000000000");
+        QVERIFY2(why({huge, bytes.weights}).contains("needs more weights than its weights file holds"), qPrintable(why({huge, bytes.weights})));
         QVERIFY(why({"{\"format\": \"something else\"}", bytes.weights}).contains("not a PretrainLab model"));
         QVERIFY(why({"[1, 2", bytes.weights}).startsWith("m: "));
     }

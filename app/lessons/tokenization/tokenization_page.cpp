@@ -121,15 +121,17 @@ void TokenizationPage::buildFileActions() {
             showProblem(problem);
         }
     };
-    QAction* saveBpe = exportMenu_->addAction(tr("Save the &BPE tokenizer as tokenizer.json…"), this, [=, this] {
+    QAction* saveBpe = exportMenu_->addAction(tr("Save the &BPE tokenizer…"), this, [=, this] {
         saveDialog(tr("Save the BPE tokenizer"), QStringLiteral("tokenizer.json"), tr("JSON (*.json)"),
                    [this](const QString& path) { return saveTrainedTokenizer(*state_, path, false); });
     });
     saveBpe->setShortcut(QKeySequence::Save);
-    exportMenu_->addAction(tr("Save the &WordPiece tokenizer as tokenizer.json…"), this, [=, this] {
+    saveBpe->setToolTip(tr("As a tokenizer.json, which Hugging Face's tokenizers load"));
+    QAction* saveWordPiece = exportMenu_->addAction(tr("Save the &WordPiece tokenizer…"), this, [=, this] {
         saveDialog(tr("Save the WordPiece tokenizer"), QStringLiteral("wordpiece-tokenizer.json"), tr("JSON (*.json)"),
                    [this](const QString& path) { return saveTrainedTokenizer(*state_, path, true); });
     });
+    saveWordPiece->setToolTip(saveBpe->toolTip());
     exportMenu_->addSeparator();
     exportMenu_->addAction(tr("Export the &merge tables (CSV)…"), this, [=, this] {
         saveDialog(tr("Export the merge tables"), QStringLiteral("merges.csv"), tr("CSV (*.csv)"),
