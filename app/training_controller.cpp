@@ -264,6 +264,11 @@ void TrainingController::work(std::function<std::unique_ptr<train::TrainingSessi
     const auto show = [&](State state) {
         if (state != shown) setState(state), shown = state;
     };
+    if (!evaluateFirst_ && session->finished()) {
+        // A finished run handed over (a session file's): finished already, evaluated already.
+        ended = true;
+        show(State::Finished);
+    }
     while (!quit_) {
         runCommands(*session);
         if (const std::size_t steps = continueTo_.exchange(0);

@@ -31,8 +31,8 @@ log "PretrainLab: byte-level BPE (alphabet as seen, like the peer's default trai
 ours_train=$("$cli" bpe-train --input "$corpus" --vocab-size 30000 --byte-level --seen-bytes-only \
   --output "$work/ours.json")
 echo "$ours_train"
-log "PretrainLab: encoding the corpus, one thread"
-"$cli" encode --tokenizer "$work/ours.json" --input "$corpus" --stats 2> "$work/ours-encode.json" > "$work/ours-ids.txt"
+log "PretrainLab: encoding the corpus, one thread (bench/encode_threads.sh measures two)"
+"$cli" encode --threads 1 --tokenizer "$work/ours.json" --input "$corpus" --stats 2> "$work/ours-encode.json" > "$work/ours-ids.txt"
 cat "$work/ours-encode.json"
 
 log "Hugging Face tokenizers: byte-level BPE, default trainer (vocabulary 30000)"

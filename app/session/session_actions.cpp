@@ -66,6 +66,7 @@ SessionActions::SessionActions(SessionLessons lessons, QWidget* window)
         if (!note.isEmpty()) tell(QMessageBox::Warning, tr("Session saved, not all of it"), note);
     });
     connect(files_, &SessionFiles::opened, this, [this](const QString& path, const QString& note) {
+        rememberRecentFile(path, FileKind::Session);  // only a file that opened
         setCurrent(path);
         if (!note.isEmpty()) tell(QMessageBox::Information, tr("Session opened"), note);
     });
@@ -105,7 +106,6 @@ void SessionActions::open(const QString& path, bool ask) {
                               QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Open) != QMessageBox::Open) {
         return;
     }
-    rememberRecentFile(path, FileKind::Session);
     files_->open(path);
 }
 

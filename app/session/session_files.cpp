@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <filesystem>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "app/jobs/background_job.hpp"
 #include "app/lessons/attention/lesson_state.hpp"
@@ -19,6 +21,8 @@
 #include "core/train/bundle_bytes.hpp"
 #include "core/train/checkpoint.hpp"
 #include "core/train/session_file.hpp"
+#include "core/train/weights_file.hpp"
+#include "widgets/view_palette.hpp"
 
 namespace pretrainlab::app {
 namespace {
@@ -130,27 +134,47 @@ Opened readSession(const QString& path, const Progress& progress) {
                 const fs::path file = fs::path(folder.path().toStdString()) / (std::string("model") + suffix);
                 writeFileAtomically(file, found->second);
             }
-            // The model and its settings must be those of the last run.
-            const train::CheckpointModel model = train::loadCheckpointModel(weights);
+            // The model must be the last run's: its settings, and the step its curve ends at (a run
+            // continued from a checkpoint file has no points until its first step).
+            const Json json = Json::parse(parts.at(checkpointPart + ".json"));
+            const train::RunSettings settings =
+                train::RunSettings::fromJson(session::at(json, "settings").dump(), checkpointPart + ".json");
+            const std::size_t step = session::at(json, "step").get<std::size_t>();
             const Run& last = o.runs.runs.back();
-            if (model.settings.toJson() != last.settings.toJson()) {
-                throw std::invalid_argument("its settings are not those of the last run");
-            }
-            if (model.steps != last.lastStep()) {
-                throw std::invalid_argument("it is at step " + std::to_string(model.steps) + " but the last run's curve ends at step " +
+            if (settings.toJson() != last.settings.toJson()) throw std::invalid_argument("its settings are not those of the last run");
+            if (!last.steps.empty() && step != last.lastStep()) {
+                throw std::invalid_argument("it is at step " + std::to_string(step) + " but the last run's curve ends at step " +
                                             std::to_string(last.lastStep()));
             }
+            // Its files are those its JSON records, and (a model that reads text) its weights fit its
+            // settings; a model of random tokens is checked whole below.
+            train::checkRecorded(json, checkpointPart + ".json", checkpointPart + ".safetensors",
+                                 parts.at(checkpointPart + ".safetensors"), "weights");
+            train::checkRecorded(json, checkpointPart + ".json", checkpointPart + ".optimizer.safetensors",
+                                 parts.at(checkpointPart + ".optimizer.safetensors"), "optimizer_state");
+            if (!settings.corpus.empty()) train::loadCheckpointModel(weights);
         });
-        // The data it trains on must be on this machine too (a text file's corpus may not be).
+        const bool randomTokens = o.runs.runs.back().settings.corpus.empty();
+        // The run itself: its weights and moments as saved, and the data it trains on, which must be
+        // on this machine too (a text file's corpus may not be). Its threads, made here, train at
+        // the training thread's lower priority: the window keeps its share of two cores.
+        const int priority = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 1);
         try {
             o.model = train::loadCheckpoint(weights, Progress{[&progress](double f) { progress(0.6 + 0.3 * f); },
                                                               progress.shouldStop});
         } catch (const Cancelled&) {
+            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), priority);
             throw;
         } catch (const std::exception& error) {
-            o.note = QObject::tr("The last run cannot train on here (%1); its curves and settings are open.")
+            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), priority);
+            // Random tokens need no file: then the model itself does not fit.
+            if (randomTokens) throw std::invalid_argument("the part '" + checkpointPart + "' does not fit: " + error.what());
+            o.note = QObject::tr("The last run cannot train on here (%1); its curves and settings are open, and a "
+                                 "session saved from here keeps them without its model.")
                          .arg(QString::fromUtf8(error.what()));
         }
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), priority);
     }
     if (const auto found = parts.find(finetuningPart); found != parts.end()) {
         readPart(finetuningPart, [&] { o.finetuning = session::finetuningFrom(found->second); });
@@ -179,6 +203,10 @@ bool SessionFiles::busy() const { return saving_ || job_->busy(); }
 
 QString SessionFiles::whyNotNow() const {
     if (busy()) return tr("a session is being saved or opened");
+    return lessonsBusy();
+}
+
+QString SessionFiles::lessonsBusy() const {
     if (lessons_.tokenization->isBusy()) return tr("the Tokenization lesson is still working (wait, or cancel it)");
     if (lessons_.attention->job().busy()) return tr("the tiny models are still training (wait, or cancel it)");
     if (lessons_.finetuning->job().busy()) return tr("the Pretrain → finetune lesson is still working (wait, or cancel it)");
@@ -187,14 +215,14 @@ QString SessionFiles::whyNotNow() const {
 
 void SessionFiles::save(const QString& path) {
     if (const QString why = whyNotNow(); !why.isEmpty()) {
-        emit failed(tr("The session was not saved: %1.").arg(why));
+        emit failed(tr("%1 was not saved: %2.").arg(path, why));
         return;
     }
     saving_ = true;
     folder_ = std::make_unique<QTemporaryDir>();
     if (!folder_->isValid()) {
         saving_ = false;
-        emit failed(tr("The session was not saved: no temporary folder for the Training lab's model."));
+        emit failed(tr("%1 was not saved: there is no temporary folder for the Training lab's model.").arg(path));
         return;
     }
     const QString weights = QDir(folder_->path()).filePath(QStringLiteral("model.safetensors"));
@@ -202,6 +230,13 @@ void SessionFiles::save(const QString& path) {
 }
 
 void SessionFiles::write(const QString& path, const QString& checkpointProblem) {
+    const auto giveUp = [this, path](const QString& why) {
+        saving_ = false;
+        folder_.reset();
+        emit failed(tr("%1 was not saved: %2").arg(path, why));
+    };
+    // Work a lesson started while the checkpoint was written would be caught half done.
+    if (const QString why = lessonsBusy(); !why.isEmpty()) return giveUp(why + QLatin1Char('.'));
     // Gathered here, on the UI thread, after the checkpoint: the runs' points reach its step.
     train::SessionParts parts;
     QString note;
@@ -215,13 +250,34 @@ void SessionFiles::write(const QString& path, const QString& checkpointProblem) 
                                {"source", labSource ? "training lab" : "tiny models"}};
     const std::shared_ptr<const train::ModelBundle> tinyEncoder = attention.tinyEncoder(), tinyDecoder = attention.tinyDecoder();
     const std::shared_ptr<const train::ModelBundle> labModel = labSource ? attention.labModel() : nullptr;
-    const std::string runs = session::runsJson(lessons_.training->runs().runs(), lessons_.training->lossAgainstTokensWithLoss());
+    const std::string checkpoint = QDir(folder_->path()).filePath(QStringLiteral("model")).toStdString();
+    const bool withModel = checkpointProblem.isEmpty() && fs::exists(checkpoint + ".json");
+    session::SavedRuns kept{lessons_.training->runs().runs(), {}, lessons_.training->lossAgainstTokensWithLoss(), {},
+                             lessons_.training->problem()};
+    if (withModel && !kept.runs.empty()) {
+        // A step the run took after the checkpoint (Resume pressed while it was written) is not the
+        // model's: the curve ends where the model is.
+        std::size_t step = 0;
+        try {
+            step = Json::parse(readFileBytes(checkpoint + ".json")).at("step").get<std::size_t>();
+        } catch (const std::exception& error) {
+            return giveUp(QString::fromUtf8(error.what()));
+        }
+        Run& last = kept.runs.back();
+        std::erase_if(last.steps, [step](const StepPoint& p) { return p.metrics.step > step; });
+        std::erase_if(last.heldOut, [step](const HeldOutPoint& p) { return p.step > step; });
+        std::erase_if(last.probes, [step](const auto& p) { return p->step > step; });
+        const auto state = lessons_.training->controller().state();
+        kept.ended = state == TrainingController::State::Stopped    ? "stopped"
+                      : state == TrainingController::State::Diverged ? "diverged"
+                                                                      : "";
+    }
+    const std::string runs = session::runsJson(kept);
     const FinetuningState& finetuning = *lessons_.finetuning;
     const std::string results = session::finetuningJson(finetuning.results(), finetuning.source());
     const bool ownBase = finetuning.source() == FinetuningState::Source::File ||
                          finetuning.source() == FinetuningState::Source::TrainingLab;
     const std::shared_ptr<const train::ModelBundle> base = ownBase ? finetuning.base() : nullptr;
-    const std::string checkpoint = QDir(folder_->path()).filePath(QStringLiteral("model")).toStdString();
 
     job_->start(
         tr("Saving %1").arg(QFileInfo(path).fileName()),
@@ -233,13 +289,14 @@ void SessionFiles::write(const QString& path, const QString& checkpointProblem) 
             addBundle(all, "attention/tiny-decoder", tinyDecoder);
             addBundle(all, "attention/lab-model", labModel);
             all[runsPart] = runs;
-            if (checkpointProblem.isEmpty() && fs::exists(checkpoint + ".json")) {
+            if (withModel) {
                 for (const char* suffix : checkpointSuffixes) all[checkpointPart + suffix] = readFileBytes(checkpoint + suffix);
                 all[checkpointPart + ".json"] = withoutTemporaries(all[checkpointPart + ".json"]);
             }
             all[finetuningPart] = results;
             addBundle(all, finetuningBase, base);
             progress(0.5);
+            if (progress.stopRequested()) throw Cancelled();
             train::writeSessionFile(path.toStdString(), all);
             return [this, path, note] {
                 saving_ = false;
@@ -247,21 +304,13 @@ void SessionFiles::write(const QString& path, const QString& checkpointProblem) 
                 emit saved(path, note);
             };
         },
-        [this](const QString& error) {
-            saving_ = false;
-            folder_.reset();
-            emit failed(tr("The session was not saved: %1").arg(error));
-        },
-        [this] {
-            saving_ = false;
-            folder_.reset();
-            emit failed(tr("Saving the session was cancelled; no file was written."));
-        });
+        [giveUp](const QString& error) { giveUp(error); },
+        [giveUp] { giveUp(tr("saving was cancelled, and no file was written.")); });
 }
 
 void SessionFiles::open(const QString& path) {
     if (const QString why = whyNotNow(); !why.isEmpty()) {
-        emit failed(tr("The session was not opened: %1.").arg(why));
+        emit failed(tr("%1 was not opened: %2.").arg(path, why));
         return;
     }
     job_->start(
@@ -279,6 +328,11 @@ void SessionFiles::open(const QString& path) {
             }
             auto read = std::make_shared<Opened>(std::move(o));
             return [this, path, read] {
+                // Work a lesson started while the file was read would be overwritten half done.
+                if (const QString why = lessonsBusy(); !why.isEmpty()) {
+                    emit failed(tr("%1 was not opened: %2.").arg(path, why));
+                    return;
+                }
                 // Everything fits: the lessons take it all at once.
                 if (read->tokenization) lessons_.tokenization->restore(read->tokenization);
                 if (read->hasAttention) {
@@ -289,8 +343,12 @@ void SessionFiles::open(const QString& path) {
                     attention.setSource(read->labSource ? AttentionState::Source::TrainingLab : AttentionState::Source::TinyModels);
                 }
                 if (read->hasRuns) {
-                    lessons_.training->restore(std::move(read->runs.runs), read->runs.lossByTokensWithLoss,
-                                               std::move(read->model));
+                    session::SavedRuns& saved = read->runs;
+                    for (std::size_t i = 0; i < saved.runs.size() && i < saved.colourIndex.size(); ++i) {
+                        if (saved.colourIndex[i] >= 0) saved.runs[i].colour = widgets::viewPalette().seriesColour(saved.colourIndex[i]);
+                    }
+                    lessons_.training->restore(std::move(saved.runs), saved.lossByTokensWithLoss, std::move(read->model),
+                                               !saved.ended.empty(), saved.problem);
                 }
                 if (read->hasFinetuning) {
                     lessons_.finetuning->restore(std::move(read->finetuning.results), read->finetuning.source,
@@ -300,7 +358,7 @@ void SessionFiles::open(const QString& path) {
             };
         },
         [this](const QString& error) { emit failed(tr("The session was not opened: %1").arg(error)); },
-        [this] { emit failed(tr("Opening the session was cancelled; nothing changed.")); });
+        [this, path] { emit failed(tr("Opening %1 was cancelled; nothing changed.").arg(path)); });
 }
 
 }  // namespace pretrainlab::app

@@ -50,6 +50,8 @@ signals:
 
 private:
     void write(const QString& path, const QString& checkpointProblem);
+    // Why a lesson's own work keeps a session from being saved or opened now, or "".
+    QString lessonsBusy() const;
 
     SessionLessons lessons_;
     BackgroundJob* job_ = nullptr;

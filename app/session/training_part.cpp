@@ -158,9 +158,9 @@ std::vector<std::shared_ptr<const ProbeSnapshot>> probesFrom(const Json& json, c
 
 }  // namespace
 
-std::string runsJson(const std::vector<Run>& runs, bool lossByTokensWithLoss) {
+std::string runsJson(const SavedRuns& saved) {
     Json list = Json::array();
-    for (const Run& run : runs) {
+    for (const Run& run : saved.runs) {
         Json items = Json::array();
         Json probes = probesJson(run.probes, items);
         list.push_back({{"id", run.id},
@@ -177,13 +177,23 @@ std::string runsJson(const std::vector<Run>& runs, bool lossByTokensWithLoss) {
                         {"probes", probes}});
     }
     // Compact: the probe snapshots make most of it (a few hundred kilobytes for a minute of training).
-    return Json{{"loss_by_tokens_with_loss", lossByTokensWithLoss}, {"runs", list}}.dump() + "\n";
+    return Json{{"loss_by_tokens_with_loss", saved.lossByTokensWithLoss},
+                {"ended", saved.ended},
+                {"problem", utf8(saved.problem)},
+                {"runs", list}}
+               .dump() +
+           "\n";
 }
 
 SavedRuns runsFrom(const std::string& bytes) {
     const Json json = Json::parse(bytes);
     SavedRuns saved;
     saved.lossByTokensWithLoss = at(json, "loss_by_tokens_with_loss").get<bool>();
+    saved.ended = at(json, "ended").get<std::string>();
+    if (saved.ended != "" && saved.ended != "stopped" && saved.ended != "diverged") {
+        throw std::invalid_argument("\"ended\" is neither \"stopped\" nor \"diverged\"");
+    }
+    saved.problem = text(at(json, "problem"));
     std::vector<int> ids;
     for (const Json& r : at(json, "runs")) {
         Run run;
@@ -194,8 +204,8 @@ SavedRuns runsFrom(const std::string& bytes) {
         ids.push_back(run.id);
         run.name = text(at(r, "name"));
         const int index = at(r, "colour_index").get<int>();
-        run.colour = index >= 0 && index < maxSeriesColours ? widgets::viewPalette().seriesColour(index)
-                                                            : QColor(text(at(r, "colour")));
+        saved.colourIndex.push_back(index >= 0 && index < maxSeriesColours ? index : -1);
+        run.colour = QColor(text(at(r, "colour")));
         if (!run.colour.isValid()) throw std::invalid_argument("run " + std::to_string(run.id) + " has no colour");
         run.visible = at(r, "visible").get<bool>();
         run.origin.kind = originKind(at(at(r, "origin"), "kind"));

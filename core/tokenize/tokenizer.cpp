@@ -1,7 +1,9 @@
 #include "core/tokenize/tokenizer.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include "core/common/error.hpp"
@@ -69,14 +71,17 @@ struct Tokenizer::State {
     }
 
     // Normalizes a stretch of text (into `owned` when it changes) and cuts it into pieces.
-    std::string_view prepare(std::string_view stretch, std::string& owned, std::vector<TextSpan>& pieces) const {
+    // `atStart`: the stretch begins where the text (or a stretch between added tokens) does, so
+    // a prefix space goes before it; `checked`: its UTF-8 has been checked already.
+    std::string_view prepare(std::string_view stretch, std::string& owned, std::vector<TextSpan>& pieces,
+                             bool atStart = true, bool checked = false) const {
         std::string_view text = stretch;
-        if (!config.normalizer.empty() || !config.byteLevel) utf8::requireValid(stretch, "the text");
+        if (!checked && (!config.normalizer.empty() || !config.byteLevel)) utf8::requireValid(stretch, "the text");
         if (!config.normalizer.empty()) {
             owned = config.normalizer.apply(stretch);
             text = owned;
         }
-        if (config.byteLevel && config.addPrefixSpace && !text.starts_with(' ')) {
+        if (atStart && config.byteLevel && config.addPrefixSpace && !text.starts_with(' ')) {
             std::string spaced(1, ' ');
             spaced += text;
             owned = std::move(spaced);
@@ -92,10 +97,67 @@ struct Tokenizer::State {
 
     // Encodes each piece of a stretch without added tokens once: repeated pieces (most words of
     // a text) come from the cache.
-    void encodeStretch(std::string_view stretch, std::vector<TokenId>& ids) const {
+    void encodeStretch(std::string_view stretch, std::vector<TokenId>& ids, unsigned threads) const {
+        // Without a pre-tokenizer the stretch is one piece: it cannot be cut.
+        const std::vector<std::size_t> cuts = threads > 1 && preTokenizer && stretch.size() >= parallelEncodeBytes
+                                                  ? cutPoints(stretch, threads)
+                                                  : std::vector<std::size_t>();
+        if (cuts.empty()) {
+            encodePart(stretch, ids, true, false);
+            return;
+        }
+        // Checked whole first, so an error names its byte in the whole text.
+        if (!config.normalizer.empty() || !config.byteLevel) utf8::requireValid(stretch, "the text");
+        std::vector<std::string_view> parts;
+        std::size_t begin = 0;
+        for (const std::size_t cut : cuts) parts.push_back(stretch.substr(begin, cut - begin)), begin = cut;
+        parts.push_back(stretch.substr(begin));
+        std::vector<std::vector<TokenId>> encoded(parts.size());
+        std::vector<std::exception_ptr> failures(parts.size());
+        const auto run = [&](std::size_t i) {
+            try {
+                encodePart(parts[i], encoded[i], i == 0, true);
+            } catch (...) {
+                failures[i] = std::current_exception();
+            }
+        };
+        std::vector<std::thread> workers;
+        for (std::size_t i = 1; i < parts.size(); ++i) workers.emplace_back(run, i);
+        run(0);
+        for (std::thread& worker : workers) worker.join();
+        for (const std::exception_ptr& failure : failures)
+            if (failure) std::rethrow_exception(failure);
+        std::size_t total = ids.size();
+        for (const auto& part : encoded) total += part.size();
+        ids.reserve(total);
+        for (const auto& part : encoded) ids.insert(ids.end(), part.begin(), part.end());
+    }
+
+    // Where a stretch may be cut for `threads` threads: just after a line break with a visible
+    // ASCII character on each side. Every pre-tokenizer ends a piece there (a lone line break is a
+    // piece of its own, or a separator) and every normalizer works character by character, so the
+    // parts encode to the ids of the whole. Near each 1/threads of the way; none where no such line
+    // break comes within a megabyte.
+    static std::vector<std::size_t> cutPoints(std::string_view text, unsigned threads) {
+        const auto visible = [](char c) { return c > 0x20 && c < 0x7f; };
+        std::vector<std::size_t> cuts;
+        for (unsigned k = 1; k < threads; ++k) {
+            const std::size_t from = std::max(text.size() / threads * k, cuts.empty() ? std::size_t{1} : cuts.back() + 1);
+            const std::size_t to = std::min(text.size() - 1, from + (std::size_t{1} << 20));
+            for (std::size_t i = from; i < to; ++i) {
+                if (text[i] == '\n' && visible(text[i - 1]) && visible(text[i + 1])) {
+                    cuts.push_back(i + 1);
+                    break;
+                }
+            }
+        }
+        return cuts;
+    }
+
+    void encodePart(std::string_view stretch, std::vector<TokenId>& ids, bool atStart, bool checked) const {
         std::string owned;
         std::vector<TextSpan> pieces;
-        const std::string_view text = prepare(stretch, owned, pieces);
+        const std::string_view text = prepare(stretch, owned, pieces, atStart, checked);
         std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> cache;
         std::vector<TokenId> encoded;  // every distinct piece's ids, back to back
         for (const TextSpan& span : pieces) {
@@ -121,7 +183,8 @@ Tokenizer::Tokenizer(TokenizerConfig config)
 
 const TokenizerConfig& Tokenizer::config() const { return state_->config; }
 
-std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecialTokens) const {
+std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecialTokens, unsigned threads) const {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     std::vector<TokenId> ids;
     if (addSpecialTokens) ids = state_->config.prefixTokens;
     if (addSpecialTokens && !state_->config.templateKeepsText) {
@@ -143,12 +206,12 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool addSpecialTok
             ++pos;
             continue;
         }
-        state_->encodeStretch(text.substr(stretchStart, pos - stretchStart), ids);
+        state_->encodeStretch(text.substr(stretchStart, pos - stretchStart), ids, threads);
         ids.push_back(match->id);
         pos += match->content.size();
         stretchStart = pos;
     }
-    state_->encodeStretch(text.substr(stretchStart), ids);
+    state_->encodeStretch(text.substr(stretchStart), ids, threads);
     if (addSpecialTokens) {
         ids.insert(ids.end(), state_->config.suffixTokens.begin(), state_->config.suffixTokens.end());
     }

@@ -60,6 +60,9 @@ struct TokenizerConfig {
     bool decoderCleanup = true;
 };
 
+// Texts shorter than this are encoded on one thread: threads would cost more than they save.
+inline constexpr std::size_t parallelEncodeBytes = std::size_t{1} << 20;
+
 // Normalize, pre-tokenize, then BPE or WordPiece, and the way back. Copies share the immutable
 // state; encode() and decode() may run on several threads at once.
 class Tokenizer {
@@ -72,8 +75,11 @@ public:
     const Vocabulary& vocabulary() const { return config().vocabulary; }
 
     // Throws LocatedError ("the text: byte N ...") when the text must be UTF-8 and is not; any
-    // bytes are fine for a byte-level tokenizer without a normalizer.
-    std::vector<TokenId> encode(std::string_view text, bool addSpecialTokens = false) const;
+    // bytes are fine for a byte-level tokenizer without a normalizer. A text of parallelEncodeBytes
+    // or more is shared among `threads` threads (0: one per core): it is cut after line breaks that
+    // stand alone between two visible ASCII characters, where no normalizer or pre-tokenizer joins
+    // across, so the ids are those of one thread.
+    std::vector<TokenId> encode(std::string_view text, bool addSpecialTokens = false, unsigned threads = 1) const;
     // Throws std::out_of_range naming the first id that is not in the vocabulary.
     std::string decode(std::span<const TokenId> ids, bool skipSpecialTokens = false) const;
 

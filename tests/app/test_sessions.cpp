@@ -286,6 +286,9 @@ private slots:
         tokenization(b).chooseExample(2);
         tokenization(b).step();
         attention(b).setSentence(QStringLiteral("my sister is sleeping ."));
+        lab(b).controller().setEvaluationInterval(5);
+        lab(b).start(quickRun(15, 7));
+        QTRY_COMPARE_WITH_TIMEOUT(lab(b).controller().state(), State::Finished, 60000);
         const QString before = folder.filePath("before.pretrainlab");
         QCOMPARE(save(b, before), QString());
 
@@ -349,11 +352,71 @@ private slots:
         const QString after = folder.filePath("after.pretrainlab");
         QCOMPARE(save(b, after), QString());
         QVERIFY(bytesOf(after) == bytesOf(before));
-        QCOMPARE(lab(b).runs().count(), 0);
-        // And the good file still opens.
+        QCOMPARE(lab(b).runs().count(), 1);
+        QCOMPARE(lab(b).controller().state(), State::Finished);
+        // And the good file still opens, over a run that is training; saved again, it is the same file
+        // (its finished run is not evaluated a second time).
+        lab(b).controller().setEvaluationInterval(10);
+        lab(b).start(quickRun(3000, 4));
+        QTRY_VERIFY_WITH_TIMEOUT(lab(b).controller().stepsDone() >= 3, 60000);
         QCOMPARE(open(b, good), QString());
         QCOMPARE(lab(b).runs().count(), 1);
         QCOMPARE(tokenization(b).bpe()->position(), std::size_t(4));
+        QTRY_COMPARE_WITH_TIMEOUT(lab(b).controller().state(), State::Finished, 60000);
+        const QString resaved = folder.filePath("resaved.pretrainlab");
+        QCOMPARE(save(b, resaved), QString());
+        QVERIFY(bytesOf(resaved) == bytesOf(good));
+    }
+
+    // Runs of every kind come back as they were: on random tokens (no tokenizer), stopped half
+    // way, and continued from a checkpoint file but not stepped yet.
+    void runsOfEveryKindComeBack() {
+        QTemporaryDir folder;
+        MainWindow a;
+        lab(a).controller().setEvaluationInterval(5);
+        train::RunSettings random = quickRun(10, 5);
+        random.corpus.clear();
+        random.model.vocabulary = 64;
+        lab(a).start(random);
+        QTRY_COMPARE_WITH_TIMEOUT(lab(a).controller().state(), State::Finished, 60000);
+        const QString first = folder.filePath("random.pretrainlab");
+        QCOMPARE(save(a, first), QString());
+        {
+            MainWindow b;
+            QCOMPARE(open(b, first), QString());
+            compareRuns(lab(a).runs(), lab(b).runs());
+            QTRY_COMPARE_WITH_TIMEOUT(lab(b).controller().state(), State::Finished, 60000);
+            const QString again = folder.filePath("random-again.pretrainlab");
+            QCOMPARE(save(b, again), QString());
+            QVERIFY(bytesOf(again) == bytesOf(first));
+        }
+        // Continued from a checkpoint file (at its end), not stepped: its run has no points.
+        const QString checkpoint = folder.filePath("random.safetensors");
+        QVERIFY(!checkpointBytes(a, checkpoint).isEmpty());
+        lab(a).openCheckpoint(checkpoint);
+        QTRY_VERIFY_WITH_TIMEOUT(lab(a).controller().hasSession(), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(lab(a).controller().state(), State::Finished, 60000);
+        QVERIFY(lab(a).currentRun()->steps.empty());
+        const QString resumed = folder.filePath("resumed.pretrainlab");
+        QCOMPARE(save(a, resumed), QString());
+        {
+            MainWindow b;
+            QCOMPARE(open(b, resumed), QString());
+            QCOMPARE(lab(b).runs().count(), 2);
+            QTRY_COMPARE_WITH_TIMEOUT(lab(b).controller().state(), State::Finished, 60000);
+            QCOMPARE(lab(b).controller().stepsDone(), std::size_t(10));
+        }
+        // Stopped half way: it stays stopped.
+        lab(a).start(quickRun(3000, 6));
+        QTRY_VERIFY_WITH_TIMEOUT(lab(a).controller().stepsDone() >= 5, 60000);
+        lab(a).stop();
+        QTRY_COMPARE_WITH_TIMEOUT(lab(a).controller().state(), State::Stopped, 60000);
+        const QString stopped = folder.filePath("stopped.pretrainlab");
+        QCOMPARE(save(a, stopped), QString());
+        MainWindow b;
+        QCOMPARE(open(b, stopped), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(lab(b).controller().state(), State::Stopped, 60000);
+        compareRuns(lab(a).runs(), lab(b).runs());
     }
 
     void theFileMenuOffersSessions() {

@@ -5,6 +5,7 @@
 #include "core/common/error.hpp"
 #include "core/tokenize/bpe_encoder.hpp"
 #include "core/tokenize/corpus_file.hpp"
+#include "core/tokenize/io/tokenizer_files.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
 #include "core/tokenize/tokenizer.hpp"
 #include "core/tokenize/wordpiece_encoder.hpp"
@@ -49,12 +50,76 @@ Tokenizer trained(InitialSymbols symbols, MergeCriterion criterion, PreTokenizer
     return tokenizerFromTrainer(trainer, preTokenizer);
 }
 
+// Over parallelEncodeBytes of text whose lines meet in every way a pre-tokenizer can join them:
+// single line breaks between visible characters (where a long text may be cut), blank lines,
+// spaces before and after breaks, CRLF, tabs, an ideographic space, contractions, numbers.
+std::string longText() {
+    QFile file(QStringLiteral(PRETRAINLAB_TEST_DATA "/parity_corpus.txt"));
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const char* const breaks[] = {"\n", "\n", "\n", "\n\n", " \n", "\n ", "\r\n", "\n\t", "\xE3\x80\x80\n", "  \n\n  "};
+    const char* const extras[] = {"", " don't", " 1,234.5", " caf\xC3\xA9", "!!", " I'm", ""};
+    std::string text;
+    for (std::size_t i = 0; text.size() < parallelEncodeBytes * 3 + 12345; ++i) {
+        text += lines[qsizetype(i % std::size_t(lines.size()))].trimmed().toStdString();
+        text += extras[i % std::size(extras)];
+        text += breaks[(i * 7) % std::size(breaks)];
+    }
+    return text;
+}
+
 }  // namespace
 
 class TestEncoders : public QObject {
     Q_OBJECT
 
 private slots:
+    // A long text shared among threads gives the ids of one thread, for byte-level BPE (GPT-2's
+    // ranks, with and without a prefix space), character BPE and WordPiece.
+    void threadsGiveTheIdsOfOne() {
+        const std::string text = longText();
+        QVERIFY(text.size() > 3 * parallelEncodeBytes);
+        const Tokenizer gpt2 = loadTokenizer(PRETRAINLAB_TEST_DATA "/gpt2/gpt2.tiktoken");
+        TokenizerConfig spaced = gpt2.config();
+        spaced.addPrefixSpace = true;
+        const std::vector<Tokenizer> tokenizers{
+            gpt2, Tokenizer(spaced),
+            trained(InitialSymbols::Characters, MergeCriterion::Frequency, PreTokenizerKind::Whitespace, 300),
+            trained(InitialSymbols::Characters, MergeCriterion::Likelihood, PreTokenizerKind::Bert, 300)};
+        for (const Tokenizer& tokenizer : tokenizers) {
+            const std::vector<TokenId> one = tokenizer.encode(text, false, 1);
+            QVERIFY(one.size() > text.size() / 10);
+            for (const unsigned threads : {2u, 3u, 4u, 7u}) {
+                QVERIFY2(tokenizer.encode(text, false, threads) == one, qPrintable(QString::fromStdString(tokenizer.kindName()) +
+                                                                                 " on " + QString::number(threads) + " threads"));
+            }
+            // A prefix space only where the text begins.
+            QVERIFY(tokenizer.encode(text.substr(0, 1000), false, 4) == tokenizer.encode(text.substr(0, 1000), false, 1));
+        }
+    }
+
+    // Invalid UTF-8 far into a long text is named at its byte in the whole text, on any threads.
+    void threadsNameTheByteOfInvalidUtf8() {
+        std::string text = longText();
+        const std::size_t at = text.find('\n', text.size() * 2 / 3) + 1;
+        text[at] = '\xFF';
+        const Tokenizer wordPiece =
+            trained(InitialSymbols::Characters, MergeCriterion::Likelihood, PreTokenizerKind::Bert, 50);
+        QString one, two;
+        try {
+            wordPiece.encode(text, false, 1);
+        } catch (const LocatedError& error) {
+            one = QString::fromStdString(error.what());
+        }
+        try {
+            wordPiece.encode(text, false, 2);
+        } catch (const LocatedError& error) {
+            two = QString::fromStdString(error.what());
+        }
+        QVERIFY2(one.contains("byte " + QString::number(at)), qPrintable(one));
+        QCOMPARE(two, one);
+    }
+
     void bpeAppliesTheLowestRankFirst() {
         const Vocabulary vocabulary = vocabularyOf({"a", "b", "c", "ab", "bc", "abc"});
         BpeEncoder bcFirst(vocabulary,

@@ -65,7 +65,12 @@ void TrainingLabState::setProblem(const QString& problem) {
     emit problemChanged(problem_);
 }
 
+void TrainingLabState::abandonSessionSave() {
+    if (sessionSaved_) std::exchange(sessionSaved_, {})(tr("the Training lab's run changed while it was being saved"));
+}
+
 void TrainingLabState::beginRun(const train::RunSettings& settings, RunOrigin origin) {
+    abandonSessionSave();
     pullUpdates();  // the previous run's last points belong to it
     setProblem({});
     runs_.add(settings, std::move(origin), widgets::viewPalette().seriesColour(runs_.count()));
@@ -111,6 +116,7 @@ void TrainingLabState::stop() {
 }
 
 void TrainingLabState::reset() {
+    abandonSessionSave();
     queued_.reset();
     controller_.reset();
     if (Run* run = runs_.current()) {
@@ -125,6 +131,7 @@ void TrainingLabState::reset() {
 }
 
 void TrainingLabState::clearRuns() {
+    abandonSessionSave();
     queued_.reset();
     controller_.reset();
     runs_.clear();
@@ -182,7 +189,8 @@ void TrainingLabState::saveForSession(const QString& weightsPath, std::function<
 }
 
 void TrainingLabState::restore(std::vector<Run> runs, bool lossByTokensWithLoss,
-                               std::unique_ptr<train::TrainingSession> session) {
+                               std::unique_ptr<train::TrainingSession> session, bool ended, const QString& problem) {
+    abandonSessionSave();
     queued_.reset();
     controller_.reset();
     controller_.drain();  // nothing of the run that ended reaches the restored ones
@@ -202,7 +210,9 @@ void TrainingLabState::restore(std::vector<Run> runs, bool lossByTokensWithLoss,
     lastSpeed_ = current && !current->steps.empty() ? current->steps.back().metrics.tokensPerSecond : 0;
     if (session && current) {
         controller_.adopt(std::move(session), current->steps.empty() ? 0 : current->steps.back().tokensWithLossSoFar);
+        if (ended) controller_.stop();  // stopped or diverged: it does not train on
     }
+    setProblem(problem);
     emit statusChanged();
 }
 

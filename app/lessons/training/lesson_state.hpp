@@ -52,8 +52,10 @@ public:
     // agree; `done` hears "" when it is written, or why not. No model: `done("")` at once.
     void saveForSession(const QString& weightsPath, std::function<void(const QString& problem)> done);
     // These runs in place of those here (any run here ends); `session`, when given, is the last
-    // run's model, continued from where it was saved (paused).
-    void restore(std::vector<Run> runs, bool lossByTokensWithLoss, std::unique_ptr<train::TrainingSession> session);
+    // run's model, continued from where it was saved (paused; a finished one finished, and one that
+    // was stopped or diverged stopped, `ended`). `problem`: what the lab said about it.
+    void restore(std::vector<Run> runs, bool lossByTokensWithLoss, std::unique_ptr<train::TrainingSession> session,
+                 bool ended = false, const QString& problem = {});
 
     // The loss chart's x axis: steps, or the tokens that produced loss so far.
     void setLossAgainstTokensWithLoss(bool on);
@@ -90,6 +92,8 @@ private:
     void beginRun(const train::RunSettings& settings, RunOrigin origin);
     void onStateChanged(TrainingController::State state);
     void setProblem(const QString& problem);
+    // A session save waiting for its checkpoint hears that the run it was saving is gone.
+    void abandonSessionSave();
 
     TrainingController controller_;
     RunHistory runs_;
