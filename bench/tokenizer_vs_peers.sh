@@ -6,6 +6,7 @@
 #   bench/tokenizer_vs_peers.sh [--repeat N]   (N times the whole corpus; default 5)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/kjv_corpus.sh"
 repeat=5
 if [ "${1:-}" = "--repeat" ]; then repeat="$2"; fi
 
@@ -16,13 +17,7 @@ configure_and_build
 
 work="$BUILD_DIR/bench/tokenizer"
 mkdir -p "$work"
-corpus="$work/kjv${repeat}.txt"
-if [ ! -s "$corpus" ]; then
-  log "building the corpus: the King James Bible, verse labels stripped, $repeat times"
-  bible -f "Gen1:1-Rev22:21" | sed 's/^[^ ]* //' > "$work/kjv1.txt"
-  : > "$corpus"
-  for _ in $(seq "$repeat"); do cat "$work/kjv1.txt" >> "$corpus"; done
-fi
+corpus=$(kjv_corpus "$work" "$repeat")
 bytes=$(stat -c %s "$corpus")
 cli="$BUILD_DIR/bin/pretrainlab-cli"
 export NODE_PATH="$PROJECT_ROOT/.cache/peers/node_modules"

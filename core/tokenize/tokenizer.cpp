@@ -112,11 +112,12 @@ struct Tokenizer::State {
         std::size_t begin = 0;
         for (const std::size_t cut : cuts) parts.push_back(stretch.substr(begin, cut - begin)), begin = cut;
         parts.push_back(stretch.substr(begin));
+        // The first part goes straight into `ids` on this thread; the others are appended after.
         std::vector<std::vector<TokenId>> encoded(parts.size());
         std::vector<std::exception_ptr> failures(parts.size());
         const auto run = [&](std::size_t i) {
             try {
-                encodePart(parts[i], encoded[i], i == 0, true);
+                encodePart(parts[i], i == 0 ? ids : encoded[i], i == 0, true);
             } catch (...) {
                 failures[i] = std::current_exception();
             }
@@ -139,7 +140,6 @@ struct Tokenizer::State {
     // parts encode to the ids of the whole. Near each 1/threads of the way; none where no such line
     // break comes within a megabyte.
     static std::vector<std::size_t> cutPoints(std::string_view text, unsigned threads) {
-        const auto visible = [](char c) { return c > 0x20 && c < 0x7f; };
         std::vector<std::size_t> cuts;
         for (unsigned k = 1; k < threads; ++k) {
             const std::size_t from = std::max(text.size() / threads * k, cuts.empty() ? std::size_t{1} : cuts.back() + 1);
@@ -154,28 +154,61 @@ struct Tokenizer::State {
         return cuts;
     }
 
+    // Encodes a part a block of about a megabyte at a time (cut where a thread's part may be cut,
+    // so the ids are the same), so its pieces stay in the cache instead of filling memory.
     void encodePart(std::string_view stretch, std::vector<TokenId>& ids, bool atStart, bool checked) const {
+        if (!checked && (!config.normalizer.empty() || !config.byteLevel)) {
+            utf8::requireValid(stretch, "the text");  // whole, so an error names its byte in the text
+        }
+        ids.reserve(ids.size() + stretch.size() / 4);  // English BPE: about one token per 4.4 bytes
+        PieceCache cache;
+        std::vector<TokenId> encoded;  // every distinct piece's ids, back to back
         std::string owned;
         std::vector<TextSpan> pieces;
-        const std::string_view text = prepare(stretch, owned, pieces, atStart, checked);
-        std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> cache;
-        std::vector<TokenId> encoded;  // every distinct piece's ids, back to back
-        for (const TextSpan& span : pieces) {
-            const std::string_view piece = text.substr(span.begin, span.end - span.begin);
-            auto [it, inserted] = cache.try_emplace(piece);
-            if (inserted) {
-                const std::size_t start = encoded.size();
-                if (bpe) {
-                    bpe->encode(piece, encoded);
-                } else {
-                    wordPiece->encode(piece, encoded);
+        std::size_t begin = 0;
+        for (;;) {  // once at least: an empty stretch may still be a prefix space
+            const std::size_t end = preTokenizer ? blockEnd(stretch, begin) : stretch.size();
+            pieces.clear();
+            const std::string_view text = prepare(stretch.substr(begin, end - begin), owned, pieces, atStart && begin == 0, true);
+            for (const TextSpan& span : pieces) {
+                const std::string_view piece = text.substr(span.begin, span.end - span.begin);
+                auto found = cache.find(piece);
+                if (found == cache.end()) {
+                    const std::size_t start = encoded.size();
+                    if (bpe) {
+                        bpe->encode(piece, encoded);
+                    } else {
+                        wordPiece->encode(piece, encoded);
+                    }
+                    found = cache.emplace(std::string(piece), std::pair{start, encoded.size() - start}).first;
                 }
-                it->second = {start, encoded.size() - start};
+                ids.insert(ids.end(), encoded.begin() + static_cast<std::ptrdiff_t>(found->second.first),
+                           encoded.begin() + static_cast<std::ptrdiff_t>(found->second.first + found->second.second));
             }
-            ids.insert(ids.end(), encoded.begin() + static_cast<std::ptrdiff_t>(it->second.first),
-                       encoded.begin() + static_cast<std::ptrdiff_t>(it->second.first + it->second.second));
+            if (end == stretch.size()) break;
+            begin = end;
         }
     }
+
+    // Where the block from `begin` ends: after a lone line break between visible characters about a
+    // megabyte on, or at the end of the text.
+    static std::size_t blockEnd(std::string_view text, std::size_t begin) {
+        constexpr std::size_t block = std::size_t{1} << 20;
+        if (text.size() - begin <= 2 * block) return text.size();
+        for (std::size_t i = begin + block; i + 1 < text.size(); ++i) {
+            if (text[i] == '\n' && visible(text[i - 1]) && visible(text[i + 1])) return i + 1;
+        }
+        return text.size();
+    }
+
+    static bool visible(char c) { return c > 0x20 && c < 0x7f; }
+
+    // A piece's ids by the piece's text, looked up without copying the text.
+    struct PieceHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    using PieceCache = std::unordered_map<std::string, std::pair<std::size_t, std::size_t>, PieceHash, std::equal_to<>>;
 };
 
 Tokenizer::Tokenizer(TokenizerConfig config)
