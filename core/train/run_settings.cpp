@@ -67,7 +67,7 @@ std::vector<SettingField> buildFields() {
               "split each batch into this many micro-batches and add their gradients: the same update with less "
               "activation memory",
               1, 4096, 1, [](S& s) -> nn::Index& { return s.accumulation; });
-    t.integer("steps", "steps", "Steps", "steps", "the run's length; the schedule decays over it", 1, 100'000'000, 1000,
+    t.integer("steps", "steps", "Steps", "steps", "the run's length; the schedule decays over it", 1, 100'000'000, 3000,
               [](S& s) -> std::size_t& { return s.steps; });
     t.choice("optimizer", "optimizer", "Optimizer", "AdamW, Adam, RMSProp, SGD with momentum or SGD",
              namesOf(optim::optimizerKinds(), optim::optimizerName),
