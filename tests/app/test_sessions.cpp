@@ -5,6 +5,9 @@
 // writes the same bytes. Damaged files (cut, changed, newer, parts that do not fit, not a session)
 // are refused with one message naming the file, and nothing open changes.
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QListWidget>
 #include <QFile>
 #include <QMenu>
 #include <QMenuBar>
@@ -28,6 +31,7 @@
 #include "app/theme.hpp"
 #include "core/tokenize/io/tokenizer_json.hpp"
 #include "core/train/session_file.hpp"
+#include "widgets/live_chart.hpp"
 
 using namespace pretrainlab;
 using app::MainWindow;
@@ -229,6 +233,16 @@ private slots:
         QCOMPARE(tokenizerJson(*opened.trainedBpeTokenizer()), tokenizerJson(*tokens.trainedBpeTokenizer()));
         QCOMPARE(tokenizerJson(*opened.trainedWordPieceTokenizer()), tokenizerJson(*tokens.trainedWordPieceTokenizer()));
         QCOMPARE(opened.corpus().characterWords->size(), tokens.corpus().characterWords->size());
+        // What the views show of it: the corpus bar's settings, the runs' list and curves.
+        QVERIFY(b.tokenizationPage()->findChild<QCheckBox*>("byteLevelCheck")->isChecked());
+        QCOMPARE(b.tokenizationPage()->findChild<QComboBox*>("tieRuleCombo")->currentIndex(),
+                 a.tokenizationPage()->findChild<QComboBox*>("tieRuleCombo")->currentIndex());
+        QCOMPARE(b.tokenizationPage()->findChild<QComboBox*>("exampleCombo")->currentIndex(), 1);
+        QCOMPARE(b.trainingPage()->findChild<QListWidget*>("runList")->count(), 2);
+        QCOMPARE(b.trainingPage()->findChild<QListWidget*>("runList")->item(0)->checkState(), Qt::Unchecked);
+        auto* loss = b.trainingPage()->findChild<widgets::LiveChart*>("lossChart");
+        QCOMPARE(loss->pointCount(0), int(lab(b).runs().at(0).steps.size()));
+        QCOMPARE(loss->pointCount(2), int(lab(b).runs().at(1).steps.size()));
         // The attention lesson's sentence.
         QCOMPARE(attention(b).sentence(), attention(a).sentence());
         // Every run, point by point; the paused one ready to go on.
