@@ -10,6 +10,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
@@ -53,6 +54,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     middle->addWidget(charts_, 1);
     auto* centre = new QWidget;
     centre->setLayout(middle);
+    centre_ = centre;
 
     // Setup, the model's guesses and the runs share the side: setup before a run, guesses during it.
     side_ = new QTabWidget;
@@ -63,6 +65,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     side_->setMinimumWidth(300);
 
     auto* splitter = new QSplitter;
+    splitter_ = splitter;
     splitter->addWidget(centre);
     splitter->addWidget(side_);
     splitter->setStretchFactor(0, 1);
@@ -213,6 +216,20 @@ void TrainingPage::buildFileActions() {
 }
 
 void TrainingPage::showSideTab(SideTab tab) { side_->setCurrentIndex(int(tab)); }
+
+void TrainingPage::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitSideToWidth();
+}
+
+void TrainingPage::fitSideToWidth() {
+    const int beside = centre_->minimumSizeHint().width() + side_->minimumWidth() + splitter_->handleWidth() + 40;
+    const Qt::Orientation wanted = width() >= beside ? Qt::Horizontal : Qt::Vertical;
+    if (splitter_->orientation() == wanted) return;
+    splitter_->setOrientation(wanted);
+    // Below the charts, the side tabs get a screen's height of their own to scroll to.
+    side_->setMinimumHeight(wanted == Qt::Vertical ? 480 : 0);
+}
 
 void TrainingPage::start() {
     const std::optional<RunSetupForm::Request> request = setup_->request();

@@ -8,6 +8,7 @@
 class QAction;
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 
 namespace pretrainlab::widgets {
@@ -39,8 +40,14 @@ public:
     void compareObjectives(std::size_t steps = 600);
     QList<QAction*> fileActions() const { return fileActions_; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void buildFileActions();
+    // Charts beside the side tabs where both fit the width; at the largest text sizes on a
+    // projector's 1280 pixels, the side tabs go below the charts instead of off the screen.
+    void fitSideToWidth();
     QWidget* buildControls();
     void updateButtons();
 
@@ -50,6 +57,8 @@ private:
     RunsTab* runsTab_ = nullptr;
     TrainingCharts* charts_ = nullptr;
     QTabWidget* side_ = nullptr;
+    QWidget* centre_ = nullptr;
+    QSplitter* splitter_ = nullptr;
     QPushButton* start_ = nullptr;
     QPushButton* pause_ = nullptr;
     QPushButton* step_ = nullptr;
