@@ -50,13 +50,17 @@ CorpusBar::CorpusBar(QWidget* parent) : QWidget(parent) {
     source->addWidget(caption);
     source->addWidget(examples_, 1);
     source->addWidget(openButton_);
-    auto* how = new QHBoxLayout;
-    how->addWidget(byteLevel_);
-    how->addSpacing(10);
-    how->addWidget(tieCaption);
-    how->addWidget(tieRules_);
-    how->addStretch(1);
-    how->addWidget(exportButton_);
+    auto* rule = new QHBoxLayout;
+    rule->addWidget(byteLevel_);
+    rule->addSpacing(10);
+    rule->addWidget(tieCaption);
+    rule->addWidget(tieRules_);
+    rule->addStretch(1);
+    // Export beside the settings, or under them where they fill the line (the largest text sizes).
+    auto* how = new QBoxLayout(QBoxLayout::LeftToRight);
+    how->addLayout(rule, 1);
+    how->addWidget(exportButton_, 0, Qt::AlignRight);
+    stackWhenNarrow(this, how);
     auto* top = new QBoxLayout(QBoxLayout::LeftToRight);
     top->setSpacing(10);
     top->addLayout(source, 1);
