@@ -7,6 +7,7 @@
 #include <QVBoxLayout>
 
 #include "app/lessons/token_html.hpp"
+#include "widgets/row_reflow.hpp"
 
 namespace pretrainlab::app {
 
@@ -19,40 +20,18 @@ SideColumn::SideColumn(const QString& intro, std::initializer_list<QWidget*> wid
     fit();
 }
 
-namespace {
-
-// Turns a tab's row (side column, views) into a column and back as the tab's width changes.
-class Reflow : public QObject {
-public:
-    Reflow(QWidget* tab, QBoxLayout* layout, SideColumn* side) : QObject(tab), layout_(layout), side_(side) {
-        tab->installEventFilter(this);
-    }
-
-    bool eventFilter(QObject* watched, QEvent* event) override {
-        if (event->type() == QEvent::Resize || event->type() == QEvent::FontChange) {
-            const auto* tab = static_cast<QWidget*>(watched);
-            // Beside while the column takes at most about two fifths of the tab.
-            const bool stack = tab->width() < int(side_->ems() * tab->fontMetrics().averageCharWidth() * 2.5);
-            if (stack != side_->isStacked()) {
-                side_->setStacked(stack);
-                layout_->setDirection(stack ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
-            }
-        }
-        return false;
-    }
-
-private:
-    QBoxLayout* layout_;
-    SideColumn* side_;
-};
-
-}  // namespace
-
 void placeBeside(QWidget* tab, SideColumn* side, QLayout* views) {
     auto* layout = new QBoxLayout(QBoxLayout::LeftToRight, tab);
     layout->addWidget(side);
     layout->addLayout(views, 1);
-    new Reflow(tab, layout, side);
+    // The column beside the views while it takes at most about two fifths of the room, else above.
+    widgets::watchRoom(tab, [tab, layout, side] {
+        const bool stack = widgets::roomFor(tab) < int(side->ems() * tab->fontMetrics().averageCharWidth() * 2.5);
+        if (stack != side->isStacked()) {
+            side->setStacked(stack);
+            layout->setDirection(stack ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight);
+        }
+    });
 }
 
 void SideColumn::setStacked(bool stacked) {

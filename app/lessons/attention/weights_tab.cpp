@@ -117,6 +117,7 @@ void WeightsTab::showGrids(const std::vector<train::AttentionGrid>& grids, const
                 map->setCompact(true);
                 map->setObjectName(QStringLiteral("thumb%1_%2_%3").arg(i).arg(l).arg(h));
                 map->setToolTip(tr("Layer %1, head %2: click to enlarge").arg(l + 1).arg(h + 1));
+                map->setAccessibleName(tr("Layer %1, head %2").arg(l + 1).arg(h + 1));  // made after the window names its controls
                 const nn::Matrix<float>& w = column.grid.at(l, h);
                 std::vector<float> values(w.data(), w.data() + w.size());
                 map->setMatrix(int(w.rows()), int(w.cols()), std::move(values), labelsOf(column.grid.queryLabels),
@@ -134,6 +135,7 @@ void WeightsTab::showGrids(const std::vector<train::AttentionGrid>& grids, const
         layout->addLayout(thumbs, 1);
         column.big = new widgets::AttentionHeatmap;
         column.big->setObjectName(QStringLiteral("enlarged%1").arg(i));
+        column.big->setAccessibleName(tr("The chosen head, enlarged"));
         layout->addWidget(column.big, 4);
         column.titleText = titles.value(int(i));
         columnsLayout_->addWidget(column.box, 1);

@@ -17,6 +17,7 @@
 #include "app/lessons/finetuning/finetune_form.hpp"
 #include "app/lessons/token_html.hpp"
 #include "widgets/live_chart.hpp"
+#include "widgets/row_reflow.hpp"
 #include "widgets/view_palette.hpp"
 
 namespace pretrainlab::app {
@@ -86,9 +87,10 @@ FinetuneTab::FinetuneTab(FinetuningState& state, QWidget* parent) : QWidget(pare
     accuracy_ = new widgets::LiveChart(tr("Held-out accuracy"), tr("accuracy"), accuracyOptions);
     accuracy_->setObjectName(QStringLiteral("finetuneAccuracy"));
     accuracy_->setXLabel(tr("step"));
-    auto* charts = new QHBoxLayout;
+    auto* charts = new QBoxLayout(QBoxLayout::LeftToRight);
     charts->addWidget(loss_, 1);
     charts->addWidget(accuracy_, 1);
+    widgets::stackWhenNarrow(this, charts);
 
     run_ = new QComboBox;
     run_->setObjectName(QStringLiteral("shownRun"));
@@ -124,10 +126,11 @@ FinetuneTab::FinetuneTab(FinetuningState& state, QWidget* parent) : QWidget(pare
     tryLayout->addWidget(typed_);
     tryLayout->addWidget(typedSecond_);
     tryLayout->addWidget(prediction_, 1);
-    auto* answers = new QHBoxLayout;
+    auto* answers = new QBoxLayout(QBoxLayout::LeftToRight);
     answers->addWidget(confusionBox, 3);
     answers->addWidget(mistakesBox, 3);
     answers->addWidget(tryBox, 2);
+    widgets::stackWhenNarrow(this, answers);
     auto* runRow = new QHBoxLayout;
     runRow->addWidget(new QLabel(tr("Run")));
     runRow->addWidget(run_, 1);

@@ -1,13 +1,12 @@
 #include "app/lessons/tokenization/merge_tab.hpp"
 
-#include <QEvent>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QVBoxLayout>
 
 #include "app/lessons/tokenization/merge_snapshots.hpp"
 #include "widgets/merge_controls.hpp"
 #include "widgets/merge_panel.hpp"
+#include "widgets/row_reflow.hpp"
 
 namespace pretrainlab::app {
 
@@ -27,7 +26,6 @@ MergeTab::MergeTab(TokenizationState& state, QWidget* parent) : QWidget(parent),
         tr("WordPiece merges the pair a, b that maximises log p(a,b) − log p(a)p(b), that is the "
            "largest count(ab) / (count(a) × count(b)). ## marks a piece inside a word."));
     auto* sides = new QSplitter(Qt::Horizontal);
-    sides_ = sides;
     sides->setChildrenCollapsible(false);
     sides->addWidget(bpePanel_);
     sides->addWidget(wordPiecePanel_);
@@ -35,6 +33,13 @@ MergeTab::MergeTab(TokenizationState& state, QWidget* parent) : QWidget(parent),
     sides->setStretchFactor(0, 4);
     sides->setStretchFactor(1, 5);
     sides->setSizes({400, 500});
+    // BPE beside WordPiece where the page's width holds both, above it at the largest text sizes.
+    widgets::watchRoom(this, [this, sides] {
+        const int beside =
+            bpePanel_->minimumSizeHint().width() + wordPiecePanel_->minimumSizeHint().width() + sides->handleWidth();
+        const Qt::Orientation wanted = widgets::roomFor(this) >= beside ? Qt::Horizontal : Qt::Vertical;
+        if (sides->orientation() != wanted) sides->setOrientation(wanted);
+    });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 8, 0, 0);
     layout->addWidget(controls_);
@@ -108,38 +113,6 @@ void MergeTab::updateControls() {
     const int largest = curve.empty() ? vocabulary + 1000 : static_cast<int>(curve.back().vocabularySize);
     controls_->setPosition(static_cast<int>(bpe->position()), lastMerge, vocabulary, start, largest, !state_.atEnd(),
                            bpe->position() > 0 || state_.wordPiece()->position() > 0);
-}
-
-void MergeTab::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (!viewport_) {
-        for (QWidget* above = parentWidget(); above; above = above->parentWidget()) {
-            if (auto* area = qobject_cast<QScrollArea*>(above)) {
-                viewport_ = area->viewport();
-                viewport_->installEventFilter(this);
-                break;
-            }
-        }
-    }
-    fitSides();
-}
-
-bool MergeTab::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == viewport_ && event->type() == QEvent::Resize) fitSides();
-    return QWidget::eventFilter(watched, event);
-}
-
-void MergeTab::fitSides() {
-    // The room the page gives the tab: the viewport less what the page puts beside the tab (its
-    // margins and frames: the page's content is that much wider than the tab).
-    int room = width();
-    if (viewport_) {
-        const auto* area = qobject_cast<const QScrollArea*>(viewport_->parentWidget());
-        room = viewport_->width() - (area && area->widget() ? area->widget()->width() - width() : 0);
-    }
-    const int beside = bpePanel_->minimumSizeHint().width() + wordPiecePanel_->minimumSizeHint().width() + sides_->handleWidth();
-    const Qt::Orientation wanted = room >= beside ? Qt::Horizontal : Qt::Vertical;
-    if (sides_->orientation() != wanted) sides_->setOrientation(wanted);
 }
 
 }  // namespace pretrainlab::app

@@ -5,8 +5,6 @@
 
 #include "app/lessons/tokenization/lesson_state.hpp"
 
-class QSplitter;
-
 namespace pretrainlab::widgets {
 class MergeControls;
 class MergePanel;
@@ -26,10 +24,6 @@ public:
     // Space/→ step, Backspace/← back, P play, Home reset, anywhere within `scope`.
     void addShortcutsTo(QWidget* scope);
 
-protected:
-    void showEvent(QShowEvent* event) override;
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
     void show(TokenizationState::Change change);
     void updateControls();
@@ -39,11 +33,6 @@ private:
     widgets::MergeControls* controls_ = nullptr;
     widgets::MergePanel* bpePanel_ = nullptr;
     widgets::MergePanel* wordPiecePanel_ = nullptr;
-    // BPE beside WordPiece where both fit the width the page shows, above it at the largest text
-    // sizes (the page scrolls; its viewport's width decides, not the tab's own).
-    void fitSides();
-    QSplitter* sides_ = nullptr;
-    QWidget* viewport_ = nullptr;
 };
 
 }  // namespace pretrainlab::app

@@ -10,7 +10,6 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QResizeEvent>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
@@ -72,6 +71,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent) {
     splitter->setStretchFactor(1, 0);
     splitter->setCollapsible(0, false);
     splitter->setSizes({760, 390});
+    widgets::watchRoom(this, [this] { fitSideToWidth(); });
     // Scrolls when the largest text sizes need more room than a projector's 1280×720.
     auto* content = new QWidget;
     auto* inner = new QVBoxLayout(content);
@@ -217,14 +217,9 @@ void TrainingPage::buildFileActions() {
 
 void TrainingPage::showSideTab(SideTab tab) { side_->setCurrentIndex(int(tab)); }
 
-void TrainingPage::resizeEvent(QResizeEvent* event) {
-    QWidget::resizeEvent(event);
-    fitSideToWidth();
-}
-
 void TrainingPage::fitSideToWidth() {
     const int beside = centre_->minimumSizeHint().width() + side_->minimumWidth() + splitter_->handleWidth() + 40;
-    const Qt::Orientation wanted = width() >= beside ? Qt::Horizontal : Qt::Vertical;
+    const Qt::Orientation wanted = widgets::roomFor(this) >= beside ? Qt::Horizontal : Qt::Vertical;
     if (splitter_->orientation() == wanted) return;
     splitter_->setOrientation(wanted);
     // Below the charts, the side tabs get a screen's height of their own to scroll to.

@@ -40,9 +40,6 @@ public:
     void compareObjectives(std::size_t steps = 600);
     QList<QAction*> fileActions() const { return fileActions_; }
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
     void buildFileActions();
     // Charts beside the side tabs where both fit the width; at the largest text sizes on a
