@@ -14,6 +14,7 @@
 #include "app/jobs/background_job.hpp"
 #include "app/lessons/finetuning/finetune_form.hpp"
 #include "app/lessons/token_html.hpp"
+#include "widgets/row_reflow.hpp"
 
 namespace pretrainlab::app {
 namespace {
@@ -29,7 +30,8 @@ AblationTab::AblationTab(FinetuningState& state, QWidget* parent) : QWidget(pare
                          "reach? Each seed draws its own labelled examples, initialises its own head and shuffles its own "
                          "order; the pretrained and the from-scratch runs of a seed see the same examples in the same "
                          "order."));
-    auto* taskRow = new QHBoxLayout;
+    // Rows that stand one above the other at the largest text sizes (widgets/row_reflow).
+    auto* taskRow = new QBoxLayout(QBoxLayout::LeftToRight);
     taskRow->addWidget(new QLabel(tr("Tasks")));
     const finetune::AblationPlan defaults;
     for (const std::string& name : finetune::taskNames()) {
@@ -62,16 +64,24 @@ AblationTab::AblationTab(FinetuningState& state, QWidget* parent) : QWidget(pare
     auto* copy = new QPushButton(tr("Copy as Markdown"));
     copy->setObjectName(QStringLiteral("copyTable"));
     taskRow->addStretch(1);
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Labels per task")));
-    controls->addWidget(labels_);
-    controls->addWidget(new QLabel(tr("Seeds")));
-    controls->addWidget(seeds_);
-    controls->addWidget(new QLabel(tr("Steps")));
-    controls->addWidget(steps_);
+    widgets::stackWhenNarrow(this, taskRow);
+    auto* numbers = new QBoxLayout(QBoxLayout::LeftToRight);
+    for (const auto& [label, box] : {std::pair{tr("Labels per task"), labels_}, std::pair{tr("Seeds"), seeds_},
+                                     std::pair{tr("Steps"), steps_}}) {
+        auto* pair = new QHBoxLayout;
+        pair->addWidget(new QLabel(label));
+        pair->addWidget(box);
+        numbers->addLayout(pair);
+    }
+    widgets::stackWhenNarrow(this, numbers);
+    auto* controls = new QBoxLayout(QBoxLayout::LeftToRight);
+    controls->addLayout(numbers);
     controls->addStretch(1);
-    controls->addWidget(run_);
-    controls->addWidget(copy);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(run_);
+    buttons->addWidget(copy);
+    controls->addLayout(buttons);
+    widgets::stackWhenNarrow(this, controls);
 
     table_ = new QTableWidget;
     table_->setObjectName(QStringLiteral("ablationTable"));
