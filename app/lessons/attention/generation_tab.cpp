@@ -16,6 +16,7 @@
 #include "app/lessons/token_html.hpp"
 #include "widgets/attention_heatmap.hpp"
 #include "widgets/score_bars.hpp"
+#include "widgets/row_reflow.hpp"
 
 namespace pretrainlab::app {
 namespace {
@@ -35,9 +36,11 @@ GenerationTab::GenerationTab(AttentionState& state, QWidget* parent) : QWidget(p
     generation_ = new LatestJob(this);
     filling_ = new LatestJob(this);
 
-    auto* layout = new QHBoxLayout(this);
+    // GPT's generation beside BERT's filling, or above it where the page is too narrow for both.
+    auto* layout = new QBoxLayout(QBoxLayout::LeftToRight, this);
     layout->addWidget(buildGenerator(), 3);
     layout->addWidget(buildFiller(), 2);
+    widgets::stackWhenNarrow(this, layout);
 
     connect(prompt_, &QLineEdit::textChanged, this, &GenerationTab::restartGeneration);
     connect(method_, &QComboBox::currentIndexChanged, this, &GenerationTab::restartGeneration);
@@ -88,15 +91,18 @@ QGroupBox* GenerationTab::buildGenerator() {
     seed_->setObjectName(QStringLiteral("seed"));
     seed_->setRange(0, 1'000'000);
     seed_->setValue(1);
-    auto* settings = new QHBoxLayout;
+    auto* settings = new QBoxLayout(QBoxLayout::LeftToRight);
     settings->addWidget(method_);
-    settings->addWidget(new QLabel(tr("temperature")));
-    settings->addWidget(temperature_);
-    settings->addWidget(new QLabel(tr("top-k")));
-    settings->addWidget(topK_);
-    settings->addWidget(new QLabel(tr("seed")));
-    settings->addWidget(seed_);
+    for (const auto& [label, box] : {std::pair<QString, QWidget*>{tr("temperature"), temperature_},
+                                     std::pair<QString, QWidget*>{tr("top-k"), topK_},
+                                     std::pair<QString, QWidget*>{tr("seed"), seed_}}) {
+        auto* pair = new QHBoxLayout;
+        pair->addWidget(new QLabel(label));
+        pair->addWidget(box, 1);
+        settings->addLayout(pair);
+    }
     settings->addStretch(1);
+    widgets::stackWhenNarrow(this, settings);
     auto* nextToken = button(tr("Next token"), "nextToken");
     auto* tenTokens = button(tr("10 tokens"), "tenTokens");
     auto* restart = button(tr("Restart"), "restartGeneration");

@@ -14,6 +14,7 @@
 #include "core/data/objectives.hpp"
 #include "core/train/inspect_masks.hpp"
 #include "core/train/probes.hpp"
+#include "widgets/row_reflow.hpp"
 
 namespace pretrainlab::app {
 
@@ -51,14 +52,19 @@ LossTab::LossTab(AttentionState& state, QWidget* parent) : QWidget(parent), stat
     compare->setObjectName(QStringLiteral("compareInLab"));
     compare->setToolTip(tr("Runs a tiny encoder and then a tiny decoder with the same corpus, sizes and seed, the loss "
                            "plotted against the tokens that produced loss"));
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Mask rate")));
-    controls->addWidget(rate_);
-    controls->addWidget(new QLabel(tr("seed")));
-    controls->addWidget(seed_);
+    // One row, or one above the other where the page is too narrow (the largest text sizes).
+    auto* controls = new QBoxLayout(QBoxLayout::LeftToRight);
+    for (const auto& [label, box] : {std::pair<QString, QWidget*>{tr("Mask rate"), rate_},
+                                     std::pair<QString, QWidget*>{tr("seed"), seed_}}) {
+        auto* pair = new QHBoxLayout;
+        pair->addWidget(new QLabel(label));
+        pair->addWidget(box, 1);
+        controls->addLayout(pair);
+    }
     controls->addWidget(redraw);
     controls->addStretch(1);
     controls->addWidget(compare);
+    widgets::stackWhenNarrow(this, controls);
     auto* corruptionRow = new QHBoxLayout;
     corruptionRow->addWidget(new QLabel(tr("Picked tokens")));
     corruptionRow->addWidget(corruption_);
