@@ -17,6 +17,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
                                "tiktoken rank file or BERT's vocab.txt"));
     loaded_ = new QLabel(tr("No tokenizer file opened yet."));
     loaded_->setObjectName(QStringLiteral("loadedTokenizerLabel"));
+    loaded_->setWordWrap(true);  // a long file name wraps rather than widen the page
     auto* top = new QHBoxLayout;
     top->addWidget(openButton_);
     top->addWidget(loaded_, 1);

@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "widgets/row_reflow.hpp"
+
 namespace pretrainlab::widgets {
 
 TokenizeView::TokenizeView(QWidget* parent) : QWidget(parent) {
@@ -27,16 +29,23 @@ TokenizeView::TokenizeView(QWidget* parent) : QWidget(parent) {
     resultButton_ = new QPushButton(tr("&Result"));
     resultButton_->setObjectName(QStringLiteral("resultButton"));
     resultButton_->setToolTip(tr("Show the final tokens at once"));
-    auto* top = new QHBoxLayout;
-    top->addWidget(caption);
-    top->addWidget(input_, 1);
-    top->addWidget(animateButton_);
-    top->addWidget(resultButton_);
+    // The text, then its two buttons: one line, or two at the largest text sizes.
+    auto* text = new QHBoxLayout;
+    text->addWidget(caption);
+    text->addWidget(input_, 1);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(animateButton_);
+    buttons->addWidget(resultButton_);
+    auto* top = new QBoxLayout(QBoxLayout::LeftToRight);
+    top->addLayout(text, 1);
+    top->addLayout(buttons);
+    stackWhenNarrow(this, top);
 
     caption_ = new QLabel;
     caption_->setObjectName(QStringLiteral("encodingCaption"));
     caption_->setProperty("role", QStringLiteral("banner"));
     caption_->setTextFormat(Qt::PlainText);
+    caption_->setWordWrap(true);
     counts_ = new QLabel;
     counts_->setObjectName(QStringLiteral("tokenCounts"));
     counts_->setWordWrap(true);

@@ -61,6 +61,7 @@ TradeoffChart::TradeoffChart(QWidget* parent) : QWidget(parent) {
     message_ = new QLabel;
     message_->setObjectName(QStringLiteral("tradeoffMessage"));
     message_->setProperty("role", QStringLiteral("muted"));
+    message_->setWordWrap(true);
 
     auto* options = new QHBoxLayout;
     options->addWidget(logScale_);

@@ -7,12 +7,16 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 #include "app/lessons/optimization/experiment_view.hpp"
 #include "app/lessons/optimization/lesson_state.hpp"
 #include "app/lessons/side_column.hpp"
 #include "app/lessons/token_html.hpp"
 #include "widgets/live_chart.hpp"
+#include "widgets/row_reflow.hpp"
 #include "widgets/view_palette.hpp"
 
 namespace pretrainlab::app {
@@ -53,19 +57,38 @@ StabilityTab::StabilityTab(OptimizationState& state, QWidget* parent) : QWidget(
     floor_->setSingleStep(1e-5);
     floor_->setToolTip(tr("Cosine: where it ends"));
     auto* form = new QGridLayout;
-    int cell = 0;
-    const auto labelled = [form, &cell](const QString& text, QWidget* field) {
+    auto pairs = std::make_shared<std::vector<std::pair<QLabel*, QWidget*>>>();
+    const auto labelled = [&pairs](const QString& text, QWidget* field) {
         auto* label = new QLabel(text);
         label->setBuddy(field);
-        form->addWidget(label, cell / 2, 2 * (cell % 2));
-        form->addWidget(field, cell / 2, 2 * (cell % 2) + 1);
-        ++cell;
+        pairs->emplace_back(label, field);
     };
     labelled(tr("&Schedule"), kind_);
     labelled(tr("Peak η"), peak_);
     labelled(tr("Warmup"), warmup_);
     labelled(tr("Steps"), total_);
     labelled(tr("Floor"), floor_);
+    // Two settings a line, or one at the largest text sizes where two do not fit the page.
+    const auto arrange = [form, pairs](int columns) {
+        for (const auto& [label, field] : *pairs) form->removeWidget(label), form->removeWidget(field);
+        for (std::size_t i = 0; i < pairs->size(); ++i) {
+            const int row = int(i) / columns, column = 2 * (int(i) % columns);
+            form->addWidget((*pairs)[i].first, row, column);
+            form->addWidget((*pairs)[i].second, row, column + 1);
+        }
+    };
+    arrange(2);
+    auto columns = std::make_shared<int>(2);
+    widgets::watchRoom(this, [this, form, pairs, arrange, columns] {
+        int label = 0, field = 0;
+        for (const auto& [l, f] : *pairs) {
+            label = std::max(label, l->minimumSizeHint().width());
+            field = std::max(field, f->minimumSizeHint().width());
+        }
+        const int twoWide = 2 * (label + field) + 3 * form->horizontalSpacing() + 40;
+        const int wanted = widgets::roomFor(this) >= twoWide ? 2 : 1;
+        if (wanted != *columns) arrange(*columns = wanted);
+    });
     formula_ = wrappedLabel({});
     formula_->setObjectName(QStringLiteral("scheduleFormula"));
     formula_->setTextInteractionFlags(Qt::TextSelectableByMouse);
