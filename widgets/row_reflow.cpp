@@ -1,6 +1,7 @@
 #include "widgets/row_reflow.hpp"
 
 #include <QBoxLayout>
+#include <QLabel>
 #include <QEvent>
 #include <QPointer>
 #include <QScrollArea>
@@ -64,6 +65,13 @@ void stackWhenNarrow(QWidget* owner, QBoxLayout* layout) {
         const auto direction = roomFor(owner) <= needed ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
         if (layout->direction() != direction) layout->setDirection(direction);
     });
+}
+
+QHBoxLayout* labelledField(const QString& label, QWidget* field) {
+    auto* pair = new QHBoxLayout;
+    pair->addWidget(new QLabel(label));
+    pair->addWidget(field, 1);
+    return pair;
 }
 
 }  // namespace pretrainlab::widgets

@@ -3,6 +3,8 @@
 #include <functional>
 
 class QBoxLayout;
+class QHBoxLayout;
+class QString;
 class QWidget;
 
 namespace pretrainlab::widgets {
@@ -18,5 +20,8 @@ void watchRoom(QWidget* owner, std::function<void()> fit);
 // above the other: a row of controls that never widens the window at the largest text sizes.
 // `layout` must be a QBoxLayout inside `owner`; it is turned, never rebuilt.
 void stackWhenNarrow(QWidget* owner, QBoxLayout* layout);
+// A label before its field (which takes the room left), to stand as one item in such a row: the
+// pair stays together when the row stacks.
+QHBoxLayout* labelledField(const QString& label, QWidget* field);
 
 }  // namespace pretrainlab::widgets

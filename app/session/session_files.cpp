@@ -54,13 +54,27 @@ std::shared_ptr<const train::ModelBundle> bundleIn(const train::SessionParts& pa
 }
 
 // A checkpoint's JSON without the temporary names its save used: the files are at their names.
-std::string withoutTemporaries(const std::string& text) {
-    Json json = Json::parse(text);
+std::string withoutTemporaries(Json json) {
     for (const char* key : {"weights", "optimizer_state"}) {
         if (json.contains(key) && json.at(key).is_object()) json.at(key).erase("written_as");
     }
     return json.dump(1) + "\n";
 }
+
+// This thread at the training thread's lower priority while it lives (threads made meanwhile
+// inherit it), then as it was.
+class LowerPriority {
+public:
+    LowerPriority() : before_(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()))) {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 1);
+    }
+    ~LowerPriority() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), before_); }
+    LowerPriority(const LowerPriority&) = delete;
+    LowerPriority& operator=(const LowerPriority&) = delete;
+
+private:
+    int before_;
+};
 
 // What a session file holds, read and checked on the worker, ready to hand to the lessons.
 struct Opened {
@@ -158,23 +172,19 @@ Opened readSession(const QString& path, const Progress& progress) {
         // The run itself: its weights and moments as saved, and the data it trains on, which must be
         // on this machine too (a text file's corpus may not be). Its threads, made here, train at
         // the training thread's lower priority: the window keeps its share of two cores.
-        const int priority = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
-        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 1);
         try {
+            const LowerPriority lower;
             o.model = train::loadCheckpoint(weights, Progress{[&progress](double f) { progress(0.6 + 0.3 * f); },
                                                               progress.shouldStop});
         } catch (const Cancelled&) {
-            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), priority);
             throw;
         } catch (const std::exception& error) {
-            setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), priority);
             // Random tokens need no file: then the model itself does not fit.
             if (randomTokens) throw std::invalid_argument("the part '" + checkpointPart + "' does not fit: " + error.what());
             o.note = QObject::tr("The last run cannot train on here (%1); its curves and settings are open, and a "
                                  "session saved from here keeps them without its model.")
                          .arg(QString::fromUtf8(error.what()));
         }
-        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), priority);
     }
     if (const auto found = parts.find(finetuningPart); found != parts.end()) {
         readPart(finetuningPart, [&] { o.finetuning = session::finetuningFrom(found->second); });
@@ -254,12 +264,15 @@ void SessionFiles::write(const QString& path, const QString& checkpointProblem) 
     const bool withModel = checkpointProblem.isEmpty() && fs::exists(checkpoint + ".json");
     session::SavedRuns kept{lessons_.training->runs().runs(), {}, lessons_.training->lossAgainstTokensWithLoss(), {},
                              lessons_.training->problem()};
+    std::string checkpointJson;  // as the session keeps it (read here once: the step comes from it)
     if (withModel && !kept.runs.empty()) {
         // A step the run took after the checkpoint (Resume pressed while it was written) is not the
         // model's: the curve ends where the model is.
         std::size_t step = 0;
         try {
-            step = Json::parse(readFileBytes(checkpoint + ".json")).at("step").get<std::size_t>();
+            const Json json = Json::parse(readFileBytes(checkpoint + ".json"));
+            step = json.at("step").get<std::size_t>();
+            checkpointJson = withoutTemporaries(json);
         } catch (const std::exception& error) {
             return giveUp(QString::fromUtf8(error.what()));
         }
@@ -289,9 +302,11 @@ void SessionFiles::write(const QString& path, const QString& checkpointProblem) 
             addBundle(all, "attention/tiny-decoder", tinyDecoder);
             addBundle(all, "attention/lab-model", labModel);
             all[runsPart] = runs;
-            if (withModel) {
-                for (const char* suffix : checkpointSuffixes) all[checkpointPart + suffix] = readFileBytes(checkpoint + suffix);
-                all[checkpointPart + ".json"] = withoutTemporaries(all[checkpointPart + ".json"]);
+            if (!checkpointJson.empty()) {
+                all[checkpointPart + ".json"] = checkpointJson;
+                for (const char* suffix : {".safetensors", ".optimizer.safetensors"}) {
+                    all[checkpointPart + suffix] = readFileBytes(checkpoint + suffix);
+                }
             }
             all[finetuningPart] = results;
             addBundle(all, finetuningBase, base);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -134,22 +135,26 @@ struct Tokenizer::State {
         for (const auto& part : encoded) ids.insert(ids.end(), part.begin(), part.end());
     }
 
-    // Where a stretch may be cut for `threads` threads: just after a line break with a visible
-    // ASCII character on each side. Every pre-tokenizer ends a piece there (a lone line break is a
-    // piece of its own, or a separator) and every normalizer works character by character, so the
-    // parts encode to the ids of the whole. Near each 1/threads of the way; none where no such line
-    // break comes within a megabyte.
+    // The first place in [from, to) where a text may be cut: just after a line break with a
+    // visible ASCII character on each side. Every pre-tokenizer ends a piece there (a lone line
+    // break is a piece of its own, or a separator) and every normalizer works character by
+    // character, so the parts encode to the ids of the whole. `from` is at least 1, `to` at most
+    // the text's size less one.
+    static std::optional<std::size_t> cutAfter(std::string_view text, std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+            if (text[i] == '\n' && visible(text[i - 1]) && visible(text[i + 1])) return i + 1;
+        }
+        return std::nullopt;
+    }
+
+    // Where a stretch is cut for `threads` threads: near each 1/threads of the way, none where no
+    // place to cut comes within a megabyte.
     static std::vector<std::size_t> cutPoints(std::string_view text, unsigned threads) {
         std::vector<std::size_t> cuts;
         for (unsigned k = 1; k < threads; ++k) {
             const std::size_t from = std::max(text.size() / threads * k, cuts.empty() ? std::size_t{1} : cuts.back() + 1);
             const std::size_t to = std::min(text.size() - 1, from + (std::size_t{1} << 20));
-            for (std::size_t i = from; i < to; ++i) {
-                if (text[i] == '\n' && visible(text[i - 1]) && visible(text[i + 1])) {
-                    cuts.push_back(i + 1);
-                    break;
-                }
-            }
+            if (const std::optional<std::size_t> cut = cutAfter(text, from, to)) cuts.push_back(*cut);
         }
         return cuts;
     }
@@ -190,15 +195,12 @@ struct Tokenizer::State {
         }
     }
 
-    // Where the block from `begin` ends: after a lone line break between visible characters about a
-    // megabyte on, or at the end of the text.
+    // Where the block from `begin` ends: at the first place to cut about a megabyte on, or at the
+    // end of the text.
     static std::size_t blockEnd(std::string_view text, std::size_t begin) {
         constexpr std::size_t block = std::size_t{1} << 20;
         if (text.size() - begin <= 2 * block) return text.size();
-        for (std::size_t i = begin + block; i + 1 < text.size(); ++i) {
-            if (text[i] == '\n' && visible(text[i - 1]) && visible(text[i + 1])) return i + 1;
-        }
-        return text.size();
+        return cutAfter(text, begin + block, text.size() - 1).value_or(text.size());
     }
 
     static bool visible(char c) { return c > 0x20 && c < 0x7f; }

@@ -32,28 +32,15 @@
 #include "core/tokenize/io/tokenizer_json.hpp"
 #include "core/train/session_file.hpp"
 #include "widgets/live_chart.hpp"
+#include "quick_run.hpp"
 
 using namespace pretrainlab;
+using test::quickRun;
 using app::MainWindow;
 using app::SessionFiles;
 using State = app::TrainingController::State;
 
 namespace {
-
-train::RunSettings quickRun(std::size_t steps, std::uint64_t seed) {
-    train::RunSettings settings;
-    settings.applyPreset("tiny");
-    settings.preset = "custom";
-    settings.model.width = 32;
-    settings.model.context = 32;
-    settings.batch = 8;
-    settings.steps = steps;
-    settings.corpus = train::toyWorldCorpus;
-    settings.trainer.threads = 2;
-    settings.trainer.seed = seed;
-    settings.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3, 5, steps};
-    return settings;
-}
 
 finetune::FinetuneSettings quickFinetune() {
     finetune::FinetuneSettings s;

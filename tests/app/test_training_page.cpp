@@ -20,28 +20,15 @@
 #include "app/main_window.hpp"
 #include "widgets/live_chart.hpp"
 #include "widgets/probe_panel.hpp"
+#include "quick_run.hpp"
 
 using namespace pretrainlab;
+using test::quickRun;
 using app::TrainingController;
 using app::TrainingPage;
 using State = TrainingController::State;
 
 namespace {
-
-train::RunSettings quickRun(std::size_t steps) {
-    train::RunSettings settings;
-    settings.applyPreset("tiny");
-    settings.preset = "custom";
-    settings.trainer.optimizer.weightDecay = 0.01;
-    settings.model.width = 32;
-    settings.model.context = 32;
-    settings.batch = 8;
-    settings.steps = steps;
-    settings.corpus = train::toyWorldCorpus;
-    settings.trainer.threads = 2;
-    settings.trainer.schedule = {optim::ScheduleKind::Cosine, 2e-3, 5, steps};
-    return settings;
-}
 
 widgets::LiveChart* chart(TrainingPage& page, const char* name) {
     return page.findChild<widgets::LiveChart*>(QString::fromLatin1(name));

@@ -93,14 +93,9 @@ QGroupBox* GenerationTab::buildGenerator() {
     seed_->setValue(1);
     auto* settings = new QBoxLayout(QBoxLayout::LeftToRight);
     settings->addWidget(method_);
-    for (const auto& [label, box] : {std::pair<QString, QWidget*>{tr("temperature"), temperature_},
-                                     std::pair<QString, QWidget*>{tr("top-k"), topK_},
-                                     std::pair<QString, QWidget*>{tr("seed"), seed_}}) {
-        auto* pair = new QHBoxLayout;
-        pair->addWidget(new QLabel(label));
-        pair->addWidget(box, 1);
-        settings->addLayout(pair);
-    }
+    settings->addLayout(widgets::labelledField(tr("temperature"), temperature_));
+    settings->addLayout(widgets::labelledField(tr("top-k"), topK_));
+    settings->addLayout(widgets::labelledField(tr("seed"), seed_));
     settings->addStretch(1);
     widgets::stackWhenNarrow(this, settings);
     auto* nextToken = button(tr("Next token"), "nextToken");

@@ -54,13 +54,8 @@ LossTab::LossTab(AttentionState& state, QWidget* parent) : QWidget(parent), stat
                            "plotted against the tokens that produced loss"));
     // One row, or one above the other where the page is too narrow (the largest text sizes).
     auto* controls = new QBoxLayout(QBoxLayout::LeftToRight);
-    for (const auto& [label, box] : {std::pair<QString, QWidget*>{tr("Mask rate"), rate_},
-                                     std::pair<QString, QWidget*>{tr("seed"), seed_}}) {
-        auto* pair = new QHBoxLayout;
-        pair->addWidget(new QLabel(label));
-        pair->addWidget(box, 1);
-        controls->addLayout(pair);
-    }
+    controls->addLayout(widgets::labelledField(tr("Mask rate"), rate_));
+    controls->addLayout(widgets::labelledField(tr("seed"), seed_));
     controls->addWidget(redraw);
     controls->addStretch(1);
     controls->addWidget(compare);

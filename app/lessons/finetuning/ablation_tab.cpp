@@ -66,13 +66,9 @@ AblationTab::AblationTab(FinetuningState& state, QWidget* parent) : QWidget(pare
     taskRow->addStretch(1);
     widgets::stackWhenNarrow(this, taskRow);
     auto* numbers = new QBoxLayout(QBoxLayout::LeftToRight);
-    for (const auto& [label, box] : {std::pair{tr("Labels per task"), labels_}, std::pair{tr("Seeds"), seeds_},
-                                     std::pair{tr("Steps"), steps_}}) {
-        auto* pair = new QHBoxLayout;
-        pair->addWidget(new QLabel(label));
-        pair->addWidget(box);
-        numbers->addLayout(pair);
-    }
+    numbers->addLayout(widgets::labelledField(tr("Labels per task"), labels_));
+    numbers->addLayout(widgets::labelledField(tr("Seeds"), seeds_));
+    numbers->addLayout(widgets::labelledField(tr("Steps"), steps_));
     widgets::stackWhenNarrow(this, numbers);
     auto* controls = new QBoxLayout(QBoxLayout::LeftToRight);
     controls->addLayout(numbers);
