@@ -1,5 +1,6 @@
 #include "core/nn/attention.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -18,6 +19,19 @@ bool AttentionMask::allows(Index sequence, Index query, Index key, Index keys) c
     if (key >= visibleKeys(query, keys)) return false;
     return !keyPadding || !(*keyPadding)[static_cast<std::size_t>(sequence * keys + key)];
 }
+
+namespace {
+
+// A causal (or prefix) mask only widens down the rows, so the queries go in blocks of this many
+// rows and each block's products stop at the last key its last row may see: the masked corner
+// above the diagonal is neither multiplied nor exponentiated. A bidirectional mask is one block.
+constexpr Index causalRowBlock = 64;
+
+Index rowBlockFor(const AttentionMask& mask, Index queries) {
+    return mask.kind == MaskKind::Bidirectional ? std::max<Index>(1, queries) : causalRowBlock;
+}
+
+}  // namespace
 
 template <typename S>
 MultiHeadAttention MultiHeadAttention::create(Parameters<S>& parameters, const std::string& name,
@@ -60,30 +74,37 @@ void MultiHeadAttention::forward(const Parameters<S>& p, In<S> x, const std::typ
 
     cache.probabilities.resize(shape.sequences * heads * tq, tk);
     cache.context.resize(x.rows(), d);
+    const Index rowBlock = rowBlockFor(mask, tq);
     for (Index b = 0; b < shape.sequences; ++b) {
         for (Index h = 0; h < heads; ++h) {
-            const auto q = cache.projected.block(b * tq, h * dh, tq, dh);
-            const auto k = keys.block(b * tk, keyColumn + h * dh, tk, dh);
-            const auto v = keys.block(b * tk, valueColumn + h * dh, tk, dh);
-            auto scores = cache.probabilities.block((b * heads + h) * tq, 0, tq, tk);
-            gemm<S>(scale, q, false, k, true, S(0), scores);      // Q Kᵀ / √d_head
-            for (Index i = 0; i < tq; ++i) {
-                S* row = scores.row(i).data();
-                if (mask.keyPadding) {
-                    for (Index j = 0; j < tk; ++j) {
-                        if ((*mask.keyPadding)[static_cast<std::size_t>(b * tk + j)]) {
-                            row[j] = -std::numeric_limits<S>::infinity();
+            for (Index first = 0; first < tq; first += rowBlock) {
+                const Index rows = std::min(rowBlock, tq - first);
+                const Index seen = mask.visibleKeys(first + rows - 1, tk);  // keys the block's last row sees
+                const auto q = cache.projected.block(b * tq + first, h * dh, rows, dh);
+                const auto k = keys.block(b * tk, keyColumn + h * dh, seen, dh);
+                const auto v = keys.block(b * tk, valueColumn + h * dh, seen, dh);
+                const Index probabilityRow = (b * heads + h) * tq + first;
+                auto scores = cache.probabilities.block(probabilityRow, 0, rows, seen);
+                cache.probabilities.block(probabilityRow, seen, rows, tk - seen).setZero();
+                gemm<S>(scale, q, false, k, true, S(0), scores);      // Q Kᵀ / √d_head
+                for (Index i = 0; i < rows; ++i) {
+                    S* row = scores.row(i).data();
+                    if (mask.keyPadding) {
+                        for (Index j = 0; j < seen; ++j) {
+                            if ((*mask.keyPadding)[static_cast<std::size_t>(b * tk + j)]) {
+                                row[j] = -std::numeric_limits<S>::infinity();
+                            }
                         }
                     }
+                    const Index visible = mask.visibleKeys(first + i, tk);
+                    if (mask.keyPadding && !(scores.row(i).head(visible).array() > -std::numeric_limits<S>::infinity()).any()) {
+                        scores.row(i).setZero();  // nothing to look at
+                        continue;
+                    }
+                    softmaxRow(row, visible, seen);                    // P = softmax(masked scores)
                 }
-                const Index visible = mask.visibleKeys(i, tk);
-                if (mask.keyPadding && !(scores.row(i).head(visible).array() > -std::numeric_limits<S>::infinity()).any()) {
-                    scores.row(i).setZero();  // nothing to look at
-                    continue;
-                }
-                softmaxRow(row, visible, tk);                      // P = softmax(masked scores)
+                gemm<S>(S(1), scores, false, v, false, S(0), cache.context.block(b * tq + first, h * dh, rows, dh));  // P V
             }
-            gemm<S>(S(1), scores, false, v, false, S(0), cache.context.block(b * tq, h * dh, tq, dh));  // P V
         }
     }
     y.resize(x.rows(), d);
@@ -95,7 +116,6 @@ void MultiHeadAttention::backward(const Parameters<S>& p, Gradients<S>& g, In<S>
                                   const std::type_identity_t<Matrix<S>>* memory, const AttentionShape& shape, const AttentionMask& mask,
                                   Cache<S>& cache, In<S> dy, Matrix<S>& dx, std::type_identity_t<Matrix<S>>* dMemory,
                                   bool accumulate) const {
-    (void)mask;  // masked weights are 0, so their gradients are too
     const Index d = width;
     const Index dh = d / heads;
     const Index tq = shape.queryLength;
@@ -111,26 +131,44 @@ void MultiHeadAttention::backward(const Parameters<S>& p, Gradients<S>& g, In<S>
     const Index valueColumn = cross ? d : 2 * d;
     cache.dProjected.resize(cache.projected.rows(), cache.projected.cols());
     if (cross) cache.dMemoryProjected.resize(cache.memoryProjected.rows(), cache.memoryProjected.cols());
-    cache.dScores.resize(tq, tk);
+    const Index rowBlock = rowBlockFor(mask, tq);
+    cache.dScores.resize(std::min(rowBlock, tq), tk);
     for (Index b = 0; b < shape.sequences; ++b) {
         for (Index h = 0; h < heads; ++h) {
-            const auto q = cache.projected.block(b * tq, h * dh, tq, dh);
-            const auto k = keys.block(b * tk, keyColumn + h * dh, tk, dh);
-            const auto v = keys.block(b * tk, valueColumn + h * dh, tk, dh);
-            const auto probabilities = cache.probabilities.block((b * heads + h) * tq, 0, tq, tk);
-            const auto dContext = cache.dContext.block(b * tq, h * dh, tq, dh);
-            // forward: context = P V
-            gemm<S>(S(1), probabilities, true, dContext, false, S(0),
-                    dKeys.block(b * tk, valueColumn + h * dh, tk, dh));                // dV = Pᵀ dC
-            gemm<S>(S(1), dContext, false, v, true, S(0), cache.dScores);              // dP = dC Vᵀ
-            // forward: P = softmax(S): dS = P ⊙ (dP − rowsum(dP ⊙ P)), then the 1/√d_head
-            for (Index i = 0; i < tq; ++i) {
-                const S dot = (cache.dScores.row(i).array() * probabilities.row(i).array()).sum();
-                cache.dScores.row(i).array() = probabilities.row(i).array() * (cache.dScores.row(i).array() - dot) * scale;
+            auto dK = dKeys.block(b * tk, keyColumn + h * dh, tk, dh);
+            auto dV = dKeys.block(b * tk, valueColumn + h * dh, tk, dh);
+            Index reached = 0;  // keys the blocks so far have touched; dK and dV are 0 past them
+            for (Index first = 0; first < tq; first += rowBlock) {
+                const Index rows = std::min(rowBlock, tq - first);
+                const Index seen = mask.visibleKeys(first + rows - 1, tk);
+                const auto q = cache.projected.block(b * tq + first, h * dh, rows, dh);
+                const auto k = keys.block(b * tk, keyColumn + h * dh, seen, dh);
+                const auto v = keys.block(b * tk, valueColumn + h * dh, seen, dh);
+                const auto probabilities = cache.probabilities.block((b * heads + h) * tq + first, 0, rows, seen);
+                const auto dContext = cache.dContext.block(b * tq + first, h * dh, rows, dh);
+                auto dScores = cache.dScores.block(0, 0, rows, seen);
+                // The keys this block reaches first start from 0; those reached before add on.
+                if (seen > reached) {
+                    dK.middleRows(reached, seen - reached).setZero();
+                    dV.middleRows(reached, seen - reached).setZero();
+                    reached = seen;
+                }
+                // forward: context = P V
+                gemm<S>(S(1), probabilities, true, dContext, false, S(1), dV.topRows(seen));  // dV += Pᵀ dC
+                gemm<S>(S(1), dContext, false, v, true, S(0), dScores);                      // dP = dC Vᵀ
+                // forward: P = softmax(S): dS = P ⊙ (dP − rowsum(dP ⊙ P)), then the 1/√d_head
+                for (Index i = 0; i < rows; ++i) {
+                    const S dot = (dScores.row(i).array() * probabilities.row(i).array()).sum();
+                    dScores.row(i).array() = probabilities.row(i).array() * (dScores.row(i).array() - dot) * scale;
+                }
+                // forward: S = Q Kᵀ
+                gemm<S>(S(1), dScores, false, k, false, S(0), cache.dProjected.block(b * tq + first, h * dh, rows, dh));  // dQ = dS K
+                gemm<S>(S(1), dScores, true, q, false, S(1), dK.topRows(seen));                // dK += dSᵀ Q
             }
-            // forward: S = Q Kᵀ
-            gemm<S>(S(1), cache.dScores, false, k, false, S(0), cache.dProjected.block(b * tq, h * dh, tq, dh));  // dQ = dS K
-            gemm<S>(S(1), cache.dScores, true, q, false, S(0), dKeys.block(b * tk, keyColumn + h * dh, tk, dh));  // dK = dSᵀ Q
+            if (reached < tk) {  // keys no query may see
+                dK.bottomRows(tk - reached).setZero();
+                dV.bottomRows(tk - reached).setZero();
+            }
         }
     }
     if (cross) {

@@ -53,7 +53,7 @@ struct MultiHeadAttention {
         Matrix<S> dProjected;
         Matrix<S> dMemoryProjected;
         Matrix<S> dContext;
-        Matrix<S> dScores;          // one head's [Tq, Tk] at a time
+        Matrix<S> dScores;          // one head's block of query rows at a time: [≤ Tq, Tk]
     };
 
     template <typename S>

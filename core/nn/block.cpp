@@ -32,7 +32,7 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
     const auto mlp = [&](const Matrix<S>& in) {
         cache.hidden.resize(in.rows(), fc.out);
         fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
-        geluForward(cache.hidden, cache.activated, &cache.cdf);  // GELU(h)
+        geluForward(cache.hidden, cache.activated, &cache.slope);  // GELU(h)
         cache.mlpOut.resize(in.rows(), projection.out);
         projection.forward(p, cache.activated, cache.mlpOut);  // GELU(h) Wproj + b
         cache.dropMlp.forward(cache.mlpOut, random);
@@ -93,7 +93,7 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
     };
     const auto mlpBackward = [&](const Matrix<S>& in, Matrix<S>& dIn, bool accumulate) {
         projection.backward(p, g, cache.activated, throughDropout(cache.dropMlp), &cache.dB);  // d GELU(h)
-        geluBackward(cache.hidden, cache.dB, cache.dHidden, &cache.cdf);   // dh
+        geluBackward(cache.hidden, cache.dB, cache.dHidden, &cache.slope);   // dh
         fc.backward(p, g, in, cache.dHidden, &dIn, accumulate);
     };
     if (preNorm) {

@@ -27,7 +27,7 @@ struct TransformerBlock {
         typename MultiHeadAttention::Cache<S> attention, crossAttention;
         Matrix<S> attended, crossed, mlpOut;   // sublayer outputs (after dropout)
         Matrix<S> afterAttention, afterCross;  // the residual stream between sublayers
-        Matrix<S> hidden, activated, cdf;      // MLP: fc output h, GELU(h), Φ(h)
+        Matrix<S> hidden, activated, slope;    // MLP: fc output h, GELU(h), GELU'(h)
         Dropout<S> dropAttention, dropCross, dropMlp;
         Matrix<S> dA, dB, dHidden, dNormed;    // backward scratch
     };

@@ -108,65 +108,75 @@ constexpr double inverseSqrt2Pi = 0.39894228040143267794;
 constexpr Index chunk = 256;
 using Chunk = Eigen::Array<float, Eigen::Dynamic, 1, 0, chunk, 1>;
 
-// erf(x) for a chunk, into `out`.
-void erfChunk(const Chunk& x, Chunk& out) {
-    Chunk t = (1.0f + 0.3275911f * x.abs()).inverse();
+// erf(x) for a chunk, into `out`, and exp(−x²), which it needs, into `gauss`.
+void erfChunk(const Chunk& x, Chunk& out, Chunk& gauss) {
+    const Chunk t = (1.0f + 0.3275911f * x.abs()).inverse();
     out = ((((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t;
-    t = (-x.square()).exp();
-    out = 1.0f - out * t;
+    gauss = (-x.square()).exp();
+    out = 1.0f - out * gauss;
     out = (x < 0.0f).select(-out, out);
+}
+
+// Φ(h) into `cdf` and GELU'(h) = Φ(h) + h φ(h) into `slope`, for a chunk of h; φ(h) is
+// exp(−(h/√2)²) / √(2π).
+// GELU'(x) in double, with the library's erf.
+double geluSlope(double x) {
+    return 0.5 * (1.0 + std::erf(x * inverseSqrt2)) + x * inverseSqrt2Pi * std::exp(-0.5 * x * x);
+}
+
+template <typename X>
+void cdfAndSlope(const X& h, Chunk& cdf, Chunk& slope) {
+    erfChunk(h * float(inverseSqrt2), cdf, slope);
+    cdf = 0.5f * (1.0f + cdf);
+    slope = cdf + h * (float(inverseSqrt2Pi) * slope);
 }
 
 }  // namespace
 
 template <>
-void geluForward<float>(const Matrix<float>& h, Matrix<float>& y, Matrix<float>* cdf) {
+void geluForward<float>(const Matrix<float>& h, Matrix<float>& y, Matrix<float>* slope) {
     y.resize(h.rows(), h.cols());
-    if (cdf) cdf->resize(h.rows(), h.cols());
+    if (slope) slope->resize(h.rows(), h.cols());
     const Index size = h.size();
-    Chunk x, erf;
+    Chunk cdf, derivative;
     for (Index start = 0; start < size; start += chunk) {
         const Index n = std::min(chunk, size - start);
-        x = Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n);
-        erfChunk(x * float(inverseSqrt2), erf);
-        erf = 0.5f * (1.0f + erf);  // Φ(h)
-        Eigen::Map<Eigen::ArrayXf>(y.data() + start, n) = x * erf;
-        if (cdf) Eigen::Map<Eigen::ArrayXf>(cdf->data() + start, n) = erf;
+        const auto x = Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n);
+        cdfAndSlope(x, cdf, derivative);
+        Eigen::Map<Eigen::ArrayXf>(y.data() + start, n) = x * cdf;  // h Φ(h)
+        if (slope) Eigen::Map<Eigen::ArrayXf>(slope->data() + start, n) = derivative;
     }
 }
 
 template <>
-void geluBackward<float>(const Matrix<float>& h, const Matrix<float>& dy, Matrix<float>& dh, const Matrix<float>* cdf) {
+void geluBackward<float>(const Matrix<float>& h, const Matrix<float>& dy, Matrix<float>& dh, const Matrix<float>* slope) {
     dh.resize(h.rows(), h.cols());
+    if (slope) {
+        dh.array() = dy.array() * slope->array();
+        return;
+    }
     const Index size = h.size();
-    Chunk x, phi, pdf;
+    Chunk cdf, derivative;
     for (Index start = 0; start < size; start += chunk) {
         const Index n = std::min(chunk, size - start);
-        x = Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n);
-        if (cdf) {
-            phi = Eigen::Map<const Eigen::ArrayXf>(cdf->data() + start, n);
-        } else {
-            erfChunk(x * float(inverseSqrt2), phi);
-            phi = 0.5f * (1.0f + phi);
-        }
-        pdf = float(inverseSqrt2Pi) * (-0.5f * x.square()).exp();
-        Eigen::Map<Eigen::ArrayXf>(dh.data() + start, n) = Eigen::Map<const Eigen::ArrayXf>(dy.data() + start, n) * (phi + x * pdf);
+        cdfAndSlope(Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n), cdf, derivative);
+        Eigen::Map<Eigen::ArrayXf>(dh.data() + start, n) = Eigen::Map<const Eigen::ArrayXf>(dy.data() + start, n) * derivative;
     }
 }
 
 template <>
-void geluForward<double>(const Matrix<double>& h, Matrix<double>& y, Matrix<double>* cdf) {
+void geluForward<double>(const Matrix<double>& h, Matrix<double>& y, Matrix<double>* slope) {
     y = h.unaryExpr([](double x) { return 0.5 * x * (1.0 + std::erf(x * inverseSqrt2)); });
-    if (cdf) *cdf = h.unaryExpr([](double x) { return 0.5 * (1.0 + std::erf(x * inverseSqrt2)); });
+    if (slope) *slope = h.unaryExpr([](double x) { return geluSlope(x); });
 }
 
 template <>
-void geluBackward<double>(const Matrix<double>& h, const Matrix<double>& dy, Matrix<double>& dh, const Matrix<double>*) {
-    dh = h.binaryExpr(dy, [](double x, double d) {
-        const double cdf = 0.5 * (1.0 + std::erf(x * inverseSqrt2));
-        const double pdf = inverseSqrt2Pi * std::exp(-0.5 * x * x);
-        return d * (cdf + x * pdf);
-    });
+void geluBackward<double>(const Matrix<double>& h, const Matrix<double>& dy, Matrix<double>& dh, const Matrix<double>* slope) {
+    if (slope) {
+        dh = dy.cwiseProduct(*slope);
+        return;
+    }
+    dh = h.binaryExpr(dy, [](double x, double d) { return d * geluSlope(x); });
 }
 
 // ---- Dropout -----------------------------------------------------------------------------------

@@ -62,13 +62,13 @@ struct LayerNorm {
 };
 
 // GELU(h) = h Φ(h) = ½ h (1 + erf(h / √2)), the exact form (as PyTorch's default).
-// h: [n, m] -> y: [n, m]; keeps Φ(h) in *cdf when given, for the backward pass.
+// h: [n, m] -> y: [n, m]; keeps the slope GELU'(h) = Φ(h) + h φ(h) in *slope when given, for
+// the backward pass (the forward pass has Φ and the Gaussian in hand already).
 template <typename S>
-void geluForward(const Matrix<S>& h, Matrix<S>& y, Matrix<S>* cdf = nullptr);
-// dy: [n, m] -> dh = dy ⊙ GELU'(h), GELU'(h) = Φ(h) + h φ(h); Φ(h) from the forward pass when
-// given, else computed again.
+void geluForward(const Matrix<S>& h, Matrix<S>& y, Matrix<S>* slope = nullptr);
+// dy: [n, m] -> dh = dy ⊙ GELU'(h); the slope from the forward pass when given, else computed.
 template <typename S>
-void geluBackward(const Matrix<S>& h, const Matrix<S>& dy, Matrix<S>& dh, const Matrix<S>* cdf = nullptr);
+void geluBackward(const Matrix<S>& h, const Matrix<S>& dy, Matrix<S>& dh, const Matrix<S>* slope = nullptr);
 
 // Inverted dropout: keep each value with probability 1 − rate and scale it by 1 / (1 − rate).
 template <typename S>

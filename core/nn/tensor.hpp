@@ -42,13 +42,13 @@ using In = typename std::type_identity<ConstMatrixRef<S>>::type;
 template <typename S>
 using Out = typename std::type_identity<MatrixRef<S>>::type;
 
-// C = alpha op(A) op(B) + beta C, with BLAS (single-threaded inside a training shard). op is the
-// transpose when asked for.
+// C = alpha op(A) op(B) + beta C; op is the transpose when asked for. With one BLAS thread (inside
+// a training shard) Eigen's kernel computes it on the calling thread; with more, BLAS's threads do.
 template <typename S>
 void gemm(S alpha, ConstMatrixRef<S> a, bool transposeA, ConstMatrixRef<S> b, bool transposeB, S beta,
           MatrixRef<S> c);
 
-// Sets how many threads BLAS may use for one product (training runs one per shard).
+// Sets how many threads one product may use (training runs one per shard).
 void setBlasThreads(int threads);
 
 }  // namespace pretrainlab::nn

@@ -72,12 +72,15 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
                 s.blank = static_cast<nn::Index>(before.size()) - 1;  // predicts the next token
                 break;
             case nn::Architecture::Encoder: {
-                // [CLS] before [MASK] after [SEP], cut to the context around the blank
-                fitAround(before, after, std::max<nn::Index>(1, context - 3));
+                // [CLS] before [MASK]… after [SEP], one [MASK] for each of the answer's tokens (as a
+                // word the tokenizer splits is masked in pretraining), cut to the context around
+                // the blanks; the first [MASK] is asked for the answer's first token.
+                const auto masks = static_cast<nn::Index>(std::max<std::size_t>(1, answer.size()));
+                fitAround(before, after, std::max<nn::Index>(1, context - 2 - masks));
                 s.tokens.push_back(specials.cls);
                 s.tokens.insert(s.tokens.end(), before.begin(), before.end());
                 s.blank = static_cast<nn::Index>(s.tokens.size());
-                s.tokens.push_back(specials.mask);
+                s.tokens.insert(s.tokens.end(), static_cast<std::size_t>(masks), specials.mask);
                 s.tokens.insert(s.tokens.end(), after.begin(), after.end());
                 s.tokens.push_back(specials.sep);
                 break;

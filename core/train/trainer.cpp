@@ -198,7 +198,7 @@ std::size_t workspaceBytes(const typename nn::Transformer<S>::Workspace& ws) {
         for (const auto& block : *blocks) {
             for (const nn::Matrix<S>* m : {&block.input, &block.normed1, &block.normedCross, &block.normed2,
                                            &block.attended, &block.crossed, &block.mlpOut, &block.afterAttention,
-                                           &block.afterCross, &block.hidden, &block.activated, &block.cdf,
+                                           &block.afterCross, &block.hidden, &block.activated, &block.slope,
                                            &block.attention.projected, &block.attention.probabilities,
                                            &block.attention.context, &block.crossAttention.projected,
                                            &block.crossAttention.memoryProjected, &block.crossAttention.probabilities,

@@ -125,33 +125,66 @@ private slots:
         QCOMPARE(out(0, 0), 0.0);
         QVERIFY(std::abs(out(0, 1) - 0.8413447460685429) < 1e-12);
         QVERIFY(std::abs(out(0, 2) - 8.0) < 1e-9);
+        // The slope kept by the forward pass gives the same gradient as computing it again.
+        Matrix<double> slope, y, dhKept;
+        geluForward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), y, &slope);
+        geluBackward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), r, dhKept, &slope);
+        QVERIFY((dhKept - dh).cwiseAbs().maxCoeff() < 1e-15);
+        // Training's float GELU (its own erf) agrees with double's, values and gradients, with the
+        // slope kept and without, over 1,000 points (several chunks, the last one short).
+        Matrix<double> wide(1, 1000);
+        for (Index i = 0; i < wide.cols(); ++i) wide(0, i) = -6.0 + 12.0 * double(i) / double(wide.cols() - 1);
+        const Matrix<double> upstream = randomMatrix(1, 1000, 13);
+        Matrix<double> yd, dd;
+        geluForward<double>(wide, yd);
+        geluBackward<double>(wide, upstream, dd);
+        const Matrix<float> wideF = wide.cast<float>(), upstreamF = upstream.cast<float>();
+        Matrix<float> yf, slopeF, dfKept, dfAgain;
+        geluForward<float>(wideF, yf, &slopeF);
+        geluBackward<float>(wideF, upstreamF, dfKept, &slopeF);
+        geluBackward<float>(wideF, upstreamF, dfAgain);
+        QVERIFY((yf.cast<double>() - yd).cwiseAbs().maxCoeff() < 2e-6);
+        QVERIFY((dfKept.cast<double>() - dd).cwiseAbs().maxCoeff() < 2e-6);
+        QVERIFY((dfAgain.cast<double>() - dd).cwiseAbs().maxCoeff() < 2e-6);
     }
 
     void attention_data() {
         QTest::addColumn<int>("kind");
         QTest::addColumn<bool>("cross");
         QTest::addColumn<bool>("padding");
-        QTest::newRow("bidirectional") << int(MaskKind::Bidirectional) << false << false;
-        QTest::newRow("causal") << int(MaskKind::Causal) << false << false;
-        QTest::newRow("prefix LM") << int(MaskKind::PrefixLm) << false << false;
-        QTest::newRow("padding") << int(MaskKind::Bidirectional) << false << true;
-        QTest::newRow("cross") << int(MaskKind::Bidirectional) << true << false;
+        QTest::addColumn<int>("length");
+        QTest::newRow("bidirectional") << int(MaskKind::Bidirectional) << false << false << 4;
+        QTest::newRow("causal") << int(MaskKind::Causal) << false << false << 4;
+        QTest::newRow("prefix LM") << int(MaskKind::PrefixLm) << false << false << 4;
+        QTest::newRow("padding") << int(MaskKind::Bidirectional) << false << true << 4;
+        QTest::newRow("cross") << int(MaskKind::Bidirectional) << true << false << 4;
+        // Long enough that a causal mask's rows go in blocks (the last one shorter), each stopping
+        // at the keys its last row sees.
+        QTest::newRow("causal, 150 positions") << int(MaskKind::Causal) << false << false << 150;
+        QTest::newRow("causal with padding, 150 positions") << int(MaskKind::Causal) << false << true << 150;
+        QTest::newRow("prefix LM, 150 positions") << int(MaskKind::PrefixLm) << false << false << 150;
+        QTest::newRow("bidirectional, 150 positions") << int(MaskKind::Bidirectional) << false << true << 150;
     }
 
     void attention() {
         QFETCH(int, kind);
         QFETCH(bool, cross);
         QFETCH(bool, padding);
+        QFETCH(int, length);
         Parameters<double> p;
         const MultiHeadAttention layer = MultiHeadAttention::create(p, "attention", "g", 8, 2, cross);
         fill(p.values(), 9, 0.5);
-        const Index sequences = 2, tq = 4, tk = cross ? 3 : 4;
+        const Index sequences = 2, tq = length, tk = cross ? length - 1 : length;
         Flat xs(static_cast<std::size_t>(sequences * tq * 8));
         fill(xs, 10);
         Flat ms(static_cast<std::size_t>(sequences * tk * 8));
         fill(ms, 11);
-        const std::vector<std::uint8_t> pad{0, 0, 1, 0, 0, 0, 1, 1};
-        AttentionMask mask{static_cast<MaskKind>(kind), 2, padding ? &pad : nullptr};
+        std::vector<std::uint8_t> pad{0, 0, 1, 0, 0, 0, 1, 1};
+        if (length != 4) {
+            pad.assign(static_cast<std::size_t>(sequences * tk), 0);
+            for (std::size_t j = 0; j < pad.size(); ++j) pad[j] = j % std::size_t(tk) % 7 == 3 || j % std::size_t(tk) > 140;
+        }
+        AttentionMask mask{static_cast<MaskKind>(kind), length == 4 ? 2 : 70, padding ? &pad : nullptr};
         const AttentionShape shape{sequences, tq, tk};
         const Matrix<double> r = randomMatrix(sequences * tq, 8, 12);
         const auto loss = [&] {
@@ -187,6 +220,34 @@ private slots:
                         if (!cross && !mask.allows(b, i, j, tk)) QCOMPARE(weights(i, j), 0.0);
                     }
                     QVERIFY(std::abs(weights.row(i).sum() - 1.0) < 1e-12);
+                }
+            }
+        }
+        // The weights and the context, one query at a time from the projected q, k and v.
+        if (!cross) {
+            const Index dh = 4;
+            for (Index b = 0; b < sequences; ++b) {
+                for (Index h = 0; h < 2; ++h) {
+                    const Matrix<double> weights = layer.weights(cache, shape, b, h);
+                    for (Index i = 0; i < tq; ++i) {
+                        std::vector<double> e(static_cast<std::size_t>(tk), 0.0);
+                        double total = 0;
+                        for (Index j = 0; j < tk; ++j) {
+                            if (!mask.allows(b, i, j, tk)) continue;
+                            const double score = cache.projected.block(b * tq + i, h * dh, 1, dh)
+                                                     .cwiseProduct(cache.projected.block(b * tk + j, 8 + h * dh, 1, dh))
+                                                     .sum() / 2.0;
+                            e[static_cast<std::size_t>(j)] = std::exp(score);
+                            total += std::exp(score);
+                        }
+                        RowVector<double> context = RowVector<double>::Zero(dh);
+                        for (Index j = 0; j < tk; ++j) {
+                            const double weight = e[static_cast<std::size_t>(j)] / total;
+                            QVERIFY(std::abs(weights(i, j) - weight) < 1e-12);
+                            context += weight * cache.projected.block(b * tk + j, 16 + h * dh, 1, dh);
+                        }
+                        QVERIFY((cache.context.block(b * tq + i, h * dh, 1, dh) - context).cwiseAbs().maxCoeff() < 1e-12);
+                    }
                 }
             }
         }

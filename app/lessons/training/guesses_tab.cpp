@@ -35,15 +35,29 @@ GuessesTab::GuessesTab(TrainingLabState& state, QWidget* parent) : QWidget(paren
     layout->addWidget(scroll, 1);
 
     connect(choice_, &QComboBox::currentIndexChanged, this, &GuessesTab::showProbes);
+    refresh_.setSingleShot(true);
+    connect(&refresh_, &QTimer::timeout, this, &GuessesTab::showProbes);
     connect(&state_, &TrainingLabState::pointsAdded, this, [this](int, const TrainingController::Drained& points) {
-        if (!points.probes.empty()) showProbes();
+        if (!points.probes.empty()) showProbesSoon();
     });
     connect(&state_, &TrainingLabState::prepared, this, &GuessesTab::showProbes);
     connect(&state_, &TrainingLabState::runReset, this, &GuessesTab::showProbes);
     connect(&state_, &TrainingLabState::runsCleared, this, &GuessesTab::showProbes);
 }
 
+void GuessesTab::showProbesSoon() {
+    if (refresh_.isActive()) return;
+    const qint64 since = sinceShown_.isValid() ? sinceShown_.elapsed() : refreshMs;
+    if (since >= refreshMs) {
+        showProbes();
+    } else {
+        refresh_.start(int(refreshMs - since));
+    }
+}
+
 void GuessesTab::showProbes() {
+    refresh_.stop();
+    sinceShown_.start();
     const Run* run = state_.currentRun();
     const int category = choice_->currentData().toInt();
     if (!run || run->probes.empty()) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 
 #include "app/lessons/training/lesson_state.hpp"
@@ -21,6 +23,13 @@ public:
 
 private:
     void showProbes();
+    // New guesses come every 25 steps, many times a second on a tiny model: the panel is rebuilt
+    // at most every refreshMs (at once when it has rested that long), so that laying out its text
+    // does not take a core from training.
+    void showProbesSoon();
+    static constexpr qint64 refreshMs = 250;
+    QTimer refresh_;
+    QElapsedTimer sinceShown_;
 
     TrainingLabState& state_;
     QComboBox* choice_ = nullptr;

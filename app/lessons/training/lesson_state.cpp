@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QStringList>
+#include <algorithm>
 #include <utility>
 
 #include "core/optim/memory.hpp"
@@ -58,6 +59,17 @@ TrainingLabState::TrainingLabState(QObject* parent) : QObject(parent) {
     drainTimer_.setInterval(33);
     connect(&drainTimer_, &QTimer::timeout, this, &TrainingLabState::pullUpdates);
     drainTimer_.start();
+    statusTimer_.setSingleShot(true);
+    connect(&statusTimer_, &QTimer::timeout, this, [this] {
+        sinceStatus_.start();
+        emit statusChanged();
+    });
+}
+
+void TrainingLabState::statusSoon() {
+    if (statusTimer_.isActive()) return;
+    const qint64 since = sinceStatus_.isValid() ? sinceStatus_.elapsed() : statusMs;
+    statusTimer_.start(int(std::max<qint64>(0, statusMs - since)));
 }
 
 void TrainingLabState::setProblem(const QString& problem) {
@@ -262,7 +274,7 @@ void TrainingLabState::pullUpdates() {
         lastSpeed_ = drained.steps.back().metrics.tokensPerSecond;
     }
     emit pointsAdded(runs_.count() - 1, drained);
-    emit statusChanged();
+    statusSoon();
 }
 
 QString TrainingLabState::statusText() const {

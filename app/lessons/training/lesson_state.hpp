@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -98,6 +99,12 @@ private:
     TrainingController controller_;
     RunHistory runs_;
     QTimer drainTimer_;
+    // The status line (step, tokens/s) as steps arrive: at most every statusMs, the last one
+    // always shown; a change of state shows at once.
+    void statusSoon();
+    static constexpr qint64 statusMs = 200;
+    QTimer statusTimer_;
+    QElapsedTimer sinceStatus_;
     std::optional<train::RunSettings> queued_;  // starts when the current run finishes
     bool lossByTokens_ = false;
     std::size_t lastStep_ = 0;
