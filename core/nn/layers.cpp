@@ -117,13 +117,13 @@ void erfChunk(const Chunk& x, Chunk& out, Chunk& gauss) {
     out = (x < 0.0f).select(-out, out);
 }
 
-// Φ(h) into `cdf` and GELU'(h) = Φ(h) + h φ(h) into `slope`, for a chunk of h; φ(h) is
-// exp(−(h/√2)²) / √(2π).
 // GELU'(x) in double, with the library's erf.
 double geluSlope(double x) {
     return 0.5 * (1.0 + std::erf(x * inverseSqrt2)) + x * inverseSqrt2Pi * std::exp(-0.5 * x * x);
 }
 
+// Φ(h) into `cdf` and GELU'(h) = Φ(h) + h φ(h) into `slope`, for a chunk of h; φ(h) is
+// exp(−(h/√2)²) / √(2π).
 template <typename X>
 void cdfAndSlope(const X& h, Chunk& cdf, Chunk& slope) {
     erfChunk(h * float(inverseSqrt2), cdf, slope);
