@@ -30,7 +30,6 @@
 #include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/optimization/optimization_page.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
-#include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/lessons/view_export.hpp"
 #include "app/session/session_actions.hpp"
@@ -70,7 +69,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     attention_ = new AttentionPage;
     addPage(tr("Architectures\n& attention"), attention_);
     training_ = new TrainingPage;
-    training_->setupForm().setTokenizerSource([this] { return tokenization_->state().trainedBpeTokenizer(); });
+    training_->setTokenizerSource([this] { return tokenization_->state().trainedBpeTokenizer(); });
     addPage(tr("Training"), training_);
     connect(&attention_->state(), &AttentionState::labModelWanted, &training_->state().controller(),
             &TrainingController::requestSnapshot);

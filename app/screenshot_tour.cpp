@@ -23,7 +23,6 @@
 #include "app/lessons/finetuning/finetuning_page.hpp"
 #include "app/lessons/finetuning/pretraining_tab.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
-#include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/main_window.hpp"
 #include "core/train/tiny_models.hpp"
@@ -107,7 +106,7 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
         TrainingLabState& lab = training->state();
         window.showPage(QStringLiteral("training"));
         const auto trainUntilEnded = [&](train::RunSettings settings) {
-            training->setupForm().setSettings(settings);
+            training->setSettings(settings);
             training->start();
             for (int waited = 0; waited < 60000; waited += 100) {
                 const auto state = lab.controller().state();
@@ -123,7 +122,7 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
             lab.clearRuns();
             training->showSideTab(TrainingPage::SideTab::Setup);
             save(QStringLiteral("training-setup"));
-            train::RunSettings run = train::toyWorldRun(nn::Architecture::Decoder, 500, 2e-3);
+            train::RunSettings run = train::toyWorldRun(nn::Architecture::Decoder, 500);
             run.trainer.threads = std::max(1u, std::thread::hardware_concurrency());
             trainUntilEnded(run);
             save(QStringLiteral("training"));
@@ -211,31 +210,31 @@ int runScreenshotTour(MainWindow& window, const QString& directory, const QList<
             };
             state.clearRuns();
             finetuning->showView(FinetuningPage::View::Finetune);
-            finetuning->finetuneTab()->form()->setTask("choice");
-            finetuning->finetuneTab()->finetune(true);
+            finetuning->findChild<FinetuneTab*>()->form()->setTask("choice");
+            finetuning->findChild<FinetuneTab*>()->finetune(true);
             idle();
             save(QStringLiteral("finetuning-live"));
             if (state.ablation().empty()) {
                 finetuning->showView(FinetuningPage::View::Ablation);
-                finetuning->ablationTab()->runTable();
+                finetuning->findChild<AblationTab*>()->runTable();
                 idle();
             }
             finetuning->showView(FinetuningPage::View::Ablation);
             save(QStringLiteral("finetuning-ablation"));
             finetuning->showView(FinetuningPage::View::DataSize);
-            if (state.dataSize().empty() || state.dataSize().front().points.empty()) finetuning->dataSizeTab()->measure();
+            if (state.dataSize().empty() || state.dataSize().front().points.empty()) finetuning->findChild<DataSizeTab*>()->measure();
             idle();
             save(QStringLiteral("finetuning-data-size"));
             finetuning->showView(FinetuningPage::View::Features);
-            if (state.features().empty()) finetuning->featuresTab()->measure();
+            if (state.features().empty()) finetuning->findChild<FeaturesTab*>()->measure();
             idle();
             save(QStringLiteral("finetuning-features"));
             finetuning->showView(FinetuningPage::View::Pretraining);
-            if (state.pretraining().empty()) finetuning->pretrainingTab()->measure();
+            if (state.pretraining().empty()) finetuning->findChild<PretrainingTab*>()->measure();
             idle();
             save(QStringLiteral("finetuning-pretraining"));
             finetuning->showView(FinetuningPage::View::Architectures);
-            if (state.architectures().empty()) finetuning->architecturesTab()->measure();
+            if (state.architectures().empty()) finetuning->findChild<ArchitecturesTab*>()->measure();
             idle();
             save(QStringLiteral("finetuning-encoder-vs-decoder"));
         }

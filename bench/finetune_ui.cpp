@@ -38,10 +38,10 @@ int main(int argc, char** argv) {
     QObject::connect(&page.state(), &app::FinetuningState::ablationChanged, [&] {
         if (firstCell < 0 && !page.state().ablation().empty()) firstCell = clock.elapsed() / 1000.0;
     });
-    const finetune::AblationPlan plan = page.ablationTab()->plan();
+    const finetune::AblationPlan plan = page.findChild<app::AblationTab*>()->plan();
     const double started = clock.elapsed() / 1000.0;
     lateness.start();
-    page.ablationTab()->runTable();
+    page.findChild<app::AblationTab*>()->runTable();
     while (page.busy()) app.processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
     lateness.stop();
     const double total = clock.elapsed() / 1000.0 - started;

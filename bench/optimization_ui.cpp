@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     window.show();
     window.showPage(QStringLiteral("optimization"));
     app::OptimizationPage& page = *window.optimizationPage();
-    app::PlaygroundTab& playground = *page.playgroundTab();
+    app::PlaygroundTab& playground = *page.findChild<app::PlaygroundTab*>();
     playground.setSurface(QStringLiteral("rosenbrock"));
     playground.setOptimizerShown(optim::OptimizerKind::RmsProp, true);
     for (int i = 0; i < 20; ++i) app.processEvents(QEventLoop::AllEvents, 20);

@@ -24,7 +24,8 @@ if $experiment; then
   runs+=("decoder, 1000 steps|--steps 1000" "decoder, 1000 steps, lr 3e-3|--steps 1000 --lr 0.003"
          "decoder, 1000 steps, constant rate|--steps 1000 --schedule constant"
          "decoder, lr 3e-3|--lr 0.003" "encoder, 1000 steps|--arch encoder --steps 1000"
-         "encoder, lr 1e-3|--arch encoder --lr 0.001")
+         "encoder, lr 1e-3|--arch encoder --lr 0.001" "encoder, sentence pairs|--arch encoder --nsp"
+         "encoder, context 16, batch 64|--arch encoder --ctx 16 --batch 64")
 fi
 : > "$work/runs.txt"
 for entry in "${runs[@]}"; do

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "app/main_window.hpp"
-#include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/theme.hpp"
 #include "bench/ui_latency.hpp"
@@ -54,7 +53,7 @@ int main(int argc, char** argv) {
     settings.trainer.schedule = {optim::ScheduleKind::Constant, 3e-4};
     settings.trainer.optimizer.weightDecay = 0.01;
     settings.corpus = toyWorld ? train::toyWorldCorpus : "";
-    trainingPage.setupForm().setSettings(settings);
+    trainingPage.setSettings(settings);
     trainingPage.start();
     while (page.controller().stepsDone() < 5) app.processEvents(QEventLoop::AllEvents, 20);
 

@@ -143,7 +143,7 @@ void SurfaceView::paintEvent(QPaintEvent*) {
             first = false;
         }
         painter.setBrush(Qt::NoBrush);
-        painter.setPen(QPen(QColor(0, 0, 0, 110), 5.5, path.style, Qt::RoundCap, Qt::RoundJoin));
+        painter.setPen(QPen(viewPalette().pathEdge, 5.5, path.style, Qt::RoundCap, Qt::RoundJoin));
         painter.drawPath(line);  // a dark edge so the line reads on any shade
         painter.setPen(QPen(path.colour, 3, path.style, Qt::RoundCap, Qt::RoundJoin));
         painter.drawPath(line);

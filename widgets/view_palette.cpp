@@ -44,6 +44,7 @@ ViewPalette ViewPalette::fromJson(const QJsonObject& theme) {
     p.separator = colourOf(theme, "separator");
     p.outline = colourOf(theme, "outline");
     p.wash = colourOf(theme, "wash");
+    p.pathEdge = colourOf(theme, "pathEdge");
     p.legendBackground = colourOf(theme, "legendBackground");
     p.legendBorder = colourOf(theme, "legendBorder");
     p.marker = colourOf(theme, "marker");

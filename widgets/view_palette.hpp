@@ -17,6 +17,7 @@ struct ViewPalette {
     QColor separator;       // between rows of a panel
     QColor outline;         // the selected cell or thumbnail
     QColor wash;            // laid over what is not in focus (translucent)
+    QColor pathEdge;        // the edge under a drawn path, so it reads on any shade (translucent)
     QColor legendBackground, legendBorder;
     QColor marker;          // "you are here" on a chart
     QColor callout;         // a note's background on a chart

@@ -78,7 +78,7 @@ train::RunSettings settingsFrom(const Arguments& arguments) {
     applyFlags(train::runSettingFields(), arguments, settings, {"preset"});
     if (const std::optional<std::string> text = arguments.value("config")) {
         if (!settings.applyPreset(settings.preset) && settings.preset != "custom") {
-            throw UsageError("--config expects tiny, small or medium, got '" + *text + "'");
+            throw UsageError("--config expects " + train::runSettingField("preset").expects() + ", got '" + *text + "'");
         }
     }
     std::vector<std::string> rest;

@@ -7,7 +7,6 @@
 #include "app/lessons/finetuning/lesson_state.hpp"
 #include "app/lessons/optimization/optimization_page.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
-#include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 
 namespace pretrainlab::app {
@@ -34,10 +33,10 @@ void applyTraining(const LectureStep& step, TrainingPage& page, bool startRuns) 
     const auto index = lectureViews(step.lesson).indexOf(step.view);
     page.showSideTab(TrainingPage::SideTab(index));
     if (!step.train || !startRuns || trainingLive(page.state().controller().state())) return;
-    train::RunSettings settings = page.setupForm().settings();
+    train::RunSettings settings = page.settings();
     if (settings.model.architecture != *step.train) {
         settings.model.architecture = *step.train;
-        page.setupForm().setSettings(settings);
+        page.setSettings(settings);
     }
     page.start();
     // A setup the form refuses shows the form with its problem; a run shows the step's view.

@@ -40,7 +40,17 @@ QDoubleSpinBox* numberBox(const FieldSpec& field, int decimals, double step) {
 
 QComboBox* choiceBox(const FieldSpec& field, const std::vector<std::pair<const char*, QString>>& labels) {
     auto* box = new QComboBox;
-    for (const auto& [name, label] : labels) box->addItem(label, QString::fromLatin1(name));
+    // The table's choices: those labelled here in the labels' order, then any other by its name.
+    const auto offered = [&field](const std::string& name) {
+        return std::find(field.choices.begin(), field.choices.end(), name) != field.choices.end();
+    };
+    for (const auto& [name, label] : labels) {
+        if (offered(name)) box->addItem(label, QString::fromLatin1(name));
+    }
+    for (const std::string& name : field.choices) {
+        const QString data = QString::fromStdString(name);
+        if (box->findData(data) < 0) box->addItem(data, data);
+    }
     box->setCurrentIndex(box->findData(QString::fromStdString(std::get<std::string>(field.defaultValue))));
     box->setToolTip(helpOf(field));
     return box;

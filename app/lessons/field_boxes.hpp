@@ -20,7 +20,8 @@ QString helpOf(const FieldSpec& field);
 QSpinBox* integerBox(const FieldSpec& field);
 // A share (field.percent) shows in %.
 QDoubleSpinBox* numberBox(const FieldSpec& field, int decimals, double step);
-// The field's names, shown by `labels` in this order; the item data is the name.
+// The field's choices, those in `labels` shown by their label in that order, then any other by its
+// name; the item data is the name.
 QComboBox* choiceBox(const FieldSpec& field, const std::vector<std::pair<const char*, QString>>& labels);
 
 }  // namespace pretrainlab::app

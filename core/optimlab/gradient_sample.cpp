@@ -9,7 +9,7 @@
 namespace pretrainlab::optimlab {
 
 GradientSample sampleGradient(std::size_t steps, unsigned threads, const Progress& progress) {
-    train::RunSettings settings = train::toyWorldRun(nn::Architecture::Decoder, std::max<std::size_t>(steps, 1), 2e-3);
+    train::RunSettings settings = train::toyWorldRun(nn::Architecture::Decoder, std::max<std::size_t>(steps, 1));
     settings.toyWorldBytes = 1u << 18;
     settings.trainer.threads = threads;
     train::TrainingSession session(settings);

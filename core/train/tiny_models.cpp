@@ -8,13 +8,14 @@
 
 namespace pretrainlab::train {
 
-RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, double peak) {
+RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, std::optional<double> peak) {
     RunSettings s;
     s.applyPreset("tiny");
     s.model.architecture = architecture;
     s.corpus = toyWorldCorpus;
     s.steps = steps;
-    s.trainer.schedule = {optim::ScheduleKind::Cosine, peak, 30, steps};
+    s.trainer.schedule.total = steps;
+    if (peak) s.trainer.schedule.peak = *peak;
     return s;
 }
 

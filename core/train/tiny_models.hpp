@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include "core/common/progress.hpp"
 #include "core/train/model_bundle.hpp"
@@ -12,9 +13,9 @@
 
 namespace pretrainlab::train {
 
-// The tiny preset of `architecture` on the built-in toy world for `steps` steps: AdamW, a cosine
-// schedule peaking at `peak` after 30 warmup steps.
-RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, double peak);
+// The tiny preset of `architecture` on the built-in toy world for `steps` steps, with the run
+// settings' defaults (optimizer, schedule, warmup); the schedule peaks at `peak` when given.
+RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, std::optional<double> peak = std::nullopt);
 
 // How long and how fast the attention lesson's tiny model of an architecture trains. The encoder
 // learns from about 15% of its tokens: it needs more steps, and a gentler rate to leave the

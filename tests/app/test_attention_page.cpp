@@ -16,7 +16,6 @@
 #include "app/lessons/attention/masks_tab.hpp"
 #include "app/lessons/attention/weights_tab.hpp"
 #include "app/lessons/attention/zero_shot_tab.hpp"
-#include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/main_window.hpp"
 #include "app/theme.hpp"
@@ -342,7 +341,7 @@ private slots:
         run.corpus = train::toyWorldCorpus;
         run.toyWorldBytes = 50'000;
         run.trainer.threads = 1;
-        training->setupForm().setSettings(run);
+        training->setSettings(run);
         training->start();
         QTRY_COMPARE_WITH_TIMEOUT(training->state().controller().state(), app::TrainingController::State::Finished, 30000);
         emit page->state().labModelWanted();

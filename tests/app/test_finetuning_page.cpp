@@ -42,6 +42,7 @@ finetune::FinetuneSettings quick(const std::string& task, std::size_t steps) {
 }
 
 void waitUntilIdle(FinetuningPage& page) { QTRY_VERIFY_WITH_TIMEOUT(!page.busy(), 60000); }
+void waitUntilIdle(FinetuningState& state) { QTRY_VERIFY_WITH_TIMEOUT(!state.job().busy(), 60000); }
 
 }  // namespace
 
@@ -64,13 +65,14 @@ private slots:
     }
 
     void liveRunsFillEveryView() {
-        FinetuningPage page;
-        page.show();
-        FinetuningState& state = page.state();
-        app::FinetuneTab* tab = page.finetuneTab();
+        // The tab on its own, over a state of its own.
+        FinetuningState state;
+        app::FinetuneTab view(state);
+        app::FinetuneTab* tab = &view;
+        view.show();
         QVERIFY(state.startRuns(quick("sentiment", 30), true, true));
         QVERIFY(!state.startRuns(quick("sentiment", 30), true, false));  // one piece of work at a time
-        waitUntilIdle(page);
+        waitUntilIdle(state);
         QCOMPARE(state.runs().size(), std::size_t(2));
         QVERIFY(state.runs()[0].pretrained && !state.runs()[1].pretrained);
         for (const app::FinetuneRun& run : state.runs()) {
@@ -109,7 +111,8 @@ private slots:
     void tableFillsAndCancelKeepsWhatFinished() {
         FinetuningPage page;
         page.show();
-        app::AblationTab* tab = page.ablationTab();
+        auto* tab = page.findChild<app::AblationTab*>();
+        QVERIFY(tab);
         for (QCheckBox* box : tab->findChildren<QCheckBox*>()) box->setChecked(box->text() == "sentiment");
         tab->findChild<QSpinBox*>(QStringLiteral("ablationSeeds"))->setValue(1);
         tab->findChild<QSpinBox*>(QStringLiteral("ablationSteps"))->setValue(10);
@@ -141,34 +144,37 @@ private slots:
     }
 
     void sweepsFeaturesAndArchitecturesDraw() {
-        FinetuningPage page;
-        page.show();
-        FinetuningState& state = page.state();
+        // The four tabs on their own, over one state.
+        FinetuningState state;
+        app::DataSizeTab dataSize(state);
+        app::FeaturesTab features(state);
+        app::ArchitecturesTab architectures(state);
+        app::PretrainingTab pretraining(state);
         finetune::DataSizePlan sizes;
         sizes.task = "sentiment";
         sizes.sizes = {16, 32};
         sizes.seeds = 1;
         sizes.finetune.steps = 5;
         QVERIFY(state.startDataSize(sizes));
-        waitUntilIdle(page);
+        waitUntilIdle(state);
         QCOMPARE(state.dataSize().size(), std::size_t(4));
-        QCOMPARE(page.dataSizeTab()->chart()->pointCount(page.dataSizeTab()->series().front()), 2);
-        QVERIFY(page.dataSizeTab()->summary()->text().contains("labels"));
+        QCOMPARE(dataSize.chart()->pointCount(dataSize.series().front()), 2);
+        QVERIFY(dataSize.summary()->text().contains("labels"));
 
         QVERIFY(state.startFeatures(quick("acceptability", 5)));
-        waitUntilIdle(page);
+        waitUntilIdle(state);
         QCOMPARE(state.features().size(), std::size_t(3));
-        for (int i = 0; i < 3; ++i) QCOMPARE(page.featuresTab()->plot(i)->pointCount(), 200);
+        for (int i = 0; i < 3; ++i) QCOMPARE(features.plot(i)->pointCount(), 200);
         QVERIFY(state.features()[0].probeAccuracy >= 0 && state.features()[2].probeAccuracy >= 0);
 
         QVERIFY(state.startArchitectures(quick("sentiment", 5)));
-        waitUntilIdle(page);
+        waitUntilIdle(state);
         QCOMPARE(state.architectures().size(), std::size_t(2));
         for (const auto& result : state.architectures()) {
             QVERIFY(result.probe.gradients < result.full.gradients / 100);
             QVERIFY(result.probe.optimizerState < result.full.optimizerState / 100);
         }
-        QCOMPARE(page.architecturesTab()->table()->columnCount(), 2);
+        QCOMPARE(architectures.table()->columnCount(), 2);
 
         finetune::PretrainingPlan pre;
         pre.checkpoints = {0, 10};
@@ -176,9 +182,9 @@ private slots:
         pre.finetune.steps = 3;
         pre.finetune.threads = 2;
         QVERIFY(state.startPretraining(pre));
-        waitUntilIdle(page);
+        waitUntilIdle(state);
         QCOMPARE(state.pretraining().size(), std::size_t(2));
-        QCOMPARE(page.pretrainingTab()->accuracyChart()->pointCount(0), 2);
+        QCOMPARE(pretraining.accuracyChart()->pointCount(0), 2);
     }
 
     void fitsAProjectorAtTheLargestTextSize() {
@@ -192,8 +198,9 @@ private slots:
                      qPrintable(QString("%1 pt: %2").arg(size).arg(page.minimumSizeHint().width())));
             if (size <= 20) {
                 // Up to 20 points the live tab needs no scrolling.
-                QVERIFY2(page.finetuneTab()->minimumSizeHint().width() <= 1280 - 184 - 40,
-                         qPrintable(QString("%1 pt: %2").arg(size).arg(page.finetuneTab()->minimumSizeHint().width())));
+                const auto* live = page.findChild<app::FinetuneTab*>();
+                QVERIFY2(live->minimumSizeHint().width() <= 1280 - 184 - 40,
+                         qPrintable(QString("%1 pt: %2").arg(size).arg(live->minimumSizeHint().width())));
             }
         }
         app::applyTheme(*qApp, app::defaultTextPointSize);

@@ -14,7 +14,6 @@
 
 #include "app/lessons/csv_file.hpp"
 #include "app/lessons/training/exports.hpp"
-#include "app/lessons/training/run_setup_form.hpp"
 #include "app/lessons/training/training_charts.hpp"
 #include "app/lessons/training/training_page.hpp"
 #include "app/main_window.hpp"
@@ -45,8 +44,8 @@ private slots:
         page.resize(1280, 720);
         page.show();
         page.state().controller().setEvaluationInterval(10);
-        page.setupForm().setSettings(quickRun(40));
-        QCOMPARE(QString::fromStdString(page.setupForm().settings().toJson()), QString::fromStdString(quickRun(40).toJson()));
+        page.setSettings(quickRun(40));
+        QCOMPARE(QString::fromStdString(page.settings().toJson()), QString::fromStdString(quickRun(40).toJson()));
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         page.state().pullUpdates();
@@ -74,7 +73,7 @@ private slots:
         page.resize(1280, 720);
         page.show();
         page.state().controller().setEvaluationInterval(10);
-        page.setupForm().setSettings(quickRun(20));
+        page.setSettings(quickRun(20));
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         auto* button = page.findChild<QPushButton*>(QStringLiteral("pauseButton"));
@@ -102,13 +101,13 @@ private slots:
         TrainingPage page;
         page.state().controller().setEvaluationInterval(0);
         train::RunSettings first = quickRun(15);
-        page.setupForm().setSettings(first);
+        page.setSettings(first);
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         train::RunSettings second = first;
         second.trainer.optimizer.kind = optim::OptimizerKind::Sgd;
         second.accumulation = 2;
-        page.setupForm().setSettings(second);
+        page.setSettings(second);
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         page.state().pullUpdates();
@@ -158,7 +157,7 @@ private slots:
         train::RunSettings wild = quickRun(200);
         wild.trainer.optimizer.kind = optim::OptimizerKind::Sgd;
         wild.trainer.schedule = {optim::ScheduleKind::Constant, 1000.0};
-        page.setupForm().setSettings(wild);
+        page.setSettings(wild);
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Diverged, 60000);
         QTRY_VERIFY(!page.findChild<QLabel*>(QStringLiteral("trainingProblem"))->isHidden());
@@ -178,7 +177,7 @@ private slots:
         QVERIFY(page.state().lossAgainstTokensWithLoss());
         QTRY_VERIFY_WITH_TIMEOUT(page.state().runs().count() == 2 && page.state().controller().state() == State::Finished, 120000);
         page.state().pullUpdates();
-        const train::RunSettings decoder = page.setupForm().settings();
+        const train::RunSettings decoder = page.settings();
         QCOMPARE(decoder.model.architecture, nn::Architecture::Decoder);
         // Series 0 and 1: the encoder's training and held-out loss; 2 and 3: the decoder's.
         QCOMPARE(chart(page, "lossChart")->pointCount(0), 20);
@@ -205,7 +204,7 @@ private slots:
         QTemporaryDir folder;
         TrainingPage page;
         page.state().controller().setEvaluationInterval(0);
-        page.setupForm().setSettings(quickRun(12));
+        page.setSettings(quickRun(12));
         page.start();
         QTRY_COMPARE_WITH_TIMEOUT(page.state().controller().state(), State::Finished, 60000);
         page.state().pullUpdates();
@@ -236,35 +235,61 @@ private slots:
         TrainingPage page;
         train::RunSettings odd = quickRun(10);
         odd.model.heads = 3;
-        page.setupForm().setSettings(odd);
+        page.setSettings(odd);
         page.start();
         QCOMPARE(page.state().controller().state(), State::Idle);
         QCOMPARE(page.state().runs().count(), 0);
     }
 
+    void theFormOffersTheTablesChoicesAndPresets() {
+        // Every choice of the run settings' table is in the form, and nothing else; a preset
+        // picked in the form sets the sizes the table's preset has.
+        TrainingPage page;
+        const std::pair<const char*, const char*> boxes[] = {
+            {"arch", "architectureChoice"}, {"preset", "presetChoice"}, {"optimizer", "optimizerChoice"}, {"schedule", "scheduleChoice"}};
+        for (const auto& [key, name] : boxes) {
+            auto* box = page.findChild<QComboBox*>(QString::fromLatin1(name));
+            QVERIFY2(box, name);
+            QStringList offered;
+            for (int i = 0; i < box->count(); ++i) offered << box->itemData(i).toString();
+            QStringList table;
+            for (const std::string& choice : train::runSettingField(key).choices) table << QString::fromStdString(choice);
+            offered.sort();
+            table.sort();
+            QCOMPARE(offered, table);
+        }
+        auto* preset = page.findChild<QComboBox*>(QStringLiteral("presetChoice"));
+        preset->setCurrentIndex(preset->findData(QStringLiteral("small")));
+        train::RunSettings small;
+        small.applyPreset("small");
+        QCOMPARE(page.settings().model.width, small.model.width);
+        QCOMPARE(page.settings().model.context, small.model.context);
+        QCOMPARE(page.settings().batch, small.batch);
+    }
+
     void sentencePairsForEncodersOnText() {
         TrainingPage page;
-        auto* pairs = page.setupForm().findChild<QCheckBox*>(QStringLiteral("nextSentence"));
+        auto* pairs = page.findChild<QCheckBox*>(QStringLiteral("nextSentence"));
         QVERIFY(pairs);
         train::RunSettings encoder = quickRun(10);
         encoder.model.architecture = nn::Architecture::Encoder;
         encoder.nextSentence = true;
-        page.setupForm().setSettings(encoder);
+        page.setSettings(encoder);
         QVERIFY(pairs->isEnabled() && pairs->isChecked());
-        QVERIFY(page.setupForm().settings().nextSentence);
+        QVERIFY(page.settings().nextSentence);
         train::RunSettings decoder = encoder;
         decoder.model.architecture = nn::Architecture::Decoder;
         decoder.nextSentence = false;
-        page.setupForm().setSettings(decoder);
+        page.setSettings(decoder);
         QVERIFY(!pairs->isEnabled());
-        QVERIFY(!page.setupForm().settings().nextSentence);
+        QVERIFY(!page.settings().nextSentence);
     }
 
     void closingTheWindowMidRun() {
         auto window = std::make_unique<app::MainWindow>();
         window->show();
         window->showPage(QStringLiteral("training"));
-        window->trainingPage()->setupForm().setSettings(quickRun(100000));
+        window->trainingPage()->setSettings(quickRun(100000));
         window->trainingPage()->start();
         QTRY_VERIFY_WITH_TIMEOUT(window->trainingPage()->state().controller().stepsDone() > 3, 60000);
         QElapsedTimer timer;

@@ -30,13 +30,6 @@ public:
     FinetuningState& state() { return *state_; }
     void showView(View view);
     bool busy() const;
-    FinetuneTab* finetuneTab() const { return finetune_; }
-    AblationTab* ablationTab() const { return ablation_; }
-    DataSizeTab* dataSizeTab() const { return dataSize_; }
-    FeaturesTab* featuresTab() const { return features_; }
-    PretrainingTab* pretrainingTab() const { return pretraining_; }
-    ArchitecturesTab* architecturesTab() const { return architectures_; }
-    BaseModelBar* baseModelBar() const { return bar_; }
 
 private:
     void showProblem(const QString& text);

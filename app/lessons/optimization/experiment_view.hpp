@@ -32,7 +32,6 @@ public:
     QPushButton* runButton() const { return run_; }
     QString verdict() const;
     widgets::LiveChart* lossChart() const { return loss_; }
-    widgets::LiveChart* secondChart() const { return second_; }
     // The controls, for a tab to place in its side column: the choice (hidden when there is one
     // experiment), the question, Run and the verdict.
     QComboBox* choiceBox() const { return choice_; }

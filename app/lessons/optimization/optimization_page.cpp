@@ -68,7 +68,6 @@ void OptimizationPage::focusInEvent(QFocusEvent* event) {
 
 bool OptimizationPage::busy() const { return state_->job().busy(); }
 
-QString OptimizationPage::problemText() const { return status_->isHidden() ? QString() : status_->text(); }
 
 void OptimizationPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);

@@ -29,13 +29,6 @@ public:
     OptimizationState& state() { return *state_; }
     void showView(View view);
     bool busy() const;
-    PlaygroundTab* playgroundTab() const { return playground_; }
-    NetworkTab* networkTab() const { return network_; }
-    StabilityTab* stabilityTab() const { return stability_; }
-    MemoryTab* memoryTab() const { return memory_; }
-    AccumulationTab* accumulationTab() const { return accumulation_; }
-    PrecisionTab* precisionTab() const { return precision_; }
-    QString problemText() const;
 
 protected:
     void showEvent(QShowEvent* event) override;

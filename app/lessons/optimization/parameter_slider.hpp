@@ -21,7 +21,6 @@ public:
     double value() const;
     // Moves the slider to the position nearest `value` without emitting changed().
     void setValue(double value);
-    QSlider* slider() const { return slider_; }
 
 signals:
     void changed();

@@ -27,7 +27,6 @@ public:
     void setScaleExponent(int exponent);  // the loss scale 2^exponent
     QString castText() const;
     QPushButton* sampleButton() const { return sample_; }
-    QLabel* formats() const { return formats_; }
     ExperimentView* experiment() const { return experiment_; }
 
 private:

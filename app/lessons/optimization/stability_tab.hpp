@@ -30,7 +30,6 @@ public:
     optim::Schedule schedule() const;
     QString formula() const;
     ExperimentView* experiment() const { return experiment_; }
-    widgets::LiveChart* scheduleChart() const { return chart_; }
 
 private:
     void redrawPlan();

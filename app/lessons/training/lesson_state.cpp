@@ -229,7 +229,7 @@ void TrainingLabState::restore(std::vector<Run> runs, bool lossByTokensWithLoss,
 }
 
 void TrainingLabState::compareObjectives(std::size_t steps, unsigned threads) {
-    train::RunSettings s = train::toyWorldRun(nn::Architecture::Encoder, steps, 2e-3);
+    train::RunSettings s = train::toyWorldRun(nn::Architecture::Encoder, steps);
     s.trainer.threads = threads;
     s.trainer.seed = 1;
     queued_.reset();

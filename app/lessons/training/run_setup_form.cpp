@@ -22,8 +22,6 @@
 namespace pretrainlab::app {
 namespace {
 
-const char* const presetChoices[] = {"tiny", "small", "medium", "custom"};
-
 QSpinBox* integerBox(const char* key) { return app::integerBox(train::runSettingField(key)); }
 
 QDoubleSpinBox* numberBox(const char* key, int decimals, double step) {
@@ -218,9 +216,9 @@ void RunSetupForm::setTokenizerSource(std::function<std::optional<Tokenizer>()> 
 }
 
 void RunSetupForm::applyPreset(int index) {
-    if (index >= 3 || applyingPreset_) return;  // "custom", or setSettings() fills the sizes itself
+    if (applyingPreset_) return;  // setSettings() fills the sizes itself
     train::RunSettings s = settings();
-    s.applyPreset(presetChoices[index]);
+    if (!s.applyPreset(preset_->itemData(index).toString().toStdString())) return;  // custom
     applyingPreset_ = true;
     width_->setValue(int(s.model.width));
     layers_->setValue(int(s.model.layers));

@@ -217,6 +217,14 @@ void TrainingPage::buildFileActions() {
 
 void TrainingPage::showSideTab(SideTab tab) { side_->setCurrentIndex(int(tab)); }
 
+train::RunSettings TrainingPage::settings() const { return setup_->settings(); }
+
+void TrainingPage::setSettings(const train::RunSettings& settings) { setup_->setSettings(settings); }
+
+void TrainingPage::setTokenizerSource(std::function<std::optional<Tokenizer>()> source) {
+    setup_->setTokenizerSource(std::move(source));
+}
+
 void TrainingPage::fitSideToWidth() {
     const int beside = centre_->minimumSizeHint().width() + side_->minimumWidth() + splitter_->handleWidth() + 40;
     const Qt::Orientation wanted = widgets::roomFor(this) >= beside ? Qt::Horizontal : Qt::Vertical;

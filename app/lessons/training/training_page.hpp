@@ -2,8 +2,12 @@
 
 #include <QList>
 #include <QWidget>
+#include <functional>
+#include <optional>
 
 #include "app/lessons/training/lesson_state.hpp"
+#include "core/tokenize/tokenizer.hpp"
+#include "core/train/run_settings.hpp"
 
 class QAction;
 class QLabel;
@@ -32,7 +36,11 @@ public:
     explicit TrainingPage(QWidget* parent = nullptr);
 
     TrainingLabState& state() { return *state_; }
-    RunSetupForm& setupForm() { return *setup_; }
+    // The Setup form's settings (a problem with them is said in the form).
+    train::RunSettings settings() const;
+    void setSettings(const train::RunSettings& settings);
+    // Where "the Tokenization lesson's tokenizer" comes from when a run reads a text file.
+    void setTokenizerSource(std::function<std::optional<Tokenizer>()> source);
     void showSideTab(SideTab tab);
     // Starts a run with the form's settings; a setup that does not make a run is said in the form.
     void start();
