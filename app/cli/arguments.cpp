@@ -1,6 +1,8 @@
 #include "app/cli/arguments.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <string>
 
 namespace pretrainlab::cli {
 
@@ -66,6 +68,18 @@ std::optional<long long> Arguments::integer(const std::string& name, long long m
                          " to " + std::to_string(maximum) + ", got '" + *text + "'");
     }
     return number;
+}
+
+std::optional<double> Arguments::number(const std::string& name) const {
+    const std::optional<std::string> text = value(name);
+    if (!text) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const double parsed = std::stod(*text, &used);
+        if (used == text->size() && std::isfinite(parsed)) return parsed;
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--" + name + " expects a number, got '" + *text + "'");
 }
 
 }  // namespace pretrainlab::cli

@@ -32,6 +32,8 @@ public:
     // An integer option: a usage error unless it is a whole number in [minimum, maximum].
     std::optional<long long> integer(const std::string& name, long long minimum,
                                      long long maximum) const;
+    // A number option: a usage error unless it is a finite number.
+    std::optional<double> number(const std::string& name) const;
 
 private:
     std::map<std::string, std::vector<std::string>> values_;

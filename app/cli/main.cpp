@@ -9,6 +9,7 @@
 #include "app/cli/command.hpp"
 #include "app/cli/finetune_command.hpp"
 #include "app/cli/inspect_command.hpp"
+#include "app/cli/model_commands.hpp"
 #include "app/cli/optimize_commands.hpp"
 #include "app/cli/train_command.hpp"
 #include "core/common/error.hpp"
@@ -22,7 +23,9 @@ const std::vector<Command>& commands() {
                                           pretrainlab::cli::encodeCommand(), pretrainlab::cli::decodeCommand(),
                                           pretrainlab::cli::trainCommand(), pretrainlab::cli::finetuneCommand(), pretrainlab::cli::ablationCommand(),
                                           pretrainlab::cli::optimize2dCommand(), pretrainlab::cli::memoryCommand(),
-                                          pretrainlab::cli::experimentCommand(), pretrainlab::cli::inspectCommand()};
+                                          pretrainlab::cli::experimentCommand(), pretrainlab::cli::inspectCommand(),
+                                          pretrainlab::cli::scoreCommand(), pretrainlab::cli::generateCommand(),
+                                          pretrainlab::cli::attentionCommand()};
     return all;
 }
 

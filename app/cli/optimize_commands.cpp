@@ -18,19 +18,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// A finite number, or a usage error naming the option.
-std::optional<double> number(const Arguments& arguments, const std::string& name) {
-    const std::optional<std::string> text = arguments.value(name);
-    if (!text) return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const double value = std::stod(*text, &used);
-        if (used == text->size() && std::isfinite(value)) return value;
-    } catch (const std::exception&) {
-    }
-    throw UsageError("--" + name + " expects a number, got '" + *text + "'");
-}
-
 Json pair(const optim::Point2& p) { return Json::array({p[0], p[1]}); }
 
 std::string names(const std::vector<std::string>& all) {
@@ -70,17 +57,17 @@ int runOptimize2d(const Arguments& arguments, std::ostream& out) {
     }
     optim::PathSettings settings;
     settings.optimizer.kind = *kind;
-    settings.optimizer.weightDecay = number(arguments, "weight-decay").value_or(0.0);
-    settings.optimizer.beta1 = number(arguments, "beta1").value_or(settings.optimizer.beta1);
-    settings.optimizer.beta2 = number(arguments, "beta2").value_or(settings.optimizer.beta2);
-    settings.optimizer.epsilon = number(arguments, "epsilon").value_or(settings.optimizer.epsilon);
-    settings.optimizer.momentum = number(arguments, "momentum").value_or(settings.optimizer.momentum);
+    settings.optimizer.weightDecay = arguments.number("weight-decay").value_or(0.0);
+    settings.optimizer.beta1 = arguments.number("beta1").value_or(settings.optimizer.beta1);
+    settings.optimizer.beta2 = arguments.number("beta2").value_or(settings.optimizer.beta2);
+    settings.optimizer.epsilon = arguments.number("epsilon").value_or(settings.optimizer.epsilon);
+    settings.optimizer.momentum = arguments.number("momentum").value_or(settings.optimizer.momentum);
     const bool noCorrection = arguments.flag("no-bias-correction");
     settings.optimizer.correctFirstMoment = !noCorrection && !arguments.flag("no-m-correction");
     settings.optimizer.correctSecondMoment = !noCorrection && !arguments.flag("no-v-correction");
     const bool adaptive = *kind == optim::OptimizerKind::Adam || *kind == optim::OptimizerKind::AdamW ||
                           *kind == optim::OptimizerKind::RmsProp;
-    settings.learningRate = number(arguments, "lr").value_or(surface->suggestedRate(adaptive));
+    settings.learningRate = arguments.number("lr").value_or(surface->suggestedRate(adaptive));
     settings.start = arguments.value("start") ? parseStart(*arguments.value("start")) : surface->start;
     settings.seed = static_cast<std::uint64_t>(arguments.integer("seed", 0, 999'999'999).value_or(0));
     if (const std::string problem = settings.problem(); !problem.empty()) throw UsageError(problem);

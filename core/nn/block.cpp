@@ -32,7 +32,7 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
     const auto mlp = [&](const Matrix<S>& in) {
         cache.hidden.resize(in.rows(), fc.out);
         fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
-        geluForward(cache.hidden, cache.activated, &cache.slope);  // GELU(h)
+        geluForward(cache.hidden, cache.activated, &cache.slope, gelu);  // GELU(h)
         cache.mlpOut.resize(in.rows(), projection.out);
         projection.forward(p, cache.activated, cache.mlpOut);  // GELU(h) Wproj + b
         cache.dropMlp.forward(cache.mlpOut, random);

@@ -18,6 +18,7 @@ struct TransformerBlock {
     Linear fc;          // d -> 4d
     Linear projection;  // 4d -> d
     double dropout = 0;
+    GeluForm gelu = GeluForm::Exact;
 
     template <typename S>
     struct Cache {

@@ -131,49 +131,92 @@ void cdfAndSlope(const X& h, Chunk& cdf, Chunk& slope) {
     slope = cdf + h * (float(inverseSqrt2Pi) * slope);
 }
 
+// The tanh form: ½ (1 + tanh u) with u = √(2/π) (h + 0.044715 h³) into `half` (so GELU = h · half),
+// and its slope ½ (1 + tanh u) + ½ h (1 − tanh² u) √(2/π) (1 + 3 · 0.044715 h²) into `slope`.
+constexpr double sqrt2OverPi = 0.79788456080286535588;
+constexpr double tanhCubic = 0.044715;
+
+// Through e = exp(−2|u|), which float keeps to its relative precision at any u: ½ (1 + tanh u) is
+// 1 / (1 + e) for u ≥ 0 and e / (1 + e) below, and 1 − tanh² u = 4 e / (1 + e)², so neither
+// subtracts nearly equal numbers where tanh u is close to ±1.
+template <typename X>
+void tanhHalfAndSlope(const X& h, Chunk& half, Chunk& slope) {
+    const Chunk square = h.square();
+    const Chunk u = float(sqrt2OverPi) * h * (1.0f + float(tanhCubic) * square);
+    const Chunk e = (-2.0f * u.abs()).exp();
+    const Chunk inverse = (1.0f + e).inverse();
+    half = (u >= 0.0f).select(inverse, e * inverse);
+    slope = half + 2.0f * h * e * inverse.square() * float(sqrt2OverPi) * (1.0f + float(3 * tanhCubic) * square);
+}
+
+double tanhGelu(double x) { return 0.5 * x * (1.0 + std::tanh(sqrt2OverPi * (x + tanhCubic * x * x * x))); }
+
+double tanhGeluSlope(double x) {
+    const double t = std::tanh(sqrt2OverPi * (x + tanhCubic * x * x * x));
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * sqrt2OverPi * (1.0 + 3 * tanhCubic * x * x);
+}
+
+// Φ(h) (or the tanh form's ½ (1 + tanh u)) and the slope for a chunk of h.
+template <typename X>
+void gateAndSlope(const X& h, Chunk& gate, Chunk& slope, GeluForm form) {
+    if (form == GeluForm::Tanh) tanhHalfAndSlope(h, gate, slope);
+    else cdfAndSlope(h, gate, slope);
+}
+
 }  // namespace
 
 template <>
-void geluForward<float>(const Matrix<float>& h, Matrix<float>& y, Matrix<float>* slope) {
+void geluForward<float>(const Matrix<float>& h, Matrix<float>& y, Matrix<float>* slope, GeluForm form) {
     y.resize(h.rows(), h.cols());
     if (slope) slope->resize(h.rows(), h.cols());
     const Index size = h.size();
-    Chunk cdf, derivative;
+    Chunk gate, derivative;
     for (Index start = 0; start < size; start += chunk) {
         const Index n = std::min(chunk, size - start);
         const auto x = Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n);
-        cdfAndSlope(x, cdf, derivative);
-        Eigen::Map<Eigen::ArrayXf>(y.data() + start, n) = x * cdf;  // h Φ(h)
+        gateAndSlope(x, gate, derivative, form);
+        Eigen::Map<Eigen::ArrayXf>(y.data() + start, n) = x * gate;  // h Φ(h)
         if (slope) Eigen::Map<Eigen::ArrayXf>(slope->data() + start, n) = derivative;
     }
 }
 
 template <>
-void geluBackward<float>(const Matrix<float>& h, const Matrix<float>& dy, Matrix<float>& dh, const Matrix<float>* slope) {
+void geluBackward<float>(const Matrix<float>& h, const Matrix<float>& dy, Matrix<float>& dh, const Matrix<float>* slope,
+                         GeluForm form) {
     dh.resize(h.rows(), h.cols());
     if (slope) {
         dh.array() = dy.array() * slope->array();
         return;
     }
     const Index size = h.size();
-    Chunk cdf, derivative;
+    Chunk gate, derivative;
     for (Index start = 0; start < size; start += chunk) {
         const Index n = std::min(chunk, size - start);
-        cdfAndSlope(Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n), cdf, derivative);
+        gateAndSlope(Eigen::Map<const Eigen::ArrayXf>(h.data() + start, n), gate, derivative, form);
         Eigen::Map<Eigen::ArrayXf>(dh.data() + start, n) = Eigen::Map<const Eigen::ArrayXf>(dy.data() + start, n) * derivative;
     }
 }
 
 template <>
-void geluForward<double>(const Matrix<double>& h, Matrix<double>& y, Matrix<double>* slope) {
+void geluForward<double>(const Matrix<double>& h, Matrix<double>& y, Matrix<double>* slope, GeluForm form) {
+    if (form == GeluForm::Tanh) {
+        y = h.unaryExpr([](double x) { return tanhGelu(x); });
+        if (slope) *slope = h.unaryExpr([](double x) { return tanhGeluSlope(x); });
+        return;
+    }
     y = h.unaryExpr([](double x) { return 0.5 * x * (1.0 + std::erf(x * inverseSqrt2)); });
     if (slope) *slope = h.unaryExpr([](double x) { return geluSlope(x); });
 }
 
 template <>
-void geluBackward<double>(const Matrix<double>& h, const Matrix<double>& dy, Matrix<double>& dh, const Matrix<double>* slope) {
+void geluBackward<double>(const Matrix<double>& h, const Matrix<double>& dy, Matrix<double>& dh, const Matrix<double>* slope,
+                          GeluForm form) {
     if (slope) {
         dh = dy.cwiseProduct(*slope);
+        return;
+    }
+    if (form == GeluForm::Tanh) {
+        dh = h.binaryExpr(dy, [](double x, double d) { return d * tanhGeluSlope(x); });
         return;
     }
     dh = h.binaryExpr(dy, [](double x, double d) { return d * geluSlope(x); });

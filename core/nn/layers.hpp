@@ -61,14 +61,19 @@ struct LayerNorm {
                   bool accumulate = false) const;
 };
 
-// GELU(h) = h Φ(h) = ½ h (1 + erf(h / √2)), the exact form (as PyTorch's default).
-// h: [n, m] -> y: [n, m]; keeps the slope GELU'(h) = Φ(h) + h φ(h) in *slope when given, for
-// the backward pass (the forward pass has Φ and the Gaussian in hand already).
+// Which GELU: the exact one, h Φ(h) (BERT, PyTorch's default), or GPT-2's tanh approximation
+// ½ h (1 + tanh(√(2/π) (h + 0.044715 h³))).
+enum class GeluForm { Exact, Tanh };
+
+// GELU(h) = h Φ(h) = ½ h (1 + erf(h / √2)), or its tanh form.
+// h: [n, m] -> y: [n, m]; keeps the slope GELU'(h) (exact: Φ(h) + h φ(h)) in *slope when given,
+// for the backward pass (the forward pass has what it needs in hand already).
 template <typename S>
-void geluForward(const Matrix<S>& h, Matrix<S>& y, Matrix<S>* slope = nullptr);
+void geluForward(const Matrix<S>& h, Matrix<S>& y, Matrix<S>* slope = nullptr, GeluForm form = GeluForm::Exact);
 // dy: [n, m] -> dh = dy ⊙ GELU'(h); the slope from the forward pass when given, else computed.
 template <typename S>
-void geluBackward(const Matrix<S>& h, const Matrix<S>& dy, Matrix<S>& dh, const Matrix<S>* slope = nullptr);
+void geluBackward(const Matrix<S>& h, const Matrix<S>& dy, Matrix<S>& dh, const Matrix<S>* slope = nullptr,
+                  GeluForm form = GeluForm::Exact);
 
 // Inverted dropout: keep each value with probability 1 − rate and scale it by 1 / (1 − rate).
 template <typename S>

@@ -36,6 +36,8 @@ std::string ModelConfig::problem() const {
     if (dropout < 0 || dropout >= 1) return "dropout must be in [0, 1), not " + std::to_string(dropout);
     if (classes < 0 || tags < 0) return "the number of classes and tags cannot be negative";
     if (feedForward < 0) return "the MLP width cannot be negative";
+    if (!(initialStd >= 0)) return "the initial standard deviation cannot be negative";
+    if (!(normEpsilon > 0)) return "LayerNorm's epsilon must be above 0";
     return {};
 }
 
@@ -129,7 +131,21 @@ Transformer<S>::Transformer(const ModelConfig& config, std::uint64_t seed) : con
     }
     if (config.tags > 0) tagHead_ = Linear::create(p, "tagger", "task", d, config.tags);
 
-    // Weights and embeddings N(0, σ²); biases 0; LayerNorm gains 1 (set when created).
+    // Each LayerNorm's ε and each MLP's GELU as the configuration says.
+    const auto setNorm = [&config](LayerNorm& norm) { norm.epsilon = config.normEpsilon; };
+    for (auto* blocks : {&encoderBlocks_, &decoderBlocks_}) {
+        for (TransformerBlock& block : *blocks) {
+            for (LayerNorm* norm : {&block.norm1, &block.crossNorm, &block.norm2}) setNorm(*norm);
+            block.gelu = config.gelu;
+        }
+    }
+    for (LayerNorm* norm : {&encoderEmbeddings_.norm, &decoderEmbeddings_.norm, &encoderFinalNorm_, &decoderFinalNorm_, &mlmNorm_}) {
+        setNorm(*norm);
+    }
+
+    // Weights and embeddings N(0, σ²); biases 0; LayerNorm gains 1 (set when created). With σ = 0
+    // they stay 0, for weights loaded from a file.
+    if (config.initialStd == 0) return;
     std::mt19937_64 random(seed);
     std::normal_distribution<double> normal(0.0, config.initialStd);
     for (const ParameterInfo& info : p.infos()) {
@@ -336,7 +352,7 @@ double Transformer<S>::tokenHeadForward(const Batch& batch, Workspace& ws, doubl
     } else if (config_.architecture == Architecture::Encoder) {
         ws.transformHidden.resize(gathered.rows(), config_.width);
         mlmTransform_.forward(p, gathered, ws.transformHidden);                    // BERT's head: dense,
-        geluForward(ws.transformHidden, ws.transformActivated);                    // GELU,
+        geluForward<S>(ws.transformHidden, ws.transformActivated, nullptr, config_.gelu);                    // GELU,
         mlmNorm_.forward(p, ws.transformActivated, ws.transformed, ws.mlmNorm);    // LayerNorm,
         ws.logits.resize(gathered.rows(), config_.vocabulary);
         ws.logits.rowwise() = p[mlmBias_].row(0);
@@ -367,7 +383,7 @@ void Transformer<S>::tokenHeadBackward(Workspace& ws, Gradients<S>& g) const {
         gemm<S>(S(1), dLogits, false, tokenTable, false, S(0), ws.dTransformed);          // dt = dlogits E
         gemm<S>(S(1), dLogits, true, ws.transformed, false, S(1), p.in(g, tokenEmbedding_));  // dE += dlogitsᵀ t
         mlmNorm_.backward(p, g, ws.mlmNorm, ws.dTransformed, ws.dActivated);
-        geluBackward(ws.transformHidden, ws.dActivated, ws.dHidden);
+        geluBackward<S>(ws.transformHidden, ws.dActivated, ws.dHidden, nullptr, config_.gelu);
         mlmTransform_.backward(p, g, gathered, ws.dHidden, &ws.dGathered);
     } else {
         // forward: logits = h Eᵀ

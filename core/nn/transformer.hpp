@@ -37,7 +37,9 @@ struct ModelConfig {
     Index tags = 0;            // a tagging head on every token
     bool meanPooling = false;  // the classification head reads the mean of all (non-padding) final states
     Index segments = 2;        // encoder: sentence A and sentence B
-    double initialStd = 0.02;  // weights and embeddings start as N(0, initialStd²)
+    double initialStd = 0.02;  // weights and embeddings start as N(0, initialStd²) (0: all zero, to be loaded)
+    GeluForm gelu = GeluForm::Exact;  // the MLPs' and the masked-LM head's GELU (GPT-2: the tanh form)
+    double normEpsilon = 1e-5;        // every LayerNorm's ε (BERT: 1e-12)
 
     Index ffn() const { return feedForward > 0 ? feedForward : 4 * width; }
     Index decoderBlocks() const { return decoderLayers > 0 ? decoderLayers : layers; }

@@ -48,6 +48,63 @@ ContinuationScore scoreContinuation(const ModelBundle& bundle, const std::vector
     return score;
 }
 
+std::vector<double> tokenLogProbabilities(const ModelBundle& bundle, const std::vector<std::int32_t>& tokens) {
+    requireTokens(tokens);
+    const nn::ModelConfig& config = bundle.model->config();
+    const auto n = static_cast<Index>(tokens.size());
+    const bool encoder = config.architecture == nn::Architecture::Encoder;
+    if (config.architecture == nn::Architecture::EncoderDecoder) {
+        throw std::invalid_argument("scoring each token needs a decoder or an encoder");
+    }
+    const Index room = encoder ? config.context - 2 : config.context + 1;  // [CLS] and [SEP]; the last token is only predicted
+    if (n > room) {
+        throw std::invalid_argument("the text has " + std::to_string(n) + " tokens; this model reads at most " +
+                                    std::to_string(room) + (encoder ? " besides [CLS] and [SEP]" : ""));
+    }
+    std::vector<double> out(tokens.size(), std::numeric_limits<double>::quiet_NaN());
+    typename nn::Transformer<float>::Workspace workspace;
+    if (!encoder) {
+        if (n < 2) return out;
+        nn::Batch batch;
+        batch.sequences = 1;
+        batch.length = n - 1;
+        batch.tokens.assign(tokens.begin(), tokens.end() - 1);
+        batch.targets.assign(tokens.begin() + 1, tokens.end());  // position t predicts token t + 1
+        bundle.model->run(batch, workspace, nullptr, 1.0, 0.0);
+        const nn::Matrix<float>& logits = bundle.model->logits(workspace);
+        for (Index t = 1; t < n; ++t) out[std::size_t(t)] = logSoftmaxAt(logits.row(t - 1), tokens[std::size_t(t)]);
+        return out;
+    }
+    const data::SpecialTokens& s = bundle.specials;
+    if (s.cls < 0 || s.sep < 0 || s.mask < 0) throw std::invalid_argument("this encoder has no [CLS], [SEP] or [MASK]");
+    // One sequence per token, that token masked; a few sequences per forward pass.
+    constexpr Index perPass = 16;
+    for (Index first = 0; first < n; first += perPass) {
+        const Index count = std::min(perPass, n - first);
+        nn::Batch batch;
+        batch.sequences = count;
+        batch.length = n + 2;
+        for (Index k = 0; k < count; ++k) {
+            batch.tokens.push_back(s.cls);
+            batch.targets.push_back(-1);
+            for (Index t = 0; t < n; ++t) {
+                const bool masked = t == first + k;
+                batch.tokens.push_back(masked ? s.mask : tokens[std::size_t(t)]);
+                batch.targets.push_back(masked ? tokens[std::size_t(t)] : -1);
+            }
+            batch.tokens.push_back(s.sep);
+            batch.targets.push_back(-1);
+        }
+        batch.segments.assign(batch.tokens.size(), 0);
+        bundle.model->run(batch, workspace, nullptr, 1.0, 0.0);
+        const nn::Matrix<float>& logits = bundle.model->logits(workspace);  // one row per sequence, in order
+        for (Index k = 0; k < count; ++k) {
+            out[std::size_t(first + k)] = logSoftmaxAt(logits.row(k), tokens[std::size_t(first + k)]);
+        }
+    }
+    return out;
+}
+
 double continuationLogProbability(const ModelBundle& bundle, const std::string& context, const std::string& continuation) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     try {

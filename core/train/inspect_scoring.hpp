@@ -29,6 +29,12 @@ ContinuationScore scoreContinuation(const ModelBundle& bundle, const std::vector
 // than the model reads.
 double continuationLogProbability(const ModelBundle& bundle, const std::string& context, const std::string& continuation);
 
+// Each token's log-probability as each architecture reads text: a decoder gives log p(token | the
+// tokens before it), and none (NaN) for the first; an encoder gives the pseudo-log-likelihood term
+// log p(token | every other token), reading [CLS] text [SEP] with that token masked. Throws
+// std::invalid_argument for no tokens, a text longer than the model reads, or another architecture.
+std::vector<double> tokenLogProbabilities(const ModelBundle& bundle, const std::vector<std::int32_t>& tokens);
+
 // The index of the largest finite score, or -1 when none is finite.
 int bestScore(const std::vector<double>& scores);
 

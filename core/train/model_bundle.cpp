@@ -26,6 +26,20 @@ std::vector<std::string> ModelBundle::names(const std::vector<std::int32_t>& ids
 
 std::vector<std::int32_t> ModelBundle::encode(const std::string& text) const { return tokenIds(tokenizer, text); }
 
+std::vector<std::int32_t> ModelBundle::encodeWithMasks(const std::string& text) const {
+    static constexpr std::string_view marker = "[MASK]";
+    std::vector<std::int32_t> tokens;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t at = text.find(marker, start);
+        const std::vector<std::int32_t> ids = encode(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+        tokens.insert(tokens.end(), ids.begin(), ids.end());
+        if (at == std::string::npos) return tokens;
+        tokens.push_back(specials.mask);
+        start = at + marker.size();
+    }
+}
+
 std::vector<std::string> ModelBundle::unknownWords(const std::string& text) const {
     std::optional<TokenId> unknown;
     if (const auto& name = tokenizer.config().unknownToken) unknown = tokenizer.vocabulary().find(*name);

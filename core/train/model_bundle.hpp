@@ -26,6 +26,8 @@ struct ModelBundle {
     std::string name(std::int32_t id) const;
     std::vector<std::string> names(const std::vector<std::int32_t>& ids) const;
     std::vector<std::int32_t> encode(const std::string& text) const;
+    // The same, with "[MASK]" as typed read as the encoder's mask token (an encoder's fill-in text).
+    std::vector<std::int32_t> encodeWithMasks(const std::string& text) const;
     // The words of `text` the model cannot read, in order, each once: those that become its
     // unknown token, lose characters (a BPE without one), or are spelled out one character at a
     // time (the toy world's fallback for a word outside it).

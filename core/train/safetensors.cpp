@@ -289,16 +289,19 @@ void SafetensorsFile::copyFloats(const std::string& name, const std::vector<std:
     const SourceLocation where{source_, std::nullopt, std::nullopt};
     if (found == tensors_.end()) throw LocatedError(where, "has no tensor '" + name + "'");
     const TensorEntry& tensor = found->second;
-    if (tensor.dtype != "F32" && tensor.dtype != "F16" && tensor.dtype != "BF16") {
-        throw LocatedError(where, "tensor '" + name + "' is " + tensor.dtype + "; PretrainLab reads F32, F16 and BF16 tensors");
-    }
     if (tensor.shape != shape) {
         throw LocatedError(where, "tensor '" + name + "' has shape " + shapeText(tensor.shape) + "; this model needs " +
                                       shapeText(shape));
     }
-    const std::size_t count = elements(shape);
+    floatsFromBytes(tensor, bytes_.data() + layout_.dataStart + tensor.begin, elements(shape), out, source_);
+}
+
+void floatsFromBytes(const TensorEntry& tensor, const char* data, std::size_t count, float* out, const std::string& source) {
+    if (tensor.dtype != "F32" && tensor.dtype != "F16" && tensor.dtype != "BF16") {
+        throw LocatedError({source, std::nullopt, std::nullopt},
+                           "tensor '" + tensor.name + "' is " + tensor.dtype + "; PretrainLab reads F32, F16 and BF16 tensors");
+    }
     if (count == 0) return;  // an empty tensor: no bytes to copy (and memcpy must not see a null pointer)
-    const char* data = bytes_.data() + layout_.dataStart + tensor.begin;
     if (tensor.dtype == "F32") {
         std::memcpy(out, data, count * sizeof(float));
         return;

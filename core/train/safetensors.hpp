@@ -66,6 +66,10 @@ SafetensorsLayout parseSafetensorsLayout(std::string_view start, std::uint64_t f
 // The same from a file, reading only its length and header (a 10 GB file is not read whole).
 SafetensorsLayout readSafetensorsLayout(const std::filesystem::path& path);
 
+// `count` values of a float dtype (F32, F16 or BF16) from `data` into `out`, widened to float; a
+// LocatedError naming `source` and the tensor for any other dtype.
+void floatsFromBytes(const TensorEntry& tensor, const char* data, std::size_t count, float* out, const std::string& source);
+
 // A parsed file with its bytes. Every check of the format is made here; errors are LocatedErrors
 // naming the source and what is wrong ("ckpt.safetensors: tensor 'x' needs bytes 0..4096 of the
 // data but the file holds 1024 (truncated?)").

@@ -148,6 +148,47 @@ private slots:
         QVERIFY((dfAgain.cast<double>() - dd).cwiseAbs().maxCoeff() < 2e-6);
     }
 
+    void tanhGelu() {
+        // GPT-2's tanh form: gradients against finite differences, its value at 1 from the formula
+        // ½ (1 + tanh(√(2/π) · 1.044715)) = 0.841191990, and float against double.
+        Flat hs(3 * 5);
+        fill(hs, 17, 3.0);
+        const Matrix<double> r = randomMatrix(3, 5, 18);
+        const auto loss = [&] {
+            Matrix<double> y;
+            geluForward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), y, nullptr, GeluForm::Tanh);
+            return project(y, r);
+        };
+        Matrix<double> dh, y, slope, dhKept;
+        geluBackward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), r, dh, nullptr, GeluForm::Tanh);
+        Flat dhs(dh.data(), dh.data() + dh.size());
+        QCOMPARE(compareWithFiniteDifferences(hs, dhs, loss), QString());
+        geluForward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), y, &slope, GeluForm::Tanh);
+        geluBackward<double>(Eigen::Map<Matrix<double>>(hs.data(), 3, 5), r, dhKept, &slope, GeluForm::Tanh);
+        QVERIFY((dhKept - dh).cwiseAbs().maxCoeff() < 1e-15);
+        Matrix<double> probe(1, 2);
+        probe << 1.0, -3.0;
+        Matrix<double> out, exact;
+        geluForward<double>(probe, out, nullptr, GeluForm::Tanh);
+        geluForward<double>(probe, exact);
+        QVERIFY(std::abs(out(0, 0) - 0.5 * (1 + std::tanh(std::sqrt(2 / M_PI) * 1.044715))) < 1e-15);
+        QVERIFY(std::abs(out(0, 0) - exact(0, 0)) > 1e-4);  // not the exact form
+        Matrix<double> wide(1, 1000);
+        for (Index i = 0; i < wide.cols(); ++i) wide(0, i) = -6.0 + 12.0 * double(i) / double(wide.cols() - 1);
+        const Matrix<double> upstream = randomMatrix(1, 1000, 19);
+        Matrix<double> yd, dd;
+        geluForward<double>(wide, yd, nullptr, GeluForm::Tanh);
+        geluBackward<double>(wide, upstream, dd, nullptr, GeluForm::Tanh);
+        const Matrix<float> wideF = wide.cast<float>(), upstreamF = upstream.cast<float>();
+        Matrix<float> yf, slopeF, dfKept, dfAgain;
+        geluForward<float>(wideF, yf, &slopeF, GeluForm::Tanh);
+        geluBackward<float>(wideF, upstreamF, dfKept, &slopeF, GeluForm::Tanh);
+        geluBackward<float>(wideF, upstreamF, dfAgain, nullptr, GeluForm::Tanh);
+        QVERIFY((yf.cast<double>() - yd).cwiseAbs().maxCoeff() < 2e-6);
+        QVERIFY((dfKept.cast<double>() - dd).cwiseAbs().maxCoeff() < 2e-6);
+        QVERIFY((dfAgain.cast<double>() - dd).cwiseAbs().maxCoeff() < 2e-6);
+    }
+
     void attention_data() {
         QTest::addColumn<int>("kind");
         QTest::addColumn<bool>("cross");

@@ -284,13 +284,7 @@ void GenerationTab::restartFilling() {
         return;
     }
     // [MASK] as typed becomes the encoder's mask token; the rest goes through the tokenizer.
-    std::vector<std::int32_t> tokens;
-    const QStringList pieces = maskedText_->text().split(QStringLiteral("[MASK]"));
-    for (int i = 0; i < pieces.size(); ++i) {
-        const std::vector<std::int32_t> ids = model->encode(pieces[i].toStdString());
-        tokens.insert(tokens.end(), ids.begin(), ids.end());
-        if (i + 1 < pieces.size()) tokens.push_back(model->specials.mask);
-    }
+    const std::vector<std::int32_t> tokens = model->encodeWithMasks(maskedText_->text().toStdString());
     try {
         filler_ = std::make_shared<train::MaskFiller>(model, tokens, 5);
     } catch (const std::exception& error) {

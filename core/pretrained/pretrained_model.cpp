@@ -1,0 +1,136 @@
+#include "core/pretrained/pretrained_model.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "core/common/error.hpp"
+#include "core/common/input_file.hpp"
+#include "core/common/memory.hpp"
+#include "core/pretrained/hf_weights.hpp"
+#include "core/tokenize/io/tokenizer_files.hpp"
+#include "core/train/checkpoint.hpp"
+
+namespace pretrainlab::pretrained {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string gigabytes(std::uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GB", double(bytes) / 1e9);
+    return text;
+}
+
+std::string millions(std::uint64_t count) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f M", double(count) / 1e6);
+    return text;
+}
+
+// The ids of BERT's special tokens in its vocabulary (none for GPT-2, which reads plain text).
+data::SpecialTokens specialsOf(Family family, const Tokenizer& tokenizer) {
+    data::SpecialTokens specials;
+    if (family != Family::Bert) return specials;
+    const auto id = [&tokenizer](const char* token) {
+        const auto found = tokenizer.vocabulary().find(token);
+        return found ? static_cast<std::int32_t>(*found) : -1;
+    };
+    specials.pad = id("[PAD]");
+    specials.cls = id("[CLS]");
+    specials.sep = id("[SEP]");
+    specials.mask = id("[MASK]");
+    return specials;
+}
+
+}  // namespace
+
+bool isModelFolder(const fs::path& path) {
+    std::error_code error;
+    return fs::is_directory(path, error) && fs::is_regular_file(path / "config.json", error);
+}
+
+ModelFolder findModelFiles(const fs::path& folder) {
+    const std::string where = folder.string();
+    const auto fail = [&where](const std::string& what) -> ModelFolder { throw LocatedError({where, {}, {}}, what); };
+    std::error_code error;
+    if (!fs::is_directory(folder, error)) return fail("is not a folder; a model is a folder with config.json, model.safetensors and its tokenizer");
+    const auto has = [&](const char* name) { return fs::is_regular_file(folder / name, error); };
+    ModelFolder files;
+    if (!has("config.json")) return fail("has no config.json; a model is a folder with config.json, model.safetensors and its tokenizer");
+    files.config = folder / "config.json";
+    if (!has("model.safetensors")) {
+        if (has("model.safetensors.index.json")) {
+            return fail("holds a model split into several safetensors files (model.safetensors.index.json); PretrainLab reads a "
+                        "model in one model.safetensors");
+        }
+        if (has("pytorch_model.bin") || has("tf_model.h5") || has("flax_model.msgpack")) {
+            return fail("has no model.safetensors: PretrainLab reads only safetensors, never pickled pytorch_model.bin files "
+                        "(loading a pickle can run code). Download model.safetensors from the model's page, or convert with "
+                        "Python: AutoModel.from_pretrained(folder).save_pretrained(folder, safe_serialization=True)");
+        }
+        return fail("has no model.safetensors");
+    }
+    files.weights = folder / "model.safetensors";
+    if (has("tokenizer.json")) {
+        files.tokenizer = folder / "tokenizer.json";
+    } else if (has("vocab.json")) {
+        if (!has("merges.txt")) return fail("has vocab.json but no merges.txt beside it");
+        files.tokenizer = folder / "vocab.json";
+        files.merges = folder / "merges.txt";
+    } else if (has("vocab.txt")) {
+        files.tokenizer = folder / "vocab.txt";
+    } else {
+        return fail("has no tokenizer: tokenizer.json, vocab.json with merges.txt, or vocab.txt");
+    }
+    return files;
+}
+
+std::uint64_t parameterBytes(const nn::ModelConfig& c) {
+    const std::uint64_t d = std::uint64_t(c.width), f = std::uint64_t(c.ffn());
+    std::uint64_t count = std::uint64_t(c.vocabulary + c.context + (c.architecture == nn::Architecture::Encoder ? c.segments : 0)) * d;
+    count += std::uint64_t(c.layers) * (4 * d * d + 2 * d * f + 9 * d + f);  // qkv, output, MLP, two norms, biases
+    count += c.architecture == nn::Architecture::Encoder ? d * d + 5 * d + std::uint64_t(c.vocabulary) : 2 * d;
+    return count * sizeof(float);
+}
+
+std::shared_ptr<const train::ModelBundle> openPretrained(const fs::path& folder, const Progress& progress,
+                                                         std::optional<std::uint64_t> available) {
+    const ModelFolder files = findModelFiles(folder);
+    const HfConfig config = parseHfConfig(readInputFile(files.config, 1u << 20), files.config.string());
+    Tokenizer tokenizer = loadTokenizer(files.tokenizer, files.merges);
+    if (tokenizer.vocabulary().size() > static_cast<std::size_t>(config.model.vocabulary)) {
+        throw LocatedError({files.tokenizer.string(), {}, {}},
+                           "has " + std::to_string(tokenizer.vocabulary().size()) + " tokens but the model reads " +
+                               std::to_string(config.model.vocabulary) + " (config.json's vocab_size): it is not this model's tokenizer");
+    }
+    const std::uint64_t needed = parameterBytes(config.model);
+    if (!available) available = availableMemoryBytes();
+    if (available && needed > *available) {
+        throw LocatedError({folder.string(), {}, {}},
+                           std::string(familyName(config.family)) + " with " + millions(needed / sizeof(float)) +
+                               " parameters needs about " + gigabytes(needed) + " of memory; " + gigabytes(*available) +
+                               " is available");
+    }
+    if (progress.stopRequested()) throw Cancelled();
+    auto model = std::make_shared<nn::Transformer<float>>(config.model);
+    loadHfWeights(files.weights, config, *model, progress);
+    std::string description = std::string(familyName(config.family)) + " " + folder.filename().string() + " (" +
+                              millions(model->parameters().size()) + " parameters)";
+    if (folder.filename().empty()) description = std::string(familyName(config.family)) + " (" + millions(model->parameters().size()) + " parameters)";
+    const data::SpecialTokens specials = specialsOf(config.family, tokenizer);
+    if (config.family == Family::Bert && (specials.cls < 0 || specials.sep < 0 || specials.mask < 0)) {
+        throw LocatedError({files.tokenizer.string(), {}, {}}, "has no [CLS], [SEP] or [MASK]: it is not a BERT tokenizer");
+    }
+    return std::make_shared<const train::ModelBundle>(
+        train::ModelBundle{std::move(model), std::move(tokenizer), specials, std::move(description)});
+}
+
+std::shared_ptr<const train::ModelBundle> openModel(const fs::path& path, const Progress& progress) {
+    std::error_code error;
+    if (fs::is_directory(path, error)) return openPretrained(path, progress);
+    return train::loadCheckpointModel(train::checkpointWeightsPath(path.string())).bundle;
+}
+
+}  // namespace pretrainlab::pretrained

@@ -1,0 +1,257 @@
+// Real models' files: small random GPT-2 and BERT models in Hugging Face's names, shapes, dtypes
+// and config keys (tests/reference/make_hf_models.py) open into the engine and give what an
+// independent PyTorch implementation of each architecture gives, in float32 to 1e-4: each
+// token's log-probability (BERT: pseudo-log-likelihood), every attention map, greedy generation.
+// F16 and BF16 files load to the same values; the hub's other names (prefixes, buffers, tied heads,
+// gamma/beta) are read; and every file the engine cannot use is refused by name.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.hpp"
+#include "core/common/file_io.hpp"
+#include "core/pretrained/pretrained_model.hpp"
+#include "core/train/inspect_attention.hpp"
+#include "core/train/inspect_generation.hpp"
+#include "core/train/inspect_scoring.hpp"
+#include "core/train/safetensors.hpp"
+
+using namespace pretrainlab;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const fs::path hfData = fs::path(PRETRAINLAB_TEST_DATA) / "hf";
+
+json reference(const std::string& model) { return json::parse(readFileBytes(hfData / model / "reference.json")); }
+
+std::vector<std::int32_t> idsOf(const json& reference, const char* key = "ids") {
+    return reference[key].get<std::vector<std::int32_t>>();
+}
+
+// The engine's log-probabilities against the reference's (null where there is none).
+void compareLogProbabilities(const train::ModelBundle& bundle, const json& expected) {
+    const std::vector<double> got = train::tokenLogProbabilities(bundle, idsOf(expected));
+    QCOMPARE(got.size(), expected["logprobs"].size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        if (expected["logprobs"][i].is_null()) {
+            QVERIFY(std::isnan(got[i]));
+            continue;
+        }
+        const double want = expected["logprobs"][i].get<double>();
+        QVERIFY2(std::abs(got[i] - want) < 1e-4, qPrintable(QString("token %1: %2 vs %3").arg(i).arg(got[i]).arg(want)));
+    }
+}
+
+// Every layer's and head's weights against the reference's [layer][head][query][key].
+void compareAttention(const train::ModelBundle& bundle, const json& expected) {
+    const train::ModelInput input = train::readSentence(bundle, idsOf(expected));
+    const std::vector<train::AttentionGrid> grids = train::attentionGrids(bundle, input);
+    QCOMPARE(grids.size(), std::size_t(1));
+    const train::AttentionGrid& grid = grids.front();
+    const json& maps = expected["attention"];
+    QCOMPARE(std::size_t(grid.layers), maps.size());
+    double worst = 0;
+    for (nn::Index l = 0; l < grid.layers; ++l) {
+        QCOMPARE(std::size_t(grid.heads), maps[l].size());
+        for (nn::Index h = 0; h < grid.heads; ++h) {
+            const nn::Matrix<float>& map = grid.at(l, h);
+            const json& want = maps[l][h];
+            QCOMPARE(std::size_t(map.rows()), want.size());
+            for (nn::Index q = 0; q < map.rows(); ++q) {
+                QCOMPARE(std::size_t(map.cols()), want[q].size());
+                for (nn::Index k = 0; k < map.cols(); ++k) worst = std::max(worst, std::abs(map(q, k) - want[q][k].get<double>()));
+            }
+        }
+    }
+    QVERIFY2(worst < 1e-4, qPrintable(QString("largest difference %1").arg(worst)));
+}
+
+std::string messageOf(const std::function<void()>& open) {
+    try {
+        open();
+    } catch (const LocatedError& error) {
+        return error.what();
+    } catch (const std::exception& error) {
+        return std::string("not a LocatedError: ") + error.what();
+    }
+    return "opened";
+}
+
+// A copy of a fixture's folder to change.
+fs::path copyOf(const QTemporaryDir& dir, const std::string& model) {
+    const fs::path to = fs::path(dir.path().toStdString()) / model;
+    fs::create_directories(to);
+    for (const auto& entry : fs::directory_iterator(hfData / model)) fs::copy_file(entry.path(), to / entry.path().filename());
+    return to;
+}
+
+void writeText(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+// Rewrites a folder's model.safetensors through `change`, which sees each tensor's name, shape
+// and values and may drop it (returns false) or change its shape and values.
+void rewriteWeights(const fs::path& folder, const std::function<bool(std::string&, std::vector<std::int64_t>&, std::vector<float>&)>& change) {
+    const train::SafetensorsFile file(readFileBytes(folder / "model.safetensors"), "model.safetensors");
+    struct Kept {
+        std::string name;
+        std::vector<std::int64_t> shape;
+        std::vector<float> values;
+    };
+    std::vector<Kept> kept;
+    for (const train::TensorEntry& tensor : file.layout().tensors) {
+        Kept k{tensor.name, tensor.shape, file.floats(tensor.name, tensor.shape)};
+        if (change(k.name, k.shape, k.values)) kept.push_back(std::move(k));
+    }
+    std::vector<train::TensorToWrite> out;
+    for (const Kept& k : kept) out.push_back({k.name, k.shape, k.values.data()});
+    writeText(folder / "model.safetensors", train::safetensorsBytes(out));
+}
+
+}  // namespace
+
+class TestPretrained : public QObject {
+    Q_OBJECT
+
+private slots:
+    void gpt2AsPyTorchComputesIt_data() {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("F32") << "gpt2";
+        QTest::newRow("F16") << "gpt2-f16";
+        QTest::newRow("BF16") << "gpt2-bf16";
+        QTest::newRow("prefix, buffers, lm_head") << "gpt2-lm-head";
+    }
+    void gpt2AsPyTorchComputesIt() {
+        QFETCH(QString, model);
+        const auto bundle = pretrained::openPretrained(hfData / model.toStdString());
+        QCOMPARE(bundle->architecture(), nn::Architecture::Decoder);
+        QCOMPARE(bundle->model->config().gelu, nn::GeluForm::Tanh);
+        const json expected = reference(model.toStdString());
+        compareLogProbabilities(*bundle, expected);
+        compareAttention(*bundle, expected);
+        train::Generator greedy(bundle, idsOf(expected, "prompt"), {});
+        std::vector<std::int32_t> added;
+        for (std::size_t i = 0; i < expected["greedy"].size(); ++i) added.push_back(greedy.next().id);
+        QCOMPARE(added, idsOf(expected, "greedy"));
+    }
+
+    void bertAsPyTorchComputesIt_data() {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("BertForMaskedLM") << "bert";
+        QTest::newRow("BertForPreTraining, gamma and beta") << "bert-pretraining";
+    }
+    void bertAsPyTorchComputesIt() {
+        QFETCH(QString, model);
+        const auto bundle = pretrained::openPretrained(hfData / model.toStdString());
+        QCOMPARE(bundle->architecture(), nn::Architecture::Encoder);
+        QCOMPARE(bundle->model->config().normEpsilon, 1e-12);
+        QCOMPARE(bundle->specials.mask, 5);
+        const json expected = reference(model.toStdString());
+        compareLogProbabilities(*bundle, expected);
+        compareAttention(*bundle, expected);
+        // The tokenizer is the model's own: the reference's ids are the text's.
+        QCOMPARE(bundle->encode("the cat sat on the mat and it was happy ."), idsOf(expected));
+    }
+
+    void halfPrecisionLoadsTheSameValues() {
+        // The F16 and BF16 files hold the F32 file's weights rounded: each loads within its rounding.
+        const auto full = pretrained::openPretrained(hfData / "gpt2");
+        for (const auto& [model, relative] : {std::pair{"gpt2-f16", 1.0 / 1024}, std::pair{"gpt2-bf16", 1.0 / 128}}) {
+            const auto half = pretrained::openPretrained(hfData / model);
+            const auto& a = full->model->parameters().values();
+            const auto& b = half->model->parameters().values();
+            QCOMPARE(a.size(), b.size());
+            double worst = 0;
+            for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(double(a[i]) - b[i]) / std::max(1e-3, std::abs(double(a[i]))));
+            QVERIFY2(worst <= relative, qPrintable(QString("%1: %2").arg(model).arg(worst)));
+            QVERIFY(worst > 0);  // rounded, not the same file
+        }
+    }
+
+    void aCheckpointFromTrainingOpensToo() {
+        // --model takes a folder or a checkpoint; a folder without config.json is refused by name.
+        QTemporaryDir dir;
+        const std::string message = messageOf([&] { pretrained::openModel(dir.path().toStdString()); });
+        QVERIFY2(message.find("config.json") != std::string::npos, message.c_str());
+    }
+
+    void refusedByName() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto refused = [](const fs::path& folder, std::optional<std::uint64_t> available = std::nullopt) {
+            return messageOf([&] { pretrained::openPretrained(folder, {}, available); });
+        };
+        const auto says = [](const std::string& message, std::initializer_list<const char*> words) {
+            for (const char* word : words) {
+                if (message.find(word) == std::string::npos) {
+                    QTest::qFail(qPrintable(QString("'%1' missing from: %2").arg(word, QString::fromStdString(message))), __FILE__, __LINE__);
+                    return false;
+                }
+            }
+            return true;
+        };
+
+        // A pickled checkpoint: only safetensors is read, and how to convert.
+        fs::path folder = copyOf(dir, "gpt2");
+        fs::rename(folder / "model.safetensors", folder / "pytorch_model.bin");
+        QVERIFY(says(refused(folder), {"pytorch_model.bin", "safetensors", "save_pretrained"}));
+        fs::remove(folder / "pytorch_model.bin");
+        writeText(folder / "model.safetensors.index.json", "{}");
+        QVERIFY(says(refused(folder), {"model.safetensors.index.json"}));
+        fs::remove_all(folder);
+
+        // An architecture that is not supported: named, with those that are.
+        folder = copyOf(dir, "gpt2");
+        json config = json::parse(readFileBytes(folder / "config.json"));
+        config["architectures"] = {"LlamaForCausalLM"};
+        writeText(folder / "config.json", config.dump());
+        QVERIFY(says(refused(folder), {"LlamaForCausalLM", "GPT2LMHeadModel", "BertForMaskedLM", "config.json"}));
+        config["architectures"] = {"GPT2LMHeadModel"};
+        config["activation_function"] = "relu";
+        writeText(folder / "config.json", config.dump());
+        QVERIFY(says(refused(folder), {"activation_function", "relu"}));
+        writeText(folder / "config.json", "{\"architectures\": [\"GPT2LMHeadModel\"], \"n_embd\": ");
+        QVERIFY(says(refused(folder), {"config.json", "JSON"}));
+        fs::remove_all(folder);
+
+        // A missing tensor, and one of another shape: named, with both shapes.
+        folder = copyOf(dir, "gpt2");
+        rewriteWeights(folder, [](std::string& name, auto&, auto&) { return name != "h.1.mlp.c_fc.bias"; });
+        QVERIFY(says(refused(folder), {"h.1.mlp.c_fc.bias", "model.safetensors"}));
+        fs::remove_all(folder);
+        folder = copyOf(dir, "bert");
+        rewriteWeights(folder, [](std::string& name, std::vector<std::int64_t>& shape, std::vector<float>& values) {
+            if (name == "bert.encoder.layer.0.intermediate.dense.weight") {
+                shape = {128, 31};
+                values.resize(128 * 31);
+            }
+            return true;
+        });
+        QVERIFY(says(refused(folder), {"encoder.layer.0.intermediate.dense.weight", "[128, 31]", "[128, 32]"}));
+        fs::remove_all(folder);
+
+        // A tokenizer larger than the model's vocabulary, and a BERT vocabulary without [MASK].
+        folder = copyOf(dir, "bert");
+        std::string vocab = readFileBytes(folder / "vocab.txt");
+        writeText(folder / "vocab.txt", vocab + "extra\n");
+        QVERIFY(says(refused(folder), {"vocab.txt", "32 tokens", "31"}));
+        const std::size_t at = vocab.find("[MASK]");
+        writeText(folder / "vocab.txt", vocab.replace(at, 6, "[MAZK]"));
+        QVERIFY(says(refused(folder), {"vocab.txt", "[MASK]"}));
+        fs::remove(folder / "vocab.txt");
+        QVERIFY(says(refused(folder), {"tokenizer"}));
+        fs::remove_all(folder);
+
+        // More than the memory available: the estimate.
+        QVERIFY(says(refused(hfData / "gpt2", 100'000), {"needs about", "available", "GPT-2"}));
+        // Not a model folder at all.
+        QVERIFY(says(refused(hfData / "gpt2" / "config.json"), {"not a folder"}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPretrained)
+#include "test_pretrained.moc"
