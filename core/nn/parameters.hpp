@@ -25,6 +25,8 @@ template <typename S>
 class Parameters {
 public:
     ParameterId add(const std::string& name, const std::string& group, Index rows, Index cols);
+    // Room for `count` values, so that adding up to that many never moves the store.
+    void reserve(std::size_t count) { values_.reserve(count); }
 
     MatrixMap<S> operator[](ParameterId id) {
         const ParameterInfo& info = infos_[id];

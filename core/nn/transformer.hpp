@@ -87,6 +87,9 @@ struct Losses {
     Losses& operator+=(const Losses& other);
 };
 
+// The parameters a Transformer builds for `config`, counted without building it.
+std::size_t parameterCount(const ModelConfig& config);
+
 enum class AttentionStack { Encoder, Decoder, Cross };
 
 // How far down backward goes: a linear probe trains the heads on a frozen body (no backward
@@ -95,6 +98,15 @@ enum class AttentionStack { Encoder, Decoder, Cross };
 struct BackwardScope {
     bool stacks = true;
     Index firstBlock = 0;  // single-stack models: the lowest block backward reaches
+};
+
+// What a decoder has read so far when it generates: each layer's keys and values, one row per
+// position, so that a new token costs one position instead of the whole text again.
+template <typename S>
+struct KeyValueCache {
+    Index length = 0;                   // positions read
+    std::vector<Matrix<S>> keys, values;  // per layer: [length, d]
+    Matrix<S> lastAttention;            // the newest position's weights in the last layer: [heads, length]
 };
 
 // A transformer with its parameters in one flat store. run() is const: the activations of a
@@ -120,6 +132,11 @@ public:
     // run with gradients leaves the loss's gradient in their place).
     const Matrix<S>& logits(const Workspace& workspace) const;
     const Matrix<S>& sequenceLogits(const Workspace& workspace) const;
+    // A decoder-only model reading `tokens` after the positions `cache` holds (at most the context in
+    // all), forward only: returns the logits of the last token, and fills the cache. The same logits
+    // as run() over the whole text, to float rounding.
+    RowVector<S> extend(KeyValueCache<S>& cache, const std::vector<std::int32_t>& tokens) const;
+
     // After run(): one head's attention weights for one sequence, [queries, keys] (a copy).
     Matrix<S> attentionWeights(const Workspace& workspace, AttentionStack stack, Index layer, Index sequence,
                                Index head) const;

@@ -35,8 +35,8 @@ public:
     const std::string& source() const { return source_; }
 
     // The tensor named `name` (with a prefix, or with LayerNorm's older names), checked to have
-    // `shape`; its values as floats.
-    std::vector<float> read(const std::string& name, const Shape& shape) {
+    // `shape`, into `out` as floats (an F32 tensor is read straight there).
+    void readInto(const std::string& name, const Shape& shape, float* out) {
         const train::TensorEntry& tensor = find(name);
         if (tensor.shape != shape) {
             throw LocatedError({source_, {}, {}}, "tensor '" + tensor.name + "' has shape " + shapeText(tensor.shape) +
@@ -44,12 +44,22 @@ public:
         }
         std::size_t count = 1;
         for (const std::int64_t n : shape) count *= static_cast<std::size_t>(n);
-        buffer_.resize(tensor.end - tensor.begin);
+        const bool direct = tensor.dtype == "F32";
+        char* bytes = direct ? reinterpret_cast<char*>(out) : nullptr;
+        if (!direct) {
+            buffer_.resize(tensor.end - tensor.begin);
+            bytes = buffer_.data();
+        }
         file_.seekg(static_cast<std::streamoff>(layout_.dataStart + tensor.begin));
-        file_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+        file_.read(bytes, static_cast<std::streamsize>(tensor.end - tensor.begin));
         if (!file_) throw LocatedError({source_, {}, {}}, "could not read tensor '" + tensor.name + "'");
+        if (!direct) train::floatsFromBytes(tensor, bytes, count, out, source_);
+    }
+    std::vector<float> read(const std::string& name, const Shape& shape) {
+        std::size_t count = 1;
+        for (const std::int64_t n : shape) count *= static_cast<std::size_t>(n);
         std::vector<float> values(count);
-        train::floatsFromBytes(tensor, buffer_.data(), count, values.data(), source_);
+        readInto(name, shape, values.data());
         return values;
     }
 
@@ -97,17 +107,11 @@ public:
         written_.insert(name);
         return parameters_.values().data() + info->offset;
     }
-    // As stored: the same values in the same order.
-    void copy(const std::string& name, Index rows, Index cols, const std::vector<float>& values) {
-        std::copy(values.begin(), values.end(), at(name, rows, cols));
-    }
     // A Linear weight stored [out, in] into the engine's [in, out], at columns [column, column + out)
     // of a parameter `width` columns wide.
     void transposed(const std::string& name, Index in, Index width, Index column, Index out, const std::vector<float>& values) {
-        float* target = at(name, in, width);
-        for (Index o = 0; o < out; ++o) {
-            for (Index i = 0; i < in; ++i) target[i * width + column + o] = values[static_cast<std::size_t>(o * in + i)];
-        }
+        const nn::ConstMatrixMap<float> stored(values.data(), out, in);
+        nn::MatrixMap<float>(at(name, in, width), in, width).middleCols(column, out) = stored.transpose();
     }
     // A bias into columns [column, column + size) of a [1, width] parameter.
     void slice(const std::string& name, Index width, Index column, const std::vector<float>& values) {
@@ -126,10 +130,10 @@ private:
 
 // As stored: a matrix [rows, cols], or a vector of `cols` into a [1, cols] parameter.
 void copyAsStored(TensorSource& file, Target& to, const std::string& engine, const std::string& hf, Index rows, Index cols) {
-    to.copy(engine, rows, cols, file.read(hf, {rows, cols}));
+    file.readInto(hf, {rows, cols}, to.at(engine, rows, cols));
 }
 void copyRow(TensorSource& file, Target& to, const std::string& engine, const std::string& hf, Index cols) {
-    to.copy(engine, 1, cols, file.read(hf, {cols}));
+    file.readInto(hf, {cols}, to.at(engine, 1, cols));
 }
 
 void loadGpt2(TensorSource& file, const nn::ModelConfig& c, Target& to, const Progress& progress) {

@@ -87,13 +87,7 @@ ModelFolder findModelFiles(const fs::path& folder) {
     return files;
 }
 
-std::uint64_t parameterBytes(const nn::ModelConfig& c) {
-    const std::uint64_t d = std::uint64_t(c.width), f = std::uint64_t(c.ffn());
-    std::uint64_t count = std::uint64_t(c.vocabulary + c.context + (c.architecture == nn::Architecture::Encoder ? c.segments : 0)) * d;
-    count += std::uint64_t(c.layers) * (4 * d * d + 2 * d * f + 9 * d + f);  // qkv, output, MLP, two norms, biases
-    count += c.architecture == nn::Architecture::Encoder ? d * d + 5 * d + std::uint64_t(c.vocabulary) : 2 * d;
-    return count * sizeof(float);
-}
+std::uint64_t parameterBytes(const nn::ModelConfig& config) { return nn::parameterCount(config) * sizeof(float); }
 
 std::shared_ptr<const train::ModelBundle> openPretrained(const fs::path& folder, const Progress& progress,
                                                          std::optional<std::uint64_t> available) {

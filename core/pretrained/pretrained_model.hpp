@@ -24,7 +24,7 @@ struct ModelFolder {
 };
 ModelFolder findModelFiles(const std::filesystem::path& folder);
 
-// Bytes the model's parameters take as floats, and what opening it needs at most besides.
+// Bytes the model's parameters take as floats.
 std::uint64_t parameterBytes(const nn::ModelConfig& config);
 
 // Opens the folder: the configuration, the tokenizer (its vocabulary must fit the model's), the

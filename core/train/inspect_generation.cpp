@@ -59,10 +59,28 @@ GeneratedToken Generator::next() {
     const nn::Transformer<float>& model = *bundle_->model;
     const nn::ModelConfig& config = model.config();
     const std::vector<std::int32_t> read = lastTokens(tokens_, config.context);
-    const nn::Batch batch = readingBatch(read);
-    typename nn::Transformer<float>::Workspace workspace;
-    model.run(batch, workspace, nullptr, 1.0, 0.0);
-    const nn::RowVector<float> logits = model.logits(workspace).row(0);
+    const Index last = static_cast<Index>(read.size()) - 1;
+    std::vector<float> attention(read.size(), 0.0f);  // the last layer's row for the newest token, mean of the heads
+    nn::RowVector<float> logits;
+    if (static_cast<Index>(tokens_.size()) <= config.context) {
+        // Only the tokens not read yet go through the model.
+        const std::vector<std::int32_t> unread(tokens_.begin() + std::ptrdiff_t(cache_.length), tokens_.end());
+        logits = model.extend(cache_, unread);
+        for (Index h = 0; h < config.heads; ++h) {
+            for (Index k = 0; k <= last; ++k) attention[std::size_t(k)] += cache_.lastAttention(h, k) / float(config.heads);
+        }
+    } else {
+        cache_ = {};
+        const nn::Batch batch = readingBatch(read);
+        typename nn::Transformer<float>::Workspace workspace;
+        model.run(batch, workspace, nullptr, 1.0, 0.0);
+        logits = model.logits(workspace).row(0);
+        const Index lastLayer = config.layers - 1;
+        for (Index h = 0; h < config.heads; ++h) {
+            const nn::Matrix<float> w = model.attentionWeights(workspace, nn::AttentionStack::Encoder, lastLayer, 0, h);
+            for (Index k = 0; k < w.cols(); ++k) attention[std::size_t(k)] += w(last, k) / float(config.heads);
+        }
+    }
 
     std::vector<double> p = textDistribution(logits, bundle_->textVocabulary(), options_.temperature);
     if (options_.topK > 0 && static_cast<std::size_t>(options_.topK) < p.size()) {
@@ -92,13 +110,7 @@ GeneratedToken Generator::next() {
     out.probability = p[chosen];
     out.candidates = predictionsOf(*bundle_, p, options_.shown);
     out.keyLabels = bundle_->names(read);
-    const Index last = static_cast<Index>(read.size()) - 1;
-    out.attention.assign(read.size(), 0.0f);
-    const Index lastLayer = config.layers - 1;
-    for (Index h = 0; h < config.heads; ++h) {
-        const nn::Matrix<float> w = model.attentionWeights(workspace, nn::AttentionStack::Encoder, lastLayer, 0, h);
-        for (Index k = 0; k < w.cols(); ++k) out.attention[std::size_t(k)] += w(last, k) / float(config.heads);
-    }
+    out.attention = std::move(attention);
     tokens_.push_back(out.id);
     return out;
 }

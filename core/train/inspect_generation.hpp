@@ -44,6 +44,9 @@ private:
     std::size_t promptLength_ = 0;
     SamplingOptions options_;
     std::mt19937_64 random_;
+    // The keys and values of the tokens read so far, while the text fits the context (beyond it the
+    // window slides and every step reads the last `context` tokens whole).
+    nn::KeyValueCache<float> cache_;
 };
 
 // An encoder filling [MASK] positions one at a time, the most confident first: each step reads the

@@ -7,41 +7,6 @@
 #include "core/optim/memory.hpp"
 
 namespace pretrainlab::train {
-namespace {
-
-std::size_t linear(std::size_t in, std::size_t out) { return in * out + out; }
-
-// norm1, self-attention (qkv and output), [cross_norm, cross-attention], norm2, the MLP.
-std::size_t blockParameters(std::size_t d, std::size_t f, bool cross) {
-    const std::size_t norm = 2 * d;
-    const std::size_t attention = linear(d, 3 * d) + linear(d, d);  // cross: query d, key_value 2d, output d: as many
-    return norm + attention + (cross ? norm + attention : 0) + norm + linear(d, f) + linear(f, d);
-}
-
-}  // namespace
-
-std::size_t parameterCount(const nn::ModelConfig& config) {
-    const auto d = static_cast<std::size_t>(config.width), f = static_cast<std::size_t>(config.ffn());
-    const auto vocabulary = static_cast<std::size_t>(config.vocabulary), context = static_cast<std::size_t>(config.context);
-    const bool encoder = config.architecture == nn::Architecture::Encoder;
-    const bool encdec = config.architecture == nn::Architecture::EncoderDecoder;
-    const std::size_t finalOrEmbeddingNorm = 2 * d;  // pre-LN: a final norm; post-LN: a norm after the embeddings
-    std::size_t count = vocabulary * d + context * d + finalOrEmbeddingNorm;
-    if (encoder) count += static_cast<std::size_t>(config.segments) * d;
-    count += static_cast<std::size_t>(config.layers) * blockParameters(d, f, false);
-    if (encdec) {
-        count += context * d + finalOrEmbeddingNorm;
-        count += static_cast<std::size_t>(config.decoderBlocks()) * blockParameters(d, f, true);
-    }
-    if (encoder && config.tags == 0) count += linear(d, d) + 2 * d + vocabulary;  // the masked-LM head
-    if (config.classes > 0) {
-        count += linear(d, static_cast<std::size_t>(config.classes));
-    } else if (encoder && config.nextSentenceHead) {
-        count += linear(d, 2);
-    }
-    if (config.tags > 0) count += linear(d, static_cast<std::size_t>(config.tags));
-    return count;
-}
 
 RunMemory estimateRunMemory(const RunSettings& settings, nn::Index vocabulary) {
     nn::ModelConfig config = settings.model;

@@ -14,8 +14,7 @@
 
 namespace pretrainlab::train {
 
-// The parameters nn::Transformer<float> builds for `config`, counted without building it.
-std::size_t parameterCount(const nn::ModelConfig& config);
+using nn::parameterCount;
 
 struct RunMemory {
     std::size_t parameters = 0;   // the count

@@ -157,6 +157,49 @@ private slots:
         QCOMPARE(bundle->encode("the cat sat on the mat and it was happy ."), idsOf(expected));
     }
 
+    void theKeyValueCacheGivesTheWholeTextsLogits() {
+        // GPT-2's file (pre-LN, tanh GELU) and a random post-LN decoder: logits and the last layer's
+        // attention read a few tokens at a time against the cache equal those of reading it whole.
+        nn::ModelConfig postLn;
+        postLn.vocabulary = 50;
+        postLn.width = 16;
+        postLn.heads = 4;
+        postLn.layers = 2;
+        postLn.context = 16;
+        postLn.preNorm = false;
+        postLn.initialStd = 0.3;
+        const std::vector<std::shared_ptr<const nn::Transformer<float>>> models{
+            pretrained::openPretrained(hfData / "gpt2")->model, std::make_shared<const nn::Transformer<float>>(postLn, 3)};
+        for (const auto& model : models) {
+            const nn::ModelConfig& c = model->config();
+            std::vector<std::int32_t> tokens;
+            for (int i = 0; i < 12; ++i) tokens.push_back(std::int32_t((i * 37 + 5) % c.vocabulary));
+            nn::Batch whole;
+            whole.sequences = 1;
+            whole.length = 12;
+            whole.tokens = tokens;
+            whole.targets.assign(12, 0);
+            typename nn::Transformer<float>::Workspace workspace;
+            model->run(whole, workspace, nullptr, 1.0, 0.0);
+            const nn::Matrix<float>& logits = model->logits(workspace);
+            nn::KeyValueCache<float> cache;
+            std::size_t read = 0;
+            for (const std::size_t chunk : {4, 1, 1, 3, 1, 2}) {
+                const std::vector<std::int32_t> part(tokens.begin() + std::ptrdiff_t(read), tokens.begin() + std::ptrdiff_t(read + chunk));
+                const nn::RowVector<float> got = model->extend(cache, part);
+                read += chunk;
+                const nn::Index row = nn::Index(read) - 1;
+                QVERIFY2((got - logits.row(row)).cwiseAbs().maxCoeff() < 1e-4, qPrintable(QString("after %1 tokens").arg(read)));
+            }
+            QCOMPARE(cache.length, nn::Index(12));
+            for (nn::Index h = 0; h < c.heads; ++h) {
+                const nn::Matrix<float> w = model->attentionWeights(workspace, nn::AttentionStack::Encoder, c.layers - 1, 0, h);
+                QVERIFY((cache.lastAttention.row(h) - w.row(11)).cwiseAbs().maxCoeff() < 1e-5);
+            }
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, model->extend(cache, std::vector<std::int32_t>(c.context, 1)));
+        }
+    }
+
     void halfPrecisionLoadsTheSameValues() {
         // The F16 and BF16 files hold the F32 file's weights rounded: each loads within its rounding.
         const auto full = pretrained::openPretrained(hfData / "gpt2");
