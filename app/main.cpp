@@ -9,6 +9,7 @@
 
 #include "app/lecture/lecture_mode.hpp"
 #include "app/main_window.hpp"
+#include "app/lessons/attention/attention_page.hpp"
 #include "app/session/session_actions.hpp"
 #include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/screenshot_tour.hpp"
@@ -67,6 +68,11 @@ int main(int argc, char** argv) {
         QStringLiteral("Open this tokenizer file (tokenizer.json, vocab.json, tiktoken ranks, vocab.txt) "
                        "beside the ones trained in the Tokenization lesson."),
         QStringLiteral("path"));
+    const QCommandLineOption modelOption(
+        QStringLiteral("model"),
+        QStringLiteral("Open a pretrained GPT-2 or BERT (a folder in Hugging Face's layout: config.json, "
+                       "model.safetensors and its tokenizer) in Architectures & attention; may be given twice."),
+        QStringLiteral("folder"));
     const QCommandLineOption textSizeOption(QStringLiteral("text-size"),
                                             QStringLiteral("Base text size in points."),
                                             QStringLiteral("points"));
@@ -87,7 +93,7 @@ int main(int argc, char** argv) {
         QStringLiteral("lecture-steps"),
         QStringLiteral("Start in lecture mode with this step file instead of the one that comes with the app."),
         QStringLiteral("file"));
-    parser.addOptions({pageOption, corpusOption, tokenizerOption, textSizeOption, screenshotsOption, sizesOption,
+    parser.addOptions({pageOption, corpusOption, tokenizerOption, modelOption, textSizeOption, screenshotsOption, sizesOption,
                        lectureOption, lectureStepsOption, themeOption});
     parser.addPositionalArgument(QStringLiteral("session"),
                                  QStringLiteral("A session file (.pretrainlab) to open: what a class built, saved with File > Save session."),
@@ -130,6 +136,10 @@ int main(int argc, char** argv) {
     if (parser.isSet(corpusOption)) window.tokenizationPage()->state().setCorpus(parser.value(corpusOption));
     if (parser.isSet(tokenizerOption) && !screenshots) {
         window.tokenizationPage()->state().openTokenizerFile(parser.value(tokenizerOption));
+    }
+    if (parser.isSet(modelOption) && !screenshots) {
+        if (!parser.isSet(pageOption)) window.showPage(QStringLiteral("architectures"));
+        window.attentionPage()->state().openRealModels(parser.values(modelOption));
     }
 
     if (screenshots) {

@@ -71,6 +71,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     training_ = new TrainingPage;
     training_->setTokenizerSource([this] { return tokenization_->state().trainedBpeTokenizer(); });
     addPage(tr("Training"), training_);
+    // A model's folder joins the recent files once it has opened.
+    connect(&attention_->state(), &AttentionState::realModelOpened, this,
+            [](const QString& folder) { rememberRecentFile(folder, FileKind::Model); });
     connect(&attention_->state(), &AttentionState::labModelWanted, &training_->state().controller(),
             &TrainingController::requestSnapshot);
     connect(&training_->state().controller(), &TrainingController::snapshotReady, &attention_->state(),
@@ -198,6 +201,7 @@ QString kindText(FileKind kind) {
         case FileKind::Checkpoint: return MainWindow::tr("checkpoint");
         case FileKind::Lecture: return MainWindow::tr("lecture steps");
         case FileKind::Session: return MainWindow::tr("session");
+        case FileKind::Model: return MainWindow::tr("model");
         case FileKind::Export: break;
     }
     return {};
@@ -256,6 +260,16 @@ void MainWindow::fillRecentMenu() {
     clear->setEnabled(!files.isEmpty());
 }
 
+void MainWindow::openModel(const QString& folder) {
+    showPage(QStringLiteral("architectures"));
+    if (!attention_->state().openRealModels({folder})) {
+        QMessageBox::information(this, tr("Open model"),
+                                 tr("The attention lesson is still working (see its progress): open %1 when it has "
+                                    "finished, or cancel its work first.")
+                                     .arg(QFileInfo(folder).fileName()));
+    }
+}
+
 void MainWindow::openRecentFile(const QString& path) {
     std::optional<FileKind> kind;
     for (const RecentFile& file : recentFiles())
@@ -294,6 +308,9 @@ void MainWindow::openRecentFile(const QString& path) {
             break;
         case FileKind::Session:
             sessions_->open(path);
+            break;
+        case FileKind::Model:
+            openModel(path);
             break;
         case FileKind::Export: break;
     }
@@ -405,6 +422,13 @@ void MainWindow::buildMenus() {
     tokenization->addActions(tokenization_->fileActions());
     QMenu* training = file->addMenu(tr("&Training"));
     training->addActions(training_->fileActions());
+    QAction* model = file->addAction(tr("Open &model…"), this, [this] {
+        const QString folder = openFolderName(this, tr("Open a GPT-2 or BERT model's folder"), FileKind::Model);
+        if (!folder.isEmpty()) openModel(folder);
+    });
+    model->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    model->setToolTip(tr("A pretrained GPT-2 or BERT in Hugging Face's layout (config.json, model.safetensors and its "
+                         "tokenizer), shown beside the tiny models in Architectures & attention"));
     file->addSeparator();
     QAction* exportView = file->addAction(tr("E&xport this view as PNG or PDF…"), this, [this] {
         QWidget* view = currentViewWidget();

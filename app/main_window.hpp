@@ -46,8 +46,12 @@ public:
     // tab, whether the lesson list shows. The text size is applied before the window is made.
     void restoreSettings();
     void saveSettings();  // leaves lecture mode first: its full screen is not the window's own
-    // Opens a recent file as what it was opened as (a corpus, a tokenizer, a checkpoint, lecture steps).
+    // Opens a recent file as what it was opened as (a corpus, a tokenizer, a checkpoint, lecture steps,
+    // a model's folder).
     void openRecentFile(const QString& path);
+    // Opens a real model's folder (GPT-2 or BERT) in the background and shows it in Architectures &
+    // attention; a model that does not open is refused there, by name, and nothing else changes.
+    void openModel(const QString& folder);
 
     // The lesson on show and its view, as lecture steps and help name them.
     QString currentLesson() const;

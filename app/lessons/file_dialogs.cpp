@@ -18,13 +18,14 @@ QString kindName(FileKind kind) {
         case FileKind::Export: return QStringLiteral("export");
         case FileKind::Lecture: return QStringLiteral("lecture");
         case FileKind::Session: return QStringLiteral("session");
+        case FileKind::Model: return QStringLiteral("model");
     }
     return QStringLiteral("export");
 }
 
 std::optional<FileKind> kindNamed(const QString& name) {
     for (const FileKind kind : {FileKind::Corpus, FileKind::Tokenizer, FileKind::Checkpoint, FileKind::Export, FileKind::Lecture,
-                                FileKind::Session})
+                                FileKind::Session, FileKind::Model})
         if (kindName(kind) == name) return kind;
     return std::nullopt;
 }
@@ -48,6 +49,12 @@ QString openFileName(QWidget* parent, const QString& title, const QString& filte
         rememberFolder(kind, path);
         if (remember && kind != FileKind::Export) rememberRecentFile(path, kind);
     }
+    return path;
+}
+
+QString openFolderName(QWidget* parent, const QString& title, FileKind kind) {
+    const QString path = QFileDialog::getExistingDirectory(parent, title, lastFolder(kind));
+    if (!path.isEmpty()) rememberFolder(kind, path);  // its parent: the next model is likely beside it
     return path;
 }
 

@@ -23,9 +23,12 @@ std::string gigabytes(std::uint64_t bytes) {
     return text;
 }
 
+// "124 M", "1.5 M", "28 k": a parameter count in a few digits.
 std::string millions(std::uint64_t count) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.0f M", double(count) / 1e6);
+    if (count >= 10'000'000) std::snprintf(text, sizeof text, "%.0f M", double(count) / 1e6);
+    else if (count >= 1'000'000) std::snprintf(text, sizeof text, "%.1f M", double(count) / 1e6);
+    else std::snprintf(text, sizeof text, "%.0f k", double(count) / 1e3);
     return text;
 }
 

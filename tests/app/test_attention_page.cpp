@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "app/jobs/background_job.hpp"
 #include "app/lessons/attention/attention_page.hpp"
 #include "app/lessons/attention/generation_tab.hpp"
 #include "app/lessons/attention/loss_tab.hpp"
@@ -20,6 +21,7 @@
 #include "app/main_window.hpp"
 #include "app/theme.hpp"
 #include "core/data/toyworld.hpp"
+#include "core/train/inspect_generation.hpp"
 #include "tests/core/toy_models.hpp"
 #include "widgets/attention_heatmap.hpp"
 #include "widgets/score_bars.hpp"
@@ -322,6 +324,46 @@ private slots:
                                     .arg(window.minimumSizeHint().height())
                                     .arg(widths.join(QLatin1Char(' ')))));
         }
+    }
+
+    void realModelsBesideTheTinyOnes() {
+        // A GPT-2 and a BERT in Hugging Face's layout (small random ones): opened in the background,
+        // they become the views' models; the weights show each with its own tokens, the masks read
+        // the sentence with GPT-2's tokenizer, generation continues with GPT-2; the tiny models stay.
+        const QString data = QStringLiteral(PRETRAINLAB_TEST_DATA "/hf/");
+        AttentionState state;
+        app::WeightsTab weights(state);
+        app::MasksTab masks(state);
+        weights.resize(1280, 720);
+        weights.show();
+        state.setTinyModels(modelOf(nn::Architecture::Encoder, 4), modelOf(nn::Architecture::Decoder, 5));
+        state.setSentence(QStringLiteral("the cat sat on the mat"));
+        QSignalSpy opened(&state, &AttentionState::realModelOpened);
+        QVERIFY(state.openRealModels({data + "gpt2", data + "bert"}));
+        QVERIFY(!state.openRealModels({data + "gpt2"}));  // one piece of work at a time
+        QTRY_VERIFY_WITH_TIMEOUT(!state.job().busy(), 20000);
+        QCOMPARE(opened.count(), 2);
+        QCOMPARE(state.source(), AttentionState::Source::RealModels);
+        QCOMPARE(state.decoder(), state.realDecoder());
+        QCOMPARE(state.encoder(), state.realEncoder());
+        QVERIFY(state.modelsDescription().contains(QStringLiteral("GPT-2")) && state.modelsDescription().contains(QStringLiteral("BERT")));
+        QTRY_VERIFY(!weights.busy());
+        QCOMPARE(weights.columns(), 2);
+        QCOMPARE(weights.enlarged(1)->rowLabels().at(2), QStringLiteral("Ġcat"));  // GPT-2's own tokens: t he Ġcat …
+        QCOMPARE(weights.enlarged(0)->rowLabels().first(), QStringLiteral("[CLS]"));
+        masks.setMaskKind(ModelKind::Decoder);
+        QCOMPARE(masks.heatmaps().front()->rows(), int(state.realDecoder()->encode("the cat sat on the mat").size()));
+        train::Generator generator(state.decoder(), state.decoder()->encode("the cat"), {});
+        QVERIFY(generator.next().id >= 0);
+        // A folder that is not a model: said by name, and nothing changes.
+        QSignalSpy problems(&state, &AttentionState::problem);
+        QVERIFY(state.openRealModels({data + "nowhere"}));
+        QTRY_VERIFY_WITH_TIMEOUT(!state.job().busy(), 20000);
+        QVERIFY(!problems.isEmpty() && problems.last().first().toString().contains(QStringLiteral("nowhere")));
+        QCOMPARE(state.decoder(), state.realDecoder());
+        // Back to the tiny pair.
+        state.setSource(AttentionState::Source::TinyModels);
+        QCOMPARE(state.decoder(), state.tinyDecoder());
     }
 
     void modelsFromTheTrainingLab() {

@@ -1,10 +1,12 @@
 #include "app/lessons/attention/lesson_state.hpp"
 
+#include <QFileInfo>
 #include <array>
 #include <thread>
 
 #include "app/jobs/background_job.hpp"
 #include "core/data/toyworld.hpp"
+#include "core/pretrained/pretrained_model.hpp"
 #include "core/train/tiny_models.hpp"
 #include "resources/resources.hpp"
 
@@ -55,6 +57,7 @@ std::shared_ptr<const train::ModelBundle> AttentionState::encoder() const {
     if (source_ == Source::TrainingLab && labModel_ && labModel_->architecture() == nn::Architecture::Encoder) {
         return labModel_;
     }
+    if (source_ == Source::RealModels && realEncoder_) return realEncoder_;
     return tinyEncoder_;
 }
 
@@ -62,13 +65,29 @@ std::shared_ptr<const train::ModelBundle> AttentionState::decoder() const {
     if (source_ == Source::TrainingLab && labModel_ && labModel_->architecture() == nn::Architecture::Decoder) {
         return labModel_;
     }
+    if (source_ == Source::RealModels && realDecoder_) return realDecoder_;
     return tinyDecoder_;
+}
+
+const Tokenizer& AttentionState::readingTokenizer(nn::Architecture architecture) const {
+    if (source_ == Source::RealModels) {
+        const auto& real = architecture == nn::Architecture::Encoder ? realEncoder_ : realDecoder_;
+        if (real) return real->tokenizer;
+    }
+    return tokenizer_;
 }
 
 std::vector<std::shared_ptr<const train::ModelBundle>> AttentionState::shownModels() const {
     if (source_ == Source::TrainingLab) {
         if (labModel_) return {labModel_};
         return {};
+    }
+    if (source_ == Source::RealModels) {
+        std::vector<std::shared_ptr<const train::ModelBundle>> real;
+        for (const auto& model : {realEncoder_, realDecoder_}) {
+            if (model) real.push_back(model);
+        }
+        return real;
     }
     if (tinyEncoder_ && tinyDecoder_) return {tinyEncoder_, tinyDecoder_};
     return {};
@@ -84,6 +103,15 @@ QString AttentionState::modelsDescription() const {
         if (labModel_ && labModel_->architecture() != nn::Architecture::Decoder && tinyDecoder_) {
             parts << tr("generation and zero-shot use the tiny decoder");
         }
+    } else if (source_ == Source::RealModels) {
+        if (!realEncoder_ && !realDecoder_) {
+            parts << tr("No real model open yet: “Open model…” reads a GPT-2 or BERT folder as the Hugging Face hub "
+                        "serves it (config.json, model.safetensors and its tokenizer).");
+        }
+        if (realEncoder_) parts << text(realEncoder_->description);
+        if (realDecoder_) parts << text(realDecoder_->description);
+        if (!realDecoder_ && tinyDecoder_ && realEncoder_) parts << tr("generation and zero-shot use the tiny decoder");
+        if (!realEncoder_ && tinyEncoder_ && realDecoder_) parts << tr("filling [MASK] uses the tiny encoder");
     } else if (tinyEncoder_ && tinyDecoder_) {
         parts << text(tinyEncoder_->description) << text(tinyDecoder_->description);
     } else {
@@ -120,6 +148,30 @@ void AttentionState::trainTinyModels() {
             };
         },
         [this](const QString& message) { emit problem(tr("The tiny models could not be trained: %1").arg(message)); });
+}
+
+bool AttentionState::openRealModels(const QStringList& folders) {
+    if (folders.isEmpty()) return true;
+    emit problem({});
+    return job_->start(
+        tr("Opening %1").arg(QFileInfo(folders.first()).fileName()),
+        [this, folders](const Progress& progress) -> BackgroundJob::Apply {
+            std::vector<std::shared_ptr<const train::ModelBundle>> models;
+            for (qsizetype i = 0; i < folders.size(); ++i) {
+                const double share = 1.0 / double(folders.size());
+                models.push_back(pretrained::openPretrained(
+                    folders[i].toStdString(),
+                    Progress{[&progress, i, share](double fraction) { progress(share * (double(i) + fraction)); }, progress.shouldStop}));
+            }
+            return [this, models, folders] {
+                for (std::size_t i = 0; i < models.size(); ++i) {
+                    (models[i]->architecture() == nn::Architecture::Encoder ? realEncoder_ : realDecoder_) = models[i];
+                    emit realModelOpened(folders[qsizetype(i)]);
+                }
+                setSource(Source::RealModels);  // shows them
+            };
+        },
+        [this](const QString& message) { emit problem(tr("The model could not be opened: %1").arg(message)); });
 }
 
 }  // namespace pretrainlab::app

@@ -14,11 +14,12 @@ class BackgroundJob;
 
 // What the Architectures & attention lesson holds: the sentence every view reads, and the trained
 // models they look inside: a tiny encoder and a tiny decoder (trained here on demand, in the
-// background) or a copy of the Training lab's model.
+// background), a copy of the Training lab's model, or real pretrained models (a GPT-2 and a BERT
+// opened from Hugging Face's files) to compare them with.
 class AttentionState : public QObject {
     Q_OBJECT
 public:
-    enum class Source { TinyModels, TrainingLab };
+    enum class Source { TinyModels, TrainingLab, RealModels };
 
     explicit AttentionState(QObject* parent = nullptr);
     ~AttentionState() override;
@@ -41,6 +42,15 @@ public:
     std::shared_ptr<const train::ModelBundle> labModel() const { return labModel_; }
     // Pretrains the tiny encoder and decoder in the background (progress and Cancel in the job).
     void trainTinyModels();
+    // Opens real models' folders in the background, one after the other: a decoder becomes the real
+    // decoder, an encoder the real encoder, and the views show the real models. Nothing changes
+    // unless every folder opens. False when other work is running.
+    bool openRealModels(const QStringList& folders);
+    std::shared_ptr<const train::ModelBundle> realEncoder() const { return realEncoder_; }
+    std::shared_ptr<const train::ModelBundle> realDecoder() const { return realDecoder_; }
+    // The tokenizer a view reads the sentence with for a model of `architecture`: the real model's
+    // when real models are shown, else the toy world's.
+    const Tokenizer& readingTokenizer(nn::Architecture architecture) const;
     BackgroundJob& job() { return *job_; }
 
     // The models the views use now: the lab's where it is of that kind, else the tiny ones.
@@ -57,6 +67,8 @@ signals:
     void sourceChanged(pretrainlab::app::AttentionState::Source source);
     // Asks the Training lab for a copy of its model (it arrives through setLabModel).
     void labModelWanted();
+    // A real model's folder opened (for the recent files).
+    void realModelOpened(const QString& folder);
     // Something went wrong that the user should read (empty clears it).
     void problem(const QString& text);
 
@@ -64,7 +76,7 @@ private:
     QString sentence_;
     const Tokenizer tokenizer_;
     const QJsonObject texts_;
-    std::shared_ptr<const train::ModelBundle> tinyEncoder_, tinyDecoder_, labModel_;
+    std::shared_ptr<const train::ModelBundle> tinyEncoder_, tinyDecoder_, labModel_, realEncoder_, realDecoder_;
     Source source_ = Source::TinyModels;
     BackgroundJob* job_ = nullptr;
 };

@@ -61,6 +61,7 @@ MasksTab::MasksTab(AttentionState& state, QWidget* parent) : QWidget(parent), st
     connect(kinds_, &QButtonGroup::idClicked, this, &MasksTab::refresh);
     connect(prefixLength_, &QSpinBox::valueChanged, this, &MasksTab::refresh);
     connect(&state_, &AttentionState::sentenceChanged, this, &MasksTab::refresh);
+    connect(&state_, &AttentionState::modelsChanged, this, &MasksTab::refresh);  // real models read with their own tokens
     refresh();
 }
 
@@ -162,7 +163,9 @@ QString MasksTab::caption() const { return caption_->text(); }
 
 void MasksTab::refresh() {
     const auto kind = train::ModelKind(kinds_->checkedId());
-    const Tokenizer& tokenizer = state_.toyTokenizer();
+    // The sentence as the model of this kind reads it (a real model's own tokens, when shown).
+    const Tokenizer& tokenizer = state_.readingTokenizer(kind == train::ModelKind::Encoder ? nn::Architecture::Encoder
+                                                                                          : nn::Architecture::Decoder);
     const std::vector<std::int32_t> tokens = train::tokenIds(tokenizer, state_.sentence().toStdString());
     const auto n = static_cast<nn::Index>(tokens.size());
     prefixLabel_->setVisible(kind == train::ModelKind::PrefixLm);

@@ -44,10 +44,19 @@ void WeightsTab::refresh() {
     if (models.empty()) {
         job_->drop();
         showGrids({}, {});
-        hint_->setText(state_.source() == AttentionState::Source::TrainingLab
-                           ? tr("Take the Training lab's model (above) once it has trained on text.")
-                           : tr("Train the tiny models (above, about 25 seconds) to see the attention weights a trained "
-                                "encoder and decoder compute for the sentence."));
+        switch (state_.source()) {
+            case AttentionState::Source::TrainingLab:
+                hint_->setText(tr("Take the Training lab's model (above) once it has trained on text."));
+                break;
+            case AttentionState::Source::RealModels:
+                hint_->setText(tr("Open a GPT-2 or BERT model (above) to see every layer and head of a real pretrained "
+                                  "model on the sentence."));
+                break;
+            case AttentionState::Source::TinyModels:
+                hint_->setText(tr("Train the tiny models (above, about 15 seconds) to see the attention weights a trained "
+                                  "encoder and decoder compute for the sentence."));
+                break;
+        }
         return;
     }
     const std::string text = state_.sentence().toStdString();
@@ -99,14 +108,19 @@ void WeightsTab::showGrids(const std::vector<train::AttentionGrid>& grids, const
         column.title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // never widens the window
         layout->addWidget(column.title);
         auto* thumbs = new QGridLayout;
-        thumbs->setSpacing(4);
+        // A real model's 12 × 12 heads: small thumbnails numbered by head, so two models fit side
+        // by side on a projector; the tiny models' few heads keep their room and words.
+        const bool many = column.grid.heads > 6 || column.grid.layers > 6;
+        thumbs->setSpacing(many ? 2 : 4);
         const auto header = [](const QString& text) {
             auto* label = new QLabel(text);
             label->setProperty("role", QStringLiteral("muted"));
             label->setAlignment(Qt::AlignCenter);
             return label;
         };
-        for (nn::Index h = 0; h < column.grid.heads; ++h) thumbs->addWidget(header(tr("head %1").arg(h + 1)), 0, int(h) + 1);
+        for (nn::Index h = 0; h < column.grid.heads; ++h) {
+            thumbs->addWidget(header(many ? QString::number(h + 1) : tr("head %1").arg(h + 1)), 0, int(h) + 1);
+        }
         for (nn::Index l = 0; l < column.grid.layers; ++l) {
             thumbs->addWidget(header(tr("L%1").arg(l + 1)), int(l) + 1, 0);
             thumbs->setRowStretch(int(l) + 1, 1);
@@ -122,7 +136,8 @@ void WeightsTab::showGrids(const std::vector<train::AttentionGrid>& grids, const
                 std::vector<float> values(w.data(), w.data() + w.size());
                 map->setMatrix(int(w.rows()), int(w.cols()), std::move(values), labelsOf(column.grid.queryLabels),
                                labelsOf(column.grid.keyLabels), column.grid.mask.hidden());
-                map->setMinimumSize(40, 48);
+                if (many) map->setMinimumSize(12, 12);
+                else map->setMinimumSize(40, 48);
                 const int index = int(i);
                 const int layer = int(l), head = int(h);
                 connect(map, &widgets::AttentionHeatmap::clicked, this, [this, index, layer, head] { selectHead(index, layer, head); });
