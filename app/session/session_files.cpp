@@ -218,7 +218,9 @@ QString SessionFiles::whyNotNow() const {
 
 QString SessionFiles::lessonsBusy() const {
     if (lessons_.tokenization->isBusy()) return tr("the Tokenization lesson is still working (wait, or cancel it)");
-    if (lessons_.attention->job().busy()) return tr("the tiny models are still training (wait, or cancel it)");
+    if (lessons_.attention->job().busy()) {
+        return tr("the Architectures & attention lesson is still training or opening models (wait, or cancel it)");
+    }
     if (lessons_.finetuning->job().busy()) return tr("the Pretrain → finetune lesson is still working (wait, or cancel it)");
     return {};
 }

@@ -1,5 +1,6 @@
 // Transformer::extend: a decoder reading new positions against the keys and values it has kept.
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -12,8 +13,8 @@ namespace {
 // Multi-head attention of `q` (the new rows) over the cache's keys and values, each new row seeing
 // the keys up to its own position (causal); `first` is the first new row's position. Returns the
 // context [rows, d]; the last row's weights go into *lastWeights ([heads, keys]) when asked.
-template <typename S>
-Matrix<S> attendCached(const Matrix<S>& q, const Matrix<S>& keys, const Matrix<S>& values, Index heads, Index first,
+template <typename S, typename Keys>
+Matrix<S> attendCached(const Matrix<S>& q, const Keys& keys, const Keys& values, Index heads, Index first,
                        Matrix<S>* lastWeights) {
     const Index rows = q.rows(), width = q.cols(), dh = width / heads, length = keys.rows();
     const S scale = S(1) / std::sqrt(S(dh));
@@ -76,12 +77,17 @@ RowVector<S> Transformer<S>::extend(KeyValueCache<S>& cache, const std::vector<s
         const auto attend = [&](const Matrix<S>& in) {
             projected.resize(rows, 3 * d);
             block.attention.qkv.forward(p, in, projected);  // [q | k | v]
-            keys.conservativeResize(first + rows, d);
-            values.conservativeResize(first + rows, d);
-            keys.bottomRows(rows) = projected.middleCols(d, d);
-            values.bottomRows(rows) = projected.rightCols(d);
+            if (keys.rows() < first + rows) {
+                // Room for twice as many positions (at most the context): a step copies no keys.
+                const Index room = std::min(config_.context, std::max(first + rows, 2 * keys.rows()));
+                keys.conservativeResize(room, d);
+                values.conservativeResize(room, d);
+            }
+            keys.middleRows(first, rows) = projected.middleCols(d, d);
+            values.middleRows(first, rows) = projected.rightCols(d);
             const Matrix<S> q = projected.leftCols(d);
-            context = attendCached<S>(q, keys, values, config_.heads, first, l == layers - 1 ? &cache.lastAttention : nullptr);
+            context = attendCached<S>(q, keys.topRows(first + rows), values.topRows(first + rows), config_.heads, first,
+                                      l == layers - 1 ? &cache.lastAttention : nullptr);
             attended.resize(rows, d);
             block.attention.output.forward(p, context, attended);
         };

@@ -105,7 +105,7 @@ struct BackwardScope {
 template <typename S>
 struct KeyValueCache {
     Index length = 0;                   // positions read
-    std::vector<Matrix<S>> keys, values;  // per layer: [length, d]
+    std::vector<Matrix<S>> keys, values;  // per layer: [room, d], the first `length` rows read
     Matrix<S> lastAttention;            // the newest position's weights in the last layer: [heads, length]
 };
 

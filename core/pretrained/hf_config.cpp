@@ -50,6 +50,19 @@ public:
         return value.get<double>();
     }
 
+    // A switch that must be `expected` (or absent) for the engine to compute what the model does.
+    void require(const char* key, bool expected, const std::string& why) const {
+        if (!config_.contains(key) || config_[key].is_null()) return;
+        if (!config_[key].is_boolean() || config_[key].get<bool>() != expected) {
+            fail("\"" + std::string(key) + "\" is " + jsonBrief(config_[key]) + "; " + why);
+        }
+    }
+
+    // At most `maximum`: sizes past any real model's, so that a model's size can be counted safely.
+    void atMost(const char* what, nn::Index value, nn::Index maximum) const {
+        if (value > maximum) fail("describes a " + std::string(what) + " of " + std::to_string(value) + "; PretrainLab opens at most " + std::to_string(maximum));
+    }
+
     std::string text(const char* key, const std::string& fallback) const {
         if (!config_.contains(key) || config_[key].is_null()) return fallback;
         if (!config_[key].is_string()) fail("\"" + std::string(key) + "\" must be a string, not " + jsonBrief(config_[key]));
@@ -59,7 +72,7 @@ public:
     nn::GeluForm activation(const char* key, const std::string& fallback) const {
         const std::string name = text(key, fallback);
         if (name == "gelu") return nn::GeluForm::Exact;
-        if (name == "gelu_new" || name == "gelu_pytorch_tanh") return nn::GeluForm::Tanh;
+        if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast") return nn::GeluForm::Tanh;
         fail("\"" + std::string(key) + "\" is \"" + name +
              "\"; PretrainLab's engine has the exact GELU (\"gelu\") and its tanh form (\"gelu_new\")");
     }
@@ -132,6 +145,9 @@ HfConfig parseHfConfig(std::string_view text, const std::string& source) {
         m.preNorm = true;
         m.normEpsilon = read.number("layer_norm_epsilon", 1e-5);
         m.gelu = read.activation("activation_function", "gelu_new");
+        read.require("scale_attn_weights", true, "PretrainLab's attention always divides by √d_head");
+        read.require("scale_attn_by_inverse_layer_idx", false, "PretrainLab's attention does not scale by the layer");
+        read.require("reorder_and_upcast_attn", false, "PretrainLab's attention does not reorder its products");
     } else {
         m.architecture = nn::Architecture::Encoder;
         m.vocabulary = read.size({"vocab_size"});
@@ -148,6 +164,14 @@ HfConfig parseHfConfig(std::string_view text, const std::string& source) {
             read.fail("\"position_embedding_type\" is \"" + positions + "\"; PretrainLab's engine has learned absolute positions");
         }
     }
+    read.require("tie_word_embeddings", true, "PretrainLab's output layer is the token embedding (tied)");
+    read.atMost("vocabulary (vocab_size)", m.vocabulary, nn::Index(1) << 24);
+    read.atMost("width (n_embd, hidden_size)", m.width, 65536);
+    read.atMost("MLP width (n_inner, intermediate_size)", m.ffn(), nn::Index(1) << 20);
+    read.atMost("number of layers (n_layer, num_hidden_layers)", m.layers, 1024);
+    read.atMost("number of heads (n_head, num_attention_heads)", m.heads, 1024);
+    read.atMost("context (n_positions, max_position_embeddings)", m.context, nn::Index(1) << 20);
+    read.atMost("number of segments (type_vocab_size)", m.segments, 1024);
     if (const std::string problem = m.problem(); !problem.empty()) read.fail("describes a model the engine cannot build: " + problem);
     return out;
 }

@@ -26,14 +26,26 @@ std::vector<std::size_t> topIds(const std::vector<double>& probabilities, std::s
 }
 
 // Softmax over the text's tokens only (special tokens get 0), at a temperature (0 counts as 1).
-std::vector<double> textDistribution(const nn::RowVector<float>& logits, std::size_t textVocabulary, double temperature) {
+// softmax(logits / t) over the tokens that are text: not the specials the model reads text with
+// ([PAD], [CLS], [SEP], [MASK], <s>), which sit above the text in the tiny models and among it in
+// real BERT (ids 0 and 101–103), so generating or filling never writes one.
+std::vector<double> textDistribution(const nn::RowVector<float>& logits, const ModelBundle& bundle, double temperature) {
     const double t = temperature > 0 ? temperature : 1.0;
     std::vector<double> p(static_cast<std::size_t>(logits.size()), 0.0);
-    const std::size_t n = std::min(textVocabulary, p.size());
+    const std::size_t n = std::min(bundle.textVocabulary(), p.size());
+    const data::SpecialTokens& s = bundle.specials;
+    std::vector<bool> text(n, true);
+    for (const std::int32_t special : {s.pad, s.cls, s.sep, s.mask, s.bos}) {
+        if (special >= 0 && std::size_t(special) < n) text[std::size_t(special)] = false;
+    }
     double top = -std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < n; ++i) top = std::max(top, double(logits[Index(i)]) / t);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (text[i]) top = std::max(top, double(logits[Index(i)]) / t);
+    }
     double sum = 0;
-    for (std::size_t i = 0; i < n; ++i) sum += p[i] = std::exp(double(logits[Index(i)]) / t - top);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (text[i]) sum += p[i] = std::exp(double(logits[Index(i)]) / t - top);
+    }
     for (std::size_t i = 0; i < n; ++i) p[i] /= sum;
     return p;
 }
@@ -82,7 +94,7 @@ GeneratedToken Generator::next() {
         }
     }
 
-    std::vector<double> p = textDistribution(logits, bundle_->textVocabulary(), options_.temperature);
+    std::vector<double> p = textDistribution(logits, *bundle_, options_.temperature);
     if (options_.topK > 0 && static_cast<std::size_t>(options_.topK) < p.size()) {
         const std::vector<std::size_t> keep = topIds(p, static_cast<std::size_t>(options_.topK));
         std::vector<double> kept(p.size(), 0.0);
@@ -152,7 +164,7 @@ FilledToken MaskFiller::next() {
     FilledToken best;
     std::vector<double> bestDistribution;
     for (std::size_t m = 0; m < masks.size(); ++m) {
-        std::vector<double> p = textDistribution(logits.row(Index(m)), bundle_->textVocabulary(), 1.0);
+        std::vector<double> p = textDistribution(logits.row(Index(m)), *bundle_, 1.0);
         const std::size_t id = topIds(p, 1).front();
         if (bestDistribution.empty() || p[id] > best.probability) {
             best.position = masks[m];

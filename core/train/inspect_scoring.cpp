@@ -77,8 +77,9 @@ std::vector<double> tokenLogProbabilities(const ModelBundle& bundle, const std::
     }
     const data::SpecialTokens& s = bundle.specials;
     if (s.cls < 0 || s.sep < 0 || s.mask < 0) throw std::invalid_argument("this encoder has no [CLS], [SEP] or [MASK]");
-    // One sequence per token, that token masked; a few sequences per forward pass.
-    constexpr Index perPass = 16;
+    // One sequence per token, that token masked; as many per forward pass as keep its activations
+    // to about 2,048 positions (a long text through BERT-base would otherwise need gigabytes).
+    const Index perPass = std::max<Index>(1, 2048 / (n + 2));
     for (Index first = 0; first < n; first += perPass) {
         const Index count = std::min(perPass, n - first);
         nn::Batch batch;

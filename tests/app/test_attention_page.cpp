@@ -1,6 +1,10 @@
 // The attention lesson: the mask matrices of each model kind for a five-token sentence, heatmaps
 // that hold the model's own weights, reproducible generation, zero-shot scores that are sums of
 // token log-probabilities, the tokens that produce loss, and models taken from the Training lab.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -353,8 +357,14 @@ private slots:
         QCOMPARE(weights.enlarged(0)->rowLabels().first(), QStringLiteral("[CLS]"));
         masks.setMaskKind(ModelKind::Decoder);
         QCOMPARE(masks.heatmaps().front()->rows(), int(state.realDecoder()->encode("the cat sat on the mat").size()));
-        train::Generator generator(state.decoder(), state.decoder()->encode("the cat"), {});
-        QVERIFY(generator.next().id >= 0);
+        // Generation continues with GPT-2: greedy, it adds what the reference's PyTorch GPT-2 adds.
+        QFile file(data + "gpt2/reference.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject reference = QJsonDocument::fromJson(file.readAll()).object();
+        std::vector<std::int32_t> prompt;
+        for (const QJsonValue id : reference["prompt"].toArray()) prompt.push_back(id.toInt());
+        train::Generator generator(state.decoder(), prompt, {});
+        QCOMPARE(generator.next().id, reference["greedy"].toArray().first().toInt());
         // A folder that is not a model: said by name, and nothing changes.
         QSignalSpy problems(&state, &AttentionState::problem);
         QVERIFY(state.openRealModels({data + "nowhere"}));

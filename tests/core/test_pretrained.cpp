@@ -148,7 +148,9 @@ private slots:
         QFETCH(QString, model);
         const auto bundle = pretrained::openPretrained(hfData / model.toStdString());
         QCOMPARE(bundle->architecture(), nn::Architecture::Encoder);
-        QCOMPARE(bundle->model->config().normEpsilon, 1e-12);
+        // ε as config.json gives it (1e-12, or 0.05 in the second variant, where the wrong one shows).
+        QCOMPARE(bundle->model->config().normEpsilon,
+                 json::parse(readFileBytes(hfData / model.toStdString() / "config.json"))["layer_norm_eps"].get<double>());
         QCOMPARE(bundle->specials.mask, 5);
         const json expected = reference(model.toStdString());
         compareLogProbabilities(*bundle, expected);
@@ -200,6 +202,47 @@ private slots:
         }
     }
 
+    void generationPastTheContextReadsTheLastWindow() {
+        // GPT-2's fixture reads 64 positions: 80 greedy tokens after a prompt of 10 cross it. Each
+        // step's token is the argmax of a whole forward pass over the last 64 tokens, with the
+        // cache while it fits and without once the window slides.
+        const auto bundle = pretrained::openPretrained(hfData / "gpt2");
+        const json expected = reference("gpt2");
+        std::vector<std::int32_t> tokens = idsOf(expected);
+        tokens.resize(10);
+        train::Generator generator(bundle, tokens, {});
+        for (int step = 0; step < 80; ++step) {
+            const std::vector<std::int32_t> window = train::lastTokens(tokens, bundle->model->config().context);
+            typename nn::Transformer<float>::Workspace workspace;
+            bundle->model->run(train::readingBatch(window), workspace, nullptr, 1.0, 0.0);
+            nn::Index best = 0;
+            bundle->model->logits(workspace).row(0).maxCoeff(&best);
+            const train::GeneratedToken token = generator.next();
+            QCOMPARE(token.id, std::int32_t(best));
+            QCOMPARE(token.keyLabels.size(), window.size());
+            tokens.push_back(token.id);
+        }
+    }
+
+    void fillingNeverWritesASpecialToken() {
+        // A BERT whose head favours [MASK] (its bias raised) still fills every [MASK] with a word.
+        QTemporaryDir dir;
+        const fs::path folder = copyOf(dir, "bert");
+        rewriteWeights(folder, [](std::string& name, auto&, std::vector<float>& values) {
+            if (name == "cls.predictions.bias") {
+                for (const int special : {0, 3, 4, 5}) values[std::size_t(special)] = 100;  // [PAD] [CLS] [SEP] [MASK]
+            }
+            return true;
+        });
+        const auto bundle = pretrained::openPretrained(folder);
+        train::MaskFiller filler(bundle, bundle->encodeWithMasks("the [MASK] sat on the [MASK] ."));
+        for (int step = 0; step < 2; ++step) {
+            const train::FilledToken filled = filler.next();
+            QVERIFY2(filled.id > 5, filled.text.c_str());
+        }
+        QVERIFY(filler.done());
+    }
+
     void halfPrecisionLoadsTheSameValues() {
         // The F16 and BF16 files hold the F32 file's weights rounded: each loads within its rounding.
         const auto full = pretrained::openPretrained(hfData / "gpt2");
@@ -216,7 +259,14 @@ private slots:
     }
 
     void aCheckpointFromTrainingOpensToo() {
-        // --model takes a folder or a checkpoint; a folder without config.json is refused by name.
+        // --model takes a folder or a checkpoint (here the shipped tiny decoder, by any of its
+        // files); a folder without config.json is refused by name.
+        const fs::path shipped = fs::path(PRETRAINLAB_SOURCE_DIR) / "resources" / "models";
+        for (const char* file : {"tiny-decoder.safetensors", "tiny-decoder.json"}) {
+            const auto bundle = pretrained::openModel(shipped / file);
+            QCOMPARE(bundle->architecture(), nn::Architecture::Decoder);
+            QVERIFY(!train::tokenLogProbabilities(*bundle, bundle->encode("the cat is happy .")).empty());
+        }
         QTemporaryDir dir;
         const std::string message = messageOf([&] { pretrained::openModel(dir.path().toStdString()); });
         QVERIFY2(message.find("config.json") != std::string::npos, message.c_str());
@@ -257,6 +307,14 @@ private slots:
         config["activation_function"] = "relu";
         writeText(folder / "config.json", config.dump());
         QVERIFY(says(refused(folder), {"activation_function", "relu"}));
+        config["activation_function"] = "gelu_new";
+        for (const auto& [key, value] : {std::pair{"scale_attn_by_inverse_layer_idx", json(true)},
+                                         std::pair{"tie_word_embeddings", json(false)}, std::pair{"n_embd", json(1 << 20)}}) {
+            json changed = config;
+            changed[key] = value;
+            writeText(folder / "config.json", changed.dump());
+            QVERIFY(says(refused(folder), {key}));
+        }
         writeText(folder / "config.json", "{\"architectures\": [\"GPT2LMHeadModel\"], \"n_embd\": ");
         QVERIFY(says(refused(folder), {"config.json", "JSON"}));
         fs::remove_all(folder);

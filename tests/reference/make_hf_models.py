@@ -156,39 +156,39 @@ def attend(q, k, v, causal):
     return context, weights
 
 
-def gpt2_forward(w, ids):
+def gpt2_forward(w, ids, eps=1e-5):
     """Logits [T, vocab] and each layer's attention weights [HEADS, T, T]."""
     x = w["wte.weight"][ids] + w["wpe.weight"][: len(ids)]
     maps = []
     for i in range(LAYERS):
         h = f"h.{i}."
-        a = layer_norm(x, w[h + "ln_1.weight"], w[h + "ln_1.bias"], 1e-5)
+        a = layer_norm(x, w[h + "ln_1.weight"], w[h + "ln_1.bias"], eps)
         qkv = a @ w[h + "attn.c_attn.weight"] + w[h + "attn.c_attn.bias"]  # Conv1D: x W + b, W [in, out]
         q, k, v = qkv.split(D, dim=-1)
         context, weights = attend(q, k, v, causal=True)
         maps.append(weights)
         x = x + context @ w[h + "attn.c_proj.weight"] + w[h + "attn.c_proj.bias"]
-        m = layer_norm(x, w[h + "ln_2.weight"], w[h + "ln_2.bias"], 1e-5)
+        m = layer_norm(x, w[h + "ln_2.weight"], w[h + "ln_2.bias"], eps)
         x = x + gelu_tanh(m @ w[h + "mlp.c_fc.weight"] + w[h + "mlp.c_fc.bias"]) @ w[h + "mlp.c_proj.weight"] + w[h + "mlp.c_proj.bias"]
-    x = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"], 1e-5)
+    x = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"], eps)
     return x @ w["wte.weight"].T, maps
 
 
-def gpt2_reference(w, ids, prompt):
-    logits, maps = gpt2_forward(w, torch.tensor(ids))
+def gpt2_reference(w, ids, prompt, eps):
+    logits, maps = gpt2_forward(w, torch.tensor(ids), eps)
     lp = torch.log_softmax(logits, -1)
     logprobs = [None] + [lp[t - 1, ids[t]].item() for t in range(1, len(ids))]
     greedy, tokens = [], list(prompt)
     for _ in range(6):
-        next_id = int(torch.argmax(gpt2_forward(w, torch.tensor(tokens))[0][-1]))
+        next_id = int(torch.argmax(gpt2_forward(w, torch.tensor(tokens), eps)[0][-1]))
         greedy.append(next_id)
         tokens.append(next_id)
     return {"ids": ids, "logprobs": logprobs, "attention": [m.tolist() for m in maps], "prompt": prompt, "greedy": greedy}
 
 
-def gpt2_config(vocab):
+def gpt2_config(vocab, eps=1e-5):
     return {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.1, "bos_token_id": vocab - 1,
-            "embd_pdrop": 0.1, "eos_token_id": vocab - 1, "initializer_range": 0.02, "layer_norm_epsilon": 1e-05,
+            "embd_pdrop": 0.1, "eos_token_id": vocab - 1, "initializer_range": 0.02, "layer_norm_epsilon": eps,
             "model_type": "gpt2", "n_ctx": CONTEXT, "n_embd": D, "n_head": HEADS, "n_inner": None, "n_layer": LAYERS,
             "n_positions": CONTEXT, "resid_pdrop": 0.1, "summary_activation": None, "summary_first_dropout": 0.1,
             "summary_proj_to_labels": True, "summary_type": "cls_index", "summary_use_proj": True,
@@ -209,11 +209,13 @@ def write_gpt2(name, dtype="F32", hub_extras=False):
             tensors.append((f"transformer.h.{i}.attn.masked_bias", torch.tensor(-1e4)))
         tensors.append(("lm_head.weight", w["wte.weight"]))
     save_safetensors(os.path.join(folder, "model.safetensors"), tensors, dtype)
-    write_json(os.path.join(folder, "config.json"), gpt2_config(vocab))
+    # The variant as the hub saves it also has an unusual ε, so that the one read from config.json shows.
+    eps = 0.05 if hub_extras else 1e-5
+    write_json(os.path.join(folder, "config.json"), gpt2_config(vocab, eps))
     widened = {n: stored(v, dtype) for n, v in w.items()}
     rng = torch.Generator().manual_seed(11)
     ids = torch.randint(0, vocab, (12,), generator=rng).tolist()
-    reference = gpt2_reference(widened, ids, prompt=ids[:4])
+    reference = gpt2_reference(widened, ids, prompt=ids[:4], eps=eps)
     reference["dtype"] = dtype
     write_json(os.path.join(folder, "reference.json"), reference)
 
@@ -253,9 +255,8 @@ def bert_weights(vocab, seed):
     return w, head
 
 
-def bert_forward(w, head, ids):
+def bert_forward(w, head, ids, eps):
     """MLM logits [T, vocab] and each layer's attention weights, for one sequence of segment 0."""
-    eps = 1e-12
     x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][: len(ids)] + \
         w["embeddings.token_type_embeddings.weight"][0]
     x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
@@ -293,9 +294,10 @@ def write_bert(name, old_names=False):
                     ("bert.pooler.dense.weight", torch.randn(D, D, generator=g)), ("bert.pooler.dense.bias", torch.zeros(D)),
                     ("cls.seq_relationship.weight", torch.randn(2, D, generator=g)), ("cls.seq_relationship.bias", torch.zeros(2))]
     save_safetensors(os.path.join(folder, "model.safetensors"), tensors)
+    eps = 0.05 if old_names else 1e-12  # the second variant's ε differs, so that the one read shows
     config = {"architectures": ["BertForPreTraining" if old_names else "BertForMaskedLM"], "attention_probs_dropout_prob": 0.1,
               "gradient_checkpointing": False, "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": D,
-              "initializer_range": 0.02, "intermediate_size": 4 * D, "layer_norm_eps": 1e-12,
+              "initializer_range": 0.02, "intermediate_size": 4 * D, "layer_norm_eps": eps,
               "max_position_embeddings": CONTEXT, "model_type": "bert", "num_attention_heads": HEADS,
               "num_hidden_layers": LAYERS, "pad_token_id": 0, "position_embedding_type": "absolute",
               "transformers_version": "4.6.0.dev0", "type_vocab_size": 2, "use_cache": True, "vocab_size": vocab}
@@ -307,9 +309,9 @@ def write_bert(name, old_names=False):
     logprobs = []
     for i, token in enumerate(ids):
         masked = [cls] + ids[:i] + [mask] + ids[i + 1:] + [sep]
-        logits, _ = bert_forward(widened, head, torch.tensor(masked))
+        logits, _ = bert_forward(widened, head, torch.tensor(masked), eps)
         logprobs.append(torch.log_softmax(logits[i + 1], -1)[token].item())
-    _, maps = bert_forward(widened, head, torch.tensor([cls] + ids + [sep]))
+    _, maps = bert_forward(widened, head, torch.tensor([cls] + ids + [sep]), eps)
     write_json(os.path.join(folder, "reference.json"),
                {"ids": ids, "logprobs": logprobs, "attention": [m.tolist() for m in maps]})
 

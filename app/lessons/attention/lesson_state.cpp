@@ -152,6 +152,7 @@ void AttentionState::trainTinyModels() {
 
 bool AttentionState::openRealModels(const QStringList& folders) {
     if (folders.isEmpty()) return true;
+    if (job_->busy()) return false;  // the problem on show stays
     emit problem({});
     return job_->start(
         tr("Opening %1").arg(QFileInfo(folders.first()).fileName()),
