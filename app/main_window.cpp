@@ -71,9 +71,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     training_ = new TrainingPage;
     training_->setTokenizerSource([this] { return tokenization_->state().trainedBpeTokenizer(); });
     addPage(tr("Training"), training_);
-    // A model's folder joins the recent files once it has opened.
-    connect(&attention_->state(), &AttentionState::realModelOpened, this,
-            [](const QString& folder) { rememberRecentFile(folder, FileKind::Model); });
+    // A model's folder joins the recent files once it has opened, and its own tokenizer goes to the
+    // Tokenization lesson's Real tokenizers, to split the same text as the ones trained there.
+    connect(&attention_->state(), &AttentionState::realModelOpened, this, [this](const QString& folder, bool encoder) {
+        rememberRecentFile(folder, FileKind::Model);
+        const AttentionState& models = attention_->state();
+        const auto model = encoder ? models.realEncoder() : models.realDecoder();
+        if (model) tokenization_->state().showTokenizer(model->tokenizer, QString::fromStdString(model->description));
+    });
     connect(&attention_->state(), &AttentionState::labModelWanted, &training_->state().controller(),
             &TrainingController::requestSnapshot);
     connect(&training_->state().controller(), &TrainingController::snapshotReady, &attention_->state(),

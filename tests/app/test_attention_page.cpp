@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -16,6 +18,9 @@
 
 #include "app/jobs/background_job.hpp"
 #include "app/lessons/attention/attention_page.hpp"
+#include "app/lessons/file_dialogs.hpp"
+#include "app/lessons/tokenization/lesson_state.hpp"
+#include "app/lessons/tokenization/tokenization_page.hpp"
 #include "app/lessons/attention/generation_tab.hpp"
 #include "app/lessons/attention/loss_tab.hpp"
 #include "app/lessons/attention/masks_tab.hpp"
@@ -73,6 +78,14 @@ class TestAttentionPage : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() {
+        // The recent files this test makes go to a settings file of its own.
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("PretrainLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_attention_page"));
+        QSettings().clear();
+    }
+
     void masksOfAFiveTokenSentence() {
         AttentionState state;
         app::MasksTab page(state);
@@ -374,6 +387,24 @@ private slots:
         // Back to the tiny pair.
         state.setSource(AttentionState::Source::TinyModels);
         QCOMPARE(state.decoder(), state.tinyDecoder());
+    }
+
+    void aRealModelsTokenizerJoinsTheTokenizationLesson() {
+        // File > Open model… in the window: the lesson shows the real models, the folder joins the
+        // recent files, and its tokenizer is the Tokenization lesson's real tokenizer.
+        app::MainWindow window;
+        const QString folder = QStringLiteral(PRETRAINLAB_TEST_DATA "/hf/gpt2");
+        window.openModel(folder);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.attentionPage()->state().job().busy(), 20000);
+        const AttentionState& state = window.attentionPage()->state();
+        QCOMPARE(state.source(), AttentionState::Source::RealModels);
+        QCOMPARE(window.currentLesson(), QStringLiteral("architectures"));
+        const auto& tokenization = window.tokenizationPage()->state();
+        QVERIFY2(tokenization.loadedName().contains(QStringLiteral("GPT-2")), qPrintable(tokenization.loadedName()));
+        QCOMPARE(tokenization.loadedTokenizer()->encode("the cat sat"), state.realDecoder()->tokenizer.encode("the cat sat"));
+        bool recent = false;
+        for (const app::RecentFile& file : app::recentFiles()) recent |= file.path == folder && file.kind == app::FileKind::Model;
+        QVERIFY(recent);
     }
 
     void modelsFromTheTrainingLab() {

@@ -166,8 +166,9 @@ bool AttentionState::openRealModels(const QStringList& folders) {
             }
             return [this, models, folders] {
                 for (std::size_t i = 0; i < models.size(); ++i) {
-                    (models[i]->architecture() == nn::Architecture::Encoder ? realEncoder_ : realDecoder_) = models[i];
-                    emit realModelOpened(folders[qsizetype(i)]);
+                    const bool encoder = models[i]->architecture() == nn::Architecture::Encoder;
+                    (encoder ? realEncoder_ : realDecoder_) = models[i];
+                    emit realModelOpened(folders[qsizetype(i)], encoder);
                 }
                 setSource(Source::RealModels);  // shows them
             };

@@ -67,8 +67,9 @@ signals:
     void sourceChanged(pretrainlab::app::AttentionState::Source source);
     // Asks the Training lab for a copy of its model (it arrives through setLabModel).
     void labModelWanted();
-    // A real model's folder opened (for the recent files).
-    void realModelOpened(const QString& folder);
+    // A real model's folder opened (for the recent files, and its tokenizer for the Tokenization
+    // lesson): it is now realEncoder() when `encoder`, else realDecoder().
+    void realModelOpened(const QString& folder, bool encoder);
     // Something went wrong that the user should read (empty clears it).
     void problem(const QString& text);
 

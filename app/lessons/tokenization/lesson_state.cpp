@@ -285,6 +285,15 @@ void TokenizationState::computeCurve() {
 
 // ---- real tokenizers -----------------------------------------------------------------------
 
+void TokenizationState::showTokenizer(const Tokenizer& tokenizer, const QString& name) {
+    if (isBusy()) return;
+    loaded_ = tokenizer;
+    loadedName_ = name;
+    emit tokenizerProblem({});
+    emit changed(Change::LoadedTokenizer);
+    emit message(tr("Loaded %1").arg(loadedName_));
+}
+
 void TokenizationState::openTokenizerFile(const QString& path, const QString& mergesPath) {
     if (isBusy()) return;
     job_->start(

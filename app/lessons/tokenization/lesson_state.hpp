@@ -57,6 +57,9 @@ public:
     // A real tokenizer to compare with (tokenizer.json, vocab.json with merges.txt, tiktoken
     // ranks, vocab.txt), loaded in the background.
     void openTokenizerFile(const QString& path, const QString& mergesPath = {});
+    // A tokenizer already in hand (a real model's own) to compare with, under `name`; nothing
+    // changes while the lesson is busy.
+    void showTokenizer(const Tokenizer& tokenizer, const QString& name);
 
     // What a session file keeps of the lesson: the corpus as its counted words (a file's text is
     // not kept, only its words and beginning), the settings, each trainer's merges and the two
