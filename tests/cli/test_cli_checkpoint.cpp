@@ -18,14 +18,6 @@
 
 namespace {
 
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& line : out.split('\n')) {
-        if (!line.trimmed().isEmpty()) lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
-}
-
 const QStringList quickRun{"train", "--random-data", "--d", "16", "--ctx", "16", "--batch", "4", "--threads", "1"};
 
 void expectOneLine(const CliRun& run, int exitCode, const QStringList& says) {

@@ -14,14 +14,6 @@ namespace {
 const QString decoder = QStringLiteral(PRETRAINLAB_SOURCE_DIR "/resources/models/tiny-decoder.safetensors");
 const QString encoder = QStringLiteral(PRETRAINLAB_SOURCE_DIR "/resources/models/tiny-encoder.safetensors");
 
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& line : out.split('\n')) {
-        if (line.startsWith('{')) lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
-}
-
 }  // namespace
 
 class TestCliFinetune : public QObject {
@@ -37,7 +29,7 @@ private slots:
         const CliRun run = runCli({"finetune", "--from", decoder, "--task", "acceptability", "--labels", "64", "--steps",
                                    "20", "--log-every", "10", "--threads", "2"});
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = jsonObjectLines(run.out);
         QCOMPARE(lines.size(), 3);
         QCOMPARE(lines[0]["step"].toInt(), 10);
         QCOMPARE(lines[1]["step"].toInt(), 20);
@@ -59,7 +51,7 @@ private slots:
         const CliRun run = runCli({"finetune", "--from", decoder, "--task", "acceptability", "--steps", "5", "--threads", "1",
                                    "--save", path});
         QCOMPARE(run.exitCode, 0);
-        QCOMPARE(jsonLines(run.out).last()["saved"].toString(), path);
+        QCOMPARE(jsonObjectLines(run.out).last()["saved"].toString(), path);
         QFile json(folder_.filePath("acceptability.json"));
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject saved = QJsonDocument::fromJson(json.readAll()).object();
@@ -77,7 +69,7 @@ private slots:
         const CliRun run = runCli({"finetune", "--from", encoder, "--task", "sentiment", "--mode", "probe", "--steps", "5",
                                    "--threads", "1"});
         QCOMPARE(run.exitCode, 0);
-        const QJsonObject summary = jsonLines(run.out).last();
+        const QJsonObject summary = jsonObjectLines(run.out).last();
         QCOMPARE(summary["mode"].toString(), QStringLiteral("probe"));
         // A linear layer d -> 2 classes: 64 · 2 weights and 2 biases.
         QCOMPARE(summary["trainable_parameters"].toInt(), 64 * 2 + 2);
@@ -88,7 +80,7 @@ private slots:
         const CliRun run = runCli({"finetune", "--scratch", "--arch", "encoder", "--task", "tagging", "--steps", "3",
                                    "--mode", "freeze:1", "--threads", "1"});
         QCOMPARE(run.exitCode, 0);
-        const QJsonObject summary = jsonLines(run.out).last();
+        const QJsonObject summary = jsonObjectLines(run.out).last();
         QCOMPARE(summary["pretrained"].toBool(), false);
         QCOMPARE(summary["mode"].toString(), QStringLiteral("freeze:1"));
         QVERIFY(summary["trainable_parameters"].toInt() < summary["parameters"].toInt());
@@ -98,7 +90,7 @@ private slots:
         const CliRun run = runCli({"ablation", "--from", decoder, "--tasks", "sentiment,tagging", "--labels", "32,64",
                                    "--seeds", "2", "--steps", "5", "--threads", "2"});
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> cells = jsonLines(run.out);
+        const QList<QJsonObject> cells = jsonObjectLines(run.out);
         QCOMPARE(cells.size(), 14);
         const QStringList rows{"full (aux LM)", "finetune all, no aux LM", "from scratch (no pretraining)", "linear probe",
                                "zero-shot", "few-shot", "bag of words"};

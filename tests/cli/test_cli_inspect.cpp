@@ -13,14 +13,6 @@
 
 namespace {
 
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& line : out.split('\n')) {
-        if (!line.trimmed().isEmpty()) lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
-}
-
 QByteArray safetensorsOf(const QByteArray& header, const QByteArray& data, quint64 length) {
     QByteArray bytes(8, '\0');
     std::memcpy(bytes.data(), &length, 8);

@@ -12,18 +12,6 @@
 
 #include "cli_runner.hpp"
 
-namespace {
-
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& line : out.split('\n')) {
-        if (!line.trimmed().isEmpty()) lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
-}
-
-}  // namespace
-
 class TestCliModels : public QObject {
     Q_OBJECT
 

@@ -13,13 +13,6 @@ namespace {
 
 const QString decoder = QStringLiteral(PRETRAINLAB_SOURCE_DIR "/resources/models/tiny-decoder.safetensors");
 
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& line : out.split('\n')) {
-        if (line.startsWith('{')) lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
-}
 
 double at(const QJsonObject& line, const char* key, int i) { return line.value(QLatin1String(key)).toArray().at(i).toDouble(); }
 
@@ -35,7 +28,7 @@ private slots:
         const CliRun run = runCli({"optimize2d", "--surface", "rosenbrock", "--optimizer", "adam", "--lr", "0.01",
                                    "--steps", "3"});
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = jsonObjectLines(run.out);
         QCOMPARE(lines.size(), 4);
         QCOMPARE(lines[0].value("step").toInt(), 0);
         QCOMPARE(at(lines[0], "theta", 0), -1.5);
@@ -52,24 +45,24 @@ private slots:
         // Without bias correction the first step is (1 − β₁)/√(1 − β₂) ≈ 3.16 times longer.
         const CliRun raw = runCli({"optimize2d", "--surface", "rosenbrock", "--optimizer", "adam", "--lr", "0.01",
                                    "--steps", "1", "--no-bias-correction"});
-        const QList<QJsonObject> rawLines = jsonLines(raw.out);
+        const QList<QJsonObject> rawLines = jsonObjectLines(raw.out);
         QVERIFY(std::abs(at(rawLines[1], "update", 0) / at(lines[1], "update", 0) - 0.1 / std::sqrt(0.001)) < 1e-4);
     }
 
     void memoryOfAPresetAndACheckpoint() {
         CliRun run = runCli({"memory", "--preset", "GPT-2 XL", "--optimizer", "adam", "--precision", "mixed"});
         QCOMPARE(run.exitCode, 0);
-        QJsonObject line = jsonLines(run.out).value(0);
+        QJsonObject line = jsonObjectLines(run.out).value(0);
         QCOMPARE(line.value("parameters").toDouble(), 1.558e9);
         const QJsonObject bytes = line.value("bytes").toObject();
         QCOMPARE(bytes.value("model_states").toDouble(), 1.558e9 * 16);
         QCOMPARE(bytes.value("master_weights").toDouble(), 1.558e9 * 4);
         QCOMPARE(bytes.value("total").toDouble(), bytes.value("model_states").toDouble() + bytes.value("activations").toDouble());
         run = runCli({"memory", "--preset", "bert-base", "--optimizer", "sgd"});
-        QCOMPARE(jsonLines(run.out).value(0).value("bytes").toObject().value("optimizer_state").toDouble(), 0.0);
+        QCOMPARE(jsonObjectLines(run.out).value(0).value("bytes").toObject().value("optimizer_state").toDouble(), 0.0);
         run = runCli({"memory", "--from", decoder, "--optimizer", "adam", "--batch", "16"});
         QCOMPARE(run.exitCode, 0);
-        line = jsonLines(run.out).value(0);
+        line = jsonObjectLines(run.out).value(0);
         QVERIFY(line.value("parameters").toDouble() > 1e4);
         QCOMPARE(line.value("bytes").toObject().value("optimizer_state").toDouble(), 8 * line.value("parameters").toDouble());
     }
@@ -103,7 +96,7 @@ private slots:
     void trainInHalfPrecision() {
         const CliRun run = runCli({"train", "--steps", "4", "--log-every", "1", "--precision", "fp16", "--threads", "1"});
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> lines = jsonLines(run.out);
+        const QList<QJsonObject> lines = jsonObjectLines(run.out);
         QVERIFY(lines.size() >= 4);
         QVERIFY2(lines[0].contains("loss_scale"), run.out.constData());
         QCOMPARE(lines[0].value("loss_scale").toDouble(), 65536.0);
