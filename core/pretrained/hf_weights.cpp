@@ -25,7 +25,7 @@ std::string shapeText(const Shape& shape) {
 class TensorSource {
 public:
     TensorSource(const std::filesystem::path& path, Family family)
-        : path_(path), source_(path.string()), layout_(train::readSafetensorsLayout(path)), file_(path, std::ios::binary) {
+        : source_(path.string()), layout_(train::readSafetensorsLayout(path)), file_(path, std::ios::binary) {
         if (!file_) throw LocatedError({source_, {}, {}}, "cannot be opened for reading");
         for (const train::TensorEntry& tensor : layout_.tensors) tensors_.emplace(tensor.name, tensor);
         prefixes_ = family == Family::Gpt2 ? std::vector<std::string>{"", "transformer."}
@@ -84,7 +84,6 @@ private:
                                                   "'), which the model config.json describes needs");
     }
 
-    std::filesystem::path path_;
     std::string source_;
     train::SafetensorsLayout layout_;
     std::ifstream file_;
