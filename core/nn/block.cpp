@@ -27,28 +27,32 @@ template <typename S>
 void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::type_identity_t<Matrix<S>>* memory,
                                const AttentionShape& self, const AttentionMask& selfMask,
                                const AttentionShape& crossShape, const AttentionMask& crossMask, Cache<S>& cache,
-                               std::mt19937_64& random) const {
-    cache.dropAttention.rate = cache.dropCross.rate = cache.dropMlp.rate = dropout;
+                               std::mt19937_64* random) const {
+    // Dropout is a training-time regularizer: without a random source (inference) nothing is dropped.
+    cache.dropAttention.rate = cache.dropCross.rate = cache.dropMlp.rate = random ? dropout : 0.0;
+    const auto drop = [&](Dropout<S>& layer, Matrix<S>& out) {
+        if (random) layer.forward(out, *random);
+    };
     const auto mlp = [&](const Matrix<S>& in) {
         cache.hidden.resize(in.rows(), fc.out);
         fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
         geluForward(cache.hidden, cache.activated, &cache.slope, gelu);  // GELU(h)
         cache.mlpOut.resize(in.rows(), projection.out);
         projection.forward(p, cache.activated, cache.mlpOut);  // GELU(h) Wproj + b
-        cache.dropMlp.forward(cache.mlpOut, random);
+        drop(cache.dropMlp, cache.mlpOut);
     };
     if (preNorm) {
         // x1 = x0 + Attention(LN1(x0))
         norm1.forward(p, x, cache.normed1, cache.norm1);
         attention.forward(p, cache.normed1, nullptr, self, selfMask, cache.attended, cache.attention);
-        cache.dropAttention.forward(cache.attended, random);
+        drop(cache.dropAttention, cache.attended);
         x += cache.attended;
         if (hasCross) {
             // x2 = x1 + CrossAttention(LNc(x1), encoder)
             crossNorm.forward(p, x, cache.normedCross, cache.crossNorm);
             crossAttention.forward(p, cache.normedCross, memory, crossShape, crossMask, cache.crossed,
                                    cache.crossAttention);
-            cache.dropCross.forward(cache.crossed, random);
+            drop(cache.dropCross, cache.crossed);
             x += cache.crossed;
         }
         // x3 = x2 + MLP(LN2(x2))
@@ -60,14 +64,14 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
     // post-LN: x1 = LN1(x0 + Attention(x0)); backward needs x0, x1 and x2
     cache.input = x;
     attention.forward(p, x, nullptr, self, selfMask, cache.attended, cache.attention);
-    cache.dropAttention.forward(cache.attended, random);
+    drop(cache.dropAttention, cache.attended);
     cache.dA = x + cache.attended;
     norm1.forward(p, cache.dA, x, cache.norm1);
     cache.afterAttention = x;
     if (hasCross) {
         // x2 = LNc(x1 + CrossAttention(x1, encoder))
         crossAttention.forward(p, x, memory, crossShape, crossMask, cache.crossed, cache.crossAttention);
-        cache.dropCross.forward(cache.crossed, random);
+        drop(cache.dropCross, cache.crossed);
         cache.dA = x + cache.crossed;
         crossNorm.forward(p, cache.dA, x, cache.crossNorm);
         cache.afterCross = x;
@@ -140,10 +144,10 @@ template TransformerBlock TransformerBlock::create<double>(Parameters<double>&, 
                                                            const std::string&, Index, Index, Index, bool, bool, double);
 template void TransformerBlock::forward<float>(const Parameters<float>&, Matrix<float>&, const Matrix<float>*,
                                                const AttentionShape&, const AttentionMask&, const AttentionShape&, const AttentionMask&,
-                                               Cache<float>&, std::mt19937_64&) const;
+                                               Cache<float>&, std::mt19937_64*) const;
 template void TransformerBlock::forward<double>(const Parameters<double>&, Matrix<double>&, const Matrix<double>*,
                                                 const AttentionShape&, const AttentionMask&, const AttentionShape&, const AttentionMask&,
-                                                Cache<double>&, std::mt19937_64&) const;
+                                                Cache<double>&, std::mt19937_64*) const;
 template void TransformerBlock::backward<float>(const Parameters<float>&, Gradients<float>&, Matrix<float>&,
                                                 const Matrix<float>*, const AttentionShape&, const AttentionMask&,
                                                 const AttentionShape&, const AttentionMask&, Cache<float>&,

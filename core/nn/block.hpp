@@ -39,11 +39,11 @@ struct TransformerBlock {
                                    double dropout);
 
     // x: [B·T, d] in place; memory (cross only): the encoder's output [B·Tk, d], whose padding
-    // crossMask hides
+    // crossMask hides. random: dropout's source while training; nullptr for inference (no dropout)
     template <typename S>
     void forward(const Parameters<S>& p, Matrix<S>& x, const std::type_identity_t<Matrix<S>>* memory, const AttentionShape& self,
                  const AttentionMask& selfMask, const AttentionShape& crossShape, const AttentionMask& crossMask,
-                 Cache<S>& cache, std::mt19937_64& random) const;
+                 Cache<S>& cache, std::mt19937_64* random) const;
     // dx: [B·T, d] in place, from the gradient of the block's output to that of its input;
     // cross blocks add the memory's gradient into *dMemory.
     template <typename S>

@@ -251,7 +251,7 @@ void Transformer<S>::embedBackward(const Batch& batch, const std::vector<std::in
 template <typename S>
 Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* gradients, double tokenScale,
                            double sequenceScale, const BackwardScope& scope) const {
-    forwardStacks(batch, ws);
+    forwardStacks(batch, ws, gradients != nullptr);
     Losses losses;
     losses.tokenSum = tokenHeadForward(batch, ws, tokenScale, gradients != nullptr, &losses.tokens);
     losses.sequenceSum = sequenceHeadForward(batch, ws, sequenceScale, gradients != nullptr, &losses.sequences);
@@ -265,7 +265,7 @@ Losses Transformer<S>::run(const Batch& batch, Workspace& ws, Gradients<S>* grad
 // tokens: [sequences, length] (and the decoder's [sequences, targetLength]) ->
 // ws.encoderOutput: [sequences · length, d] (and ws.decoderOutput: [sequences · targetLength, d])
 template <typename S>
-void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws) const {
+void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws, bool training) const {
     const Parameters<S>& p = parameters_;
     const Architecture architecture = config_.architecture;
     const Index sequences = batch.sequences;
@@ -283,7 +283,7 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws) const {
     ws.encoderBlocks.resize(encoderBlocks_.size());
     for (std::size_t i = 0; i < encoderBlocks_.size(); ++i) {
         encoderBlocks_[i].forward(p, ws.encoderStates, nullptr, ws.encoderShape, ws.encoderMask, {}, {},
-                                  ws.encoderBlocks[i], ws.random);
+                                  ws.encoderBlocks[i], training ? &ws.random : nullptr);
     }
     if (config_.preNorm) {
         encoderFinalNorm_.forward(p, ws.encoderStates, ws.encoderOutput, ws.encoderFinalNorm);
@@ -300,7 +300,7 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws) const {
     ws.decoderBlocks.resize(decoderBlocks_.size());
     for (std::size_t i = 0; i < decoderBlocks_.size(); ++i) {
         decoderBlocks_[i].forward(p, ws.decoderStates, &ws.encoderOutput, ws.decoderShape, ws.decoderMask,
-                                  ws.crossShape, ws.crossMask, ws.decoderBlocks[i], ws.random);
+                                  ws.crossShape, ws.crossMask, ws.decoderBlocks[i], training ? &ws.random : nullptr);
     }
     if (config_.preNorm) {
         decoderFinalNorm_.forward(p, ws.decoderStates, ws.decoderOutput, ws.decoderFinalNorm);

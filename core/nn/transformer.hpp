@@ -124,7 +124,8 @@ public:
 
     // Forward and, with `gradients`, backward: adds to *gradients the gradient of
     // tokenScale · Σ token losses + sequenceScale · Σ sequence losses (so the caller can make
-    // the mean over a whole batch split into shards and micro-batches). Returns the sums.
+    // the mean over a whole batch split into shards and micro-batches). Returns the sums. Dropout
+    // applies only with `gradients` (training); a forward without them is the model's inference.
     Losses run(const Batch& batch, Workspace& workspace, Gradients<S>* gradients, double tokenScale,
                double sequenceScale, const BackwardScope& scope = {}) const;
 
@@ -147,7 +148,7 @@ private:
         LayerNorm norm;  // post-LN models normalize the embeddings
     };
 
-    void forwardStacks(const Batch& batch, Workspace& workspace) const;
+    void forwardStacks(const Batch& batch, Workspace& workspace, bool training) const;
     void backwardStacks(const Batch& batch, Workspace& workspace, Gradients<S>& g, Index firstBlock) const;
     const Matrix<S>& tokenHeadHidden(const Workspace& workspace) const;
     const Matrix<S>& tokenHeadInput(const Workspace& workspace) const;

@@ -307,6 +307,37 @@ private slots:
         }
     }
 
+    // Dropout regularizes training only: a forward without gradients (evaluation, probes, attention
+    // maps, generation) is the whole network, the same every time and the same as without dropout.
+    void inferenceDoesNotDrop_data() {
+        QTest::addColumn<int>("architecture");
+        QTest::newRow("decoder") << int(nn::Architecture::Decoder);
+        QTest::newRow("encoder") << int(nn::Architecture::Encoder);
+        QTest::newRow("encoder-decoder") << int(nn::Architecture::EncoderDecoder);
+    }
+    void inferenceDoesNotDrop() {
+        QFETCH(int, architecture);
+        const auto arch = nn::Architecture(architecture);
+        nn::ModelConfig config = tinyConfig(arch);
+        config.dropout = 0.5;
+        nn::Transformer<float> dropping(config, 5);
+        config.dropout = 0;
+        nn::Transformer<float> whole(config, 5);
+        QVERIFY(dropping.parameters().values() == whole.parameters().values());
+        const nn::Batch batch = batchFor(arch, 64, 3, 12, 2);
+        nn::Transformer<float>::Workspace a, b, c;
+        const nn::Losses first = dropping.run(batch, a, nullptr, 1.0, 0.0);
+        const nn::Losses second = dropping.run(batch, b, nullptr, 1.0, 0.0);
+        const nn::Losses reference = whole.run(batch, c, nullptr, 1.0, 0.0);
+        QCOMPARE(first.tokenSum, reference.tokenSum);
+        QCOMPARE(second.tokenSum, reference.tokenSum);
+        QVERIFY(dropping.logits(a) == whole.logits(c));
+        // while training it does drop: the loss with gradients differs from the whole network's
+        nn::FlatArray<float> gradients(dropping.parameters().size(), 0.0f);
+        const nn::Losses training = dropping.run(batch, a, &gradients, 1.0, 0.0);
+        QVERIFY(training.tokenSum != reference.tokenSum);
+    }
+
     void frozenGroupsAreNotTrained() {
         nn::ModelConfig config = tinyConfig(nn::Architecture::Encoder);
         config.classes = 3;
