@@ -113,9 +113,18 @@ std::shared_ptr<const train::ModelBundle> openPretrained(const fs::path& folder,
     if (progress.stopRequested()) throw Cancelled();
     auto model = std::make_shared<nn::Transformer<float>>(config.model);
     loadHfWeights(files.weights, config, *model, progress);
-    std::string description = std::string(familyName(config.family)) + " " + folder.filename().string() + " (" +
-                              millions(model->parameters().size()) + " parameters)";
-    if (folder.filename().empty()) description = std::string(familyName(config.family)) + " (" + millions(model->parameters().size()) + " parameters)";
+    // The folder's own name, also when given as "gpt2/" or ".": "GPT-2 gpt2 (124.4 M parameters)"
+    std::filesystem::path named = std::filesystem::absolute(folder).lexically_normal();
+    if (named.filename().empty()) named = named.parent_path();
+    std::string description(familyName(config.family));
+    description += ' ';
+    if (!named.filename().empty()) {
+        description += named.filename().string();
+        description += ' ';
+    }
+    description += '(';
+    description += millions(model->parameters().size());
+    description += " parameters)";
     const data::SpecialTokens specials = specialsOf(config.family, tokenizer);
     if (config.family == Family::Bert && (specials.cls < 0 || specials.sep < 0 || specials.mask < 0)) {
         throw LocatedError({files.tokenizer.string(), {}, {}}, "has no [CLS], [SEP] or [MASK]: it is not a BERT tokenizer");

@@ -139,6 +139,16 @@ private slots:
         QCOMPARE(added, idsOf(expected, "greedy"));
     }
 
+    // The model is called by its folder's name, however the folder is written.
+    void theModelIsCalledByItsFolder() {
+        const std::string plain = pretrained::openPretrained(hfData / "gpt2")->description;
+        QVERIFY2(plain.starts_with("GPT-2 gpt2 ("), plain.c_str());
+        QCOMPARE(pretrained::openPretrained((hfData / "gpt2").string() + "/")->description, plain);
+        QCOMPARE(pretrained::openPretrained(hfData / "gpt2" / ".")->description, plain);
+        const std::string bert = pretrained::openPretrained(hfData / "gpt2" / ".." / "bert")->description;
+        QVERIFY2(bert.starts_with("BERT bert ("), bert.c_str());
+    }
+
     void bertAsPyTorchComputesIt_data() {
         QTest::addColumn<QString>("model");
         QTest::newRow("BertForMaskedLM") << "bert";
