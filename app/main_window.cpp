@@ -321,6 +321,18 @@ void MainWindow::openRecentFile(const QString& path) {
     }
 }
 
+void MainWindow::stepTab(int delta) {
+    const int lesson = navigation_->currentRow();
+    QTabWidget* tabs = lessonTabs(pages_->widget(lesson), lesson);
+    if (!tabs || tabs->count() == 0) return;
+    int index = tabs->currentIndex();
+    for (int tried = 0; tried < tabs->count(); ++tried) {  // past tabs that are switched off
+        index = (index + delta + tabs->count()) % tabs->count();
+        if (tabs->isTabEnabled(index)) break;
+    }
+    tabs->setCurrentIndex(index);
+}
+
 QString MainWindow::currentLesson() const { return pageNames().value(navigation_->currentRow()); }
 
 QString MainWindow::currentView() const {
@@ -360,7 +372,9 @@ QString MainWindow::shortcutsHtml() const {
         QString rows;
         for (const QAction* action : commandsOf(menu)) {
             QStringList keys;
-            for (const QKeySequence& key : action->shortcuts()) keys << key.toString(QKeySequence::NativeText);
+            for (const QKeySequence& key : action->shortcuts()) {
+                if (key[0].key() != Qt::Key_Backtab) keys << key.toString(QKeySequence::NativeText);  // Shift+Tab's twin
+            }
             if (!keys.isEmpty()) rows += row(keys.join(tr(" or ")), plain(action->text()));
         }
         if (!rows.isEmpty()) html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2</table>").arg(plain(top->text()), rows);
@@ -371,9 +385,8 @@ QString MainWindow::shortcutsHtml() const {
     html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3%4%5</table>")
                 .arg(tr("Tokenization: merge by merge; Optimization: Adam on a surface"), row(tr("Space or →"), tr("step")),
                      row(tr("Backspace or ←"), tr("step back")), row(tr("P"), tr("play or pause")), row(tr("Home"), tr("reset")));
-    html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3</table>")
-                .arg(tr("Everywhere"), row(tr("Tab, Shift+Tab"), tr("the next or previous control")),
-                     row(tr("Ctrl+Tab, Ctrl+Shift+Tab"), tr("the next or previous tab of a lesson")));
+    html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2</table>")
+                .arg(tr("Everywhere"), row(tr("Tab, Shift+Tab"), tr("the next or previous control")));
     return html;
 }
 
@@ -505,6 +518,14 @@ void MainWindow::buildMenus() {
                                       });
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
+    // The lesson's tabs from anywhere in the window (a tab widget alone takes Ctrl+Tab only while
+    // the keyboard is inside it, not after Ctrl+2 or a click in the lesson list).
+    QAction* nextTab = view->addAction(tr("Ne&xt tab"), this, [this] { stepTab(1); });
+    nextTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    QAction* previousTab = view->addAction(tr("Pre&vious tab"), this, [this] { stepTab(-1); });
+    // Shift+Tab arrives as Backtab from some keyboards, as Tab with Shift from others.
+    previousTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
+                               QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* viewHelp = help->addAction(tr("&Help for this view"), this, [this] {

@@ -58,6 +58,8 @@ public:
     QString currentView() const;
     // A lesson's tabs (the Training lab: its side tabs), by the lesson's name.
     QTabWidget* lessonTabWidget(const QString& lesson) const;
+    // The lesson's next (1) or previous (−1) tab, wrapping around: View > Next tab (Ctrl+Tab, Ctrl+PgDown).
+    void stepTab(int delta);
     // Help (F1 opens it on the view on show); made when first asked for.
     HelpWindow* helpWindow();
     // What the view on show displays, all of it: the current tab's content (the Training lab:

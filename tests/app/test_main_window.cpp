@@ -85,6 +85,23 @@ private slots:
         // A lesson chosen from the View menu (Ctrl+3) takes the keyboard too.
         QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
         QVERIFY(inPage(window.trainingPage()));
+        // Ctrl+Tab and Ctrl+Shift+Tab (and Ctrl+PgDown/PgUp) go through the lesson's tabs wherever
+        // the keyboard is: here straight after Ctrl+2, from the page and from the lesson list.
+        QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+        QTabWidget* tabs = window.lessonTabWidget(QStringLiteral("architectures"));
+        QVERIFY(tabs && tabs->count() > 2);
+        const int first = tabs->currentIndex();
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), (first + 1) % tabs->count());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), (first + 2) % tabs->count());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(tabs->currentIndex(), (first + 1) % tabs->count());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageUp, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), first);
+        window.findChild<QListWidget*>()->setFocus();
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageUp, Qt::ControlModifier);  // wraps around
+        QCOMPARE(tabs->currentIndex(), (first + tabs->count() - 1) % tabs->count());
     }
 
     // Reset and "Clear all runs" cannot take the keyboard, so a Space after Stop (or after any
