@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace pretrainlab::widgets {
 ScoreBars::ScoreBars(QWidget* parent) : QWidget(parent) {
@@ -129,6 +130,7 @@ void ScoreBars::paintEvent(QPaintEvent*) {
     const int barLeft = 4 + labelWidth;
     const int barWidth = std::max(20, width() - barLeft - numberWidth - 6);
     const int barsTop = y;
+    std::vector<std::pair<int, int>> barRows;  // where the threshold crosses bars (not the labels above them)
     for (int i = 0; i < labels_.size(); ++i) {
         QFont f = font();
         f.setBold(i == marked_);
@@ -142,6 +144,7 @@ void ScoreBars::paintEvent(QPaintEvent*) {
         }
         const QRect row(4, y, width() - 8, line + 8);
         y += line + 8;
+        barRows.emplace_back(row.top(), y);
         if (!above) {
             painter.drawText(QRect(row.left(), row.top(), labelWidth - 8, row.height()), Qt::AlignRight | Qt::AlignVCenter,
                              QFontMetrics(f).elidedText(labels_[i], Qt::ElideRight, labelWidth - 8));
@@ -166,7 +169,11 @@ void ScoreBars::paintEvent(QPaintEvent*) {
     if (kind_ == Kind::LogProbability && thresholdShown_ && !labels_.isEmpty()) {
         const int x = barLeft + int(std::round(fraction(threshold_) * barWidth));
         painter.setPen(QPen(viewPalette().threshold, 2, Qt::DashLine));
-        painter.drawLine(x, barsTop - 2, x, y);
+        if (above) {
+            for (const auto& [top, bottom] : barRows) painter.drawLine(x, top, x, bottom);
+        } else {
+            painter.drawLine(x, barsTop - 2, x, y);
+        }
     }
 }
 

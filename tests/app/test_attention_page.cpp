@@ -5,7 +5,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDoubleSpinBox>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QLineEdit>
@@ -378,6 +380,21 @@ private slots:
         for (const QJsonValue id : reference["prompt"].toArray()) prompt.push_back(id.toInt());
         train::Generator generator(state.decoder(), prompt, {});
         QCOMPARE(generator.next().id, reference["greedy"].toArray().first().toInt());
+        // The generation tab shows the tokens as chips and the whole as text, without GPT-2's Ġ.
+        app::GenerationTab generation(state);
+        generation.setPrompt(QStringLiteral("the cat sat"));
+        generation.setSampling(0, 0, 0);
+        generation.generate(3);
+        QTRY_VERIFY_WITH_TIMEOUT(!generation.busy(), 20000);
+        QCOMPARE(generation.generatedIds().size(), std::size_t(3));
+        const std::vector<std::int32_t> prompt3 = state.decoder()->encode("the cat sat");
+        std::vector<TokenId> all(prompt3.begin(), prompt3.end());
+        all.insert(all.end(), generation.generatedIds().begin(), generation.generatedIds().end());
+        const QString text = generation.generatedText();
+        QCOMPARE(text, QString::fromStdString(state.decoder()->tokenizer.decode(all, true)).trimmed());
+        QVERIFY2(text.startsWith(QStringLiteral("the cat sat")) && !text.contains(QStringLiteral("Ġ")), qPrintable(text));
+        const auto* shown = generation.findChild<QLabel*>(QStringLiteral("generated"));
+        QVERIFY(shown && shown->text().contains(QStringLiteral("Ġcat")) && shown->text().contains(text.toHtmlEscaped()));
         // A folder that is not a model: said by name, and nothing changes.
         QSignalSpy problems(&state, &AttentionState::problem);
         QVERIFY(state.openRealModels({data + "nowhere"}));
@@ -387,6 +404,48 @@ private slots:
         // Back to the tiny pair.
         state.setSource(AttentionState::Source::TinyModels);
         QCOMPARE(state.decoder(), state.tinyDecoder());
+    }
+
+    void realModelsReadTheLecturesEnglish() {
+        // The tiny models read the lecture's sentences in the toy world's words; a real GPT-2 reads
+        // them in English: the sentence, the prompt and the zero-shot texts follow the model, except
+        // where the user wrote their own.
+        AttentionState state;
+        app::GenerationTab generation(state);
+        app::ZeroShotTab zeroShot(state);
+        state.setTinyModels(modelOf(nn::Architecture::Encoder, 4), modelOf(nn::Architecture::Decoder, 5));
+        const auto line = [](QWidget& tab, const char* name) { return tab.findChild<QLineEdit*>(QLatin1String(name))->text(); };
+        const QString toySentence = state.sentence();
+        QCOMPARE(toySentence, state.defaultText(QStringLiteral("sentence"), false));
+        QCOMPARE(line(generation, "prompt"), state.defaultText(QStringLiteral("prompt"), false));
+        const QString toyQuestion = line(zeroShot, "question");
+        const double toyThreshold = zeroShot.findChild<QDoubleSpinBox*>(QStringLiteral("threshold"))->value();
+
+        QVERIFY(state.openRealModels({QStringLiteral(PRETRAINLAB_TEST_DATA "/hf/gpt2")}));
+        QTRY_VERIFY_WITH_TIMEOUT(!state.job().busy(), 20000);
+        QVERIFY(state.isReal(state.decoder()) && !state.isReal(state.encoder()));
+        QCOMPARE(state.sentence(), QStringLiteral("The cats that are raised by my sister are sleeping."));
+        QCOMPARE(line(generation, "prompt"), state.defaultText(QStringLiteral("prompt"), true));
+        QVERIFY(line(generation, "prompt") != state.defaultText(QStringLiteral("prompt"), false));
+        // BERT's side still fills with the tiny encoder, so its text stays in the toy world's words.
+        QCOMPARE(line(generation, "maskedText"), state.defaultText(QStringLiteral("masked"), false));
+        QCOMPARE(line(zeroShot, "question"), QStringLiteral("The capital of Tanzania is"));
+        QCOMPARE(zeroShot.findChild<QPlainTextEdit*>(QStringLiteral("sentences"))->toPlainText(),
+                 state.defaultText(QStringLiteral("acceptability/sentences"), true));
+        QVERIFY(zeroShot.findChild<QDoubleSpinBox*>(QStringLiteral("threshold"))->value() != toyThreshold);
+        QTRY_VERIFY_WITH_TIMEOUT(!zeroShot.busy() && !generation.busy(), 20000);
+
+        // The user's own prompt stays; the rest goes back with the tiny models.
+        generation.setPrompt(QStringLiteral("My own prompt"));
+        state.setSource(AttentionState::Source::TinyModels);
+        QCOMPARE(state.sentence(), toySentence);
+        QCOMPARE(line(generation, "prompt"), QStringLiteral("My own prompt"));
+        QCOMPARE(line(zeroShot, "question"), toyQuestion);
+        QCOMPARE(zeroShot.findChild<QDoubleSpinBox*>(QStringLiteral("threshold"))->value(), toyThreshold);
+        state.setSentence(QStringLiteral("the boy is sad ."));
+        state.setSource(AttentionState::Source::RealModels);
+        QCOMPARE(state.sentence(), QStringLiteral("the boy is sad ."));
+        QTRY_VERIFY_WITH_TIMEOUT(!zeroShot.busy() && !generation.busy(), 20000);
     }
 
     void aRealModelsTokenizerJoinsTheTokenizationLesson() {

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalBlocker>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -57,6 +58,18 @@ GenerationTab::GenerationTab(AttentionState& state, QWidget* parent) : QWidget(p
     seed_->setEnabled(false);
     connect(maskedText_, &QLineEdit::textChanged, this, &GenerationTab::restartFilling);
     connect(&state_, &AttentionState::modelsChanged, this, [this] {
+        // A real GPT-2 or BERT starts from the lecture's English, a tiny model from the toy world's
+        // words (unless the text is the user's own).
+        const bool decoderReal = state_.isReal(state_.decoder()), encoderReal = state_.isReal(state_.encoder());
+        const auto follow = [this](QLineEdit* edit, const QString& key, bool wasReal, bool real) {
+            const QString text = state_.followDefault(edit->text(), key, wasReal, real);
+            const QSignalBlocker quiet(edit);  // restarted just below
+            if (text != edit->text()) edit->setText(text);
+        };
+        follow(prompt_, QStringLiteral("prompt"), decoderReal_, decoderReal);
+        follow(maskedText_, QStringLiteral("masked"), encoderReal_, encoderReal);
+        decoderReal_ = decoderReal;
+        encoderReal_ = encoderReal;
         restartGeneration();
         restartFilling();
     });
@@ -251,6 +264,14 @@ void GenerationTab::generate(int count) {
         });
 }
 
+QString GenerationTab::generatedText() const {
+    const auto model = state_.decoder();
+    if (!model) return {};
+    std::vector<TokenId> all(promptIds_.begin(), promptIds_.end());
+    all.insert(all.end(), generatedIds_.begin(), generatedIds_.end());
+    return fromStd(model->tokenizer.decode(all, true)).trimmed();
+}
+
 void GenerationTab::showGeneration() {
     const auto model = state_.decoder();
     if (!model || !generator_) return;
@@ -261,6 +282,7 @@ void GenerationTab::showGeneration() {
         html += tokenChip(fromStd(model->name(generatedIds_[i])), newest ? ChipRole::Newest : ChipRole::New, newest) +
                 QLatin1Char(' ');
     }
+    if (!generatedIds_.empty()) html += QStringLiteral("<br>") + tr("As text: “%1”").arg(generatedText().toHtmlEscaped());
     generatedView_->setText(html);
 }
 

@@ -39,6 +39,8 @@ public:
     void generate(int count);
     void restartGeneration();
     const std::vector<std::int32_t>& generatedIds() const { return generatedIds_; }
+    // The prompt and what was generated, decoded as text (GPT-2's "Ġcat" reads " cat").
+    QString generatedText() const;
     widgets::ScoreBars* candidateBars() const { return candidates_; }
     widgets::AttentionHeatmap* newestAttention() const { return newestAttention_; }
 
@@ -70,6 +72,7 @@ private:
     widgets::ScoreBars* candidates_ = nullptr;
     widgets::AttentionHeatmap* newestAttention_ = nullptr;
     std::shared_ptr<train::Generator> generator_;
+    bool decoderReal_ = false, encoderReal_ = false;  // which defaults the prompt and masked text follow
     bool generating_ = false;  // a generation request is on a worker
     int queuedTokens_ = 0;     // asked for meanwhile
     std::vector<std::int32_t> generatedIds_;

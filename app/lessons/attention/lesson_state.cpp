@@ -1,6 +1,8 @@
 #include "app/lessons/attention/lesson_state.hpp"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <array>
 #include <thread>
 
@@ -46,7 +48,36 @@ void AttentionState::setLabModel(std::shared_ptr<const train::ModelBundle> model
     emit modelsChanged();
 }
 
+QJsonObject AttentionState::texts(bool real) const {
+    if (!real) return texts_;
+    QJsonObject merged = texts_;  // the real models' texts over the toy world's
+    const QJsonObject english = texts_.value(QLatin1String("realModels")).toObject();
+    for (auto it = english.begin(); it != english.end(); ++it) merged.insert(it.key(), it.value());
+    return merged;
+}
+
+QString AttentionState::defaultText(const QString& key, bool real) const {
+    QJsonValue value = texts(real);
+    for (const QString& part : key.split(QLatin1Char('/'))) value = value.toObject().value(part);
+    if (!value.isArray()) return value.toString();
+    QStringList lines;
+    for (const QJsonValue& line : value.toArray()) lines << line.toString();
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString AttentionState::followDefault(const QString& current, const QString& key, bool wasReal, bool real) const {
+    if (wasReal == real || current != defaultText(key, wasReal)) return current;
+    return defaultText(key, real);
+}
+
+bool AttentionState::isReal(const std::shared_ptr<const train::ModelBundle>& model) const {
+    return model && (model == realEncoder_ || model == realDecoder_);
+}
+
 void AttentionState::setSource(Source source) {
+    // The sentence every view reads follows the models shown, unless the user wrote their own.
+    setSentence(followDefault(sentence_, QStringLiteral("sentence"), source_ == Source::RealModels,
+                              source == Source::RealModels));
     source_ = source;
     emit sourceChanged(source);
     emit modelsChanged();
@@ -155,7 +186,7 @@ bool AttentionState::openRealModels(const QStringList& folders) {
     if (job_->busy()) return false;  // the problem on show stays
     emit problem({});
     return job_->start(
-        tr("Opening %1").arg(QFileInfo(folders.first()).fileName()),
+        tr("Opening %1").arg(QFileInfo(QDir::cleanPath(folders.first())).fileName()),
         [this, folders](const Progress& progress) -> BackgroundJob::Apply {
             std::vector<std::shared_ptr<const train::ModelBundle>> models;
             for (qsizetype i = 0; i < folders.size(); ++i) {

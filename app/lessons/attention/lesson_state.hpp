@@ -28,8 +28,16 @@ public:
     void setSentence(const QString& sentence);
     // The toy world's tokenizer: the masks and the loss view read text with it.
     const Tokenizer& toyTokenizer() const { return tokenizer_; }
-    // The lesson's texts to start with (resources/lessons/attention.json).
-    const QJsonObject& texts() const { return texts_; }
+    // The lesson's texts to start with (resources/lessons/attention.json): the lecture's sentences
+    // in the toy world's words for models trained here, in its own English for real models.
+    QJsonObject texts(bool real = false) const;
+    // One of them by key ("prompt", "sentiment/text"); a list joins with newlines.
+    QString defaultText(const QString& key, bool real) const;
+    // What a text field holds once its model changed between a tiny and a real one: the other
+    // default while it still holds this one's, else what the user typed.
+    QString followDefault(const QString& current, const QString& key, bool wasReal, bool real) const;
+    // Whether `model` is one of the real models opened here (not one trained in the app).
+    bool isReal(const std::shared_ptr<const train::ModelBundle>& model) const;
 
     void setTinyModels(std::shared_ptr<const train::ModelBundle> encoder, std::shared_ptr<const train::ModelBundle> decoder);
     // The Training lab's model as it was when asked for (nullptr: it has none that reads text).

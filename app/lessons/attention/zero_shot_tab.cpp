@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -80,7 +81,10 @@ ZeroShotTab::ZeroShotTab(AttentionState& state, QWidget* parent) : QWidget(paren
         connect(line, &QLineEdit::editingFinished, this, &ZeroShotTab::score);
     }
     connect(threshold_, &QDoubleSpinBox::valueChanged, this, &ZeroShotTab::score);
-    connect(&state_, &AttentionState::modelsChanged, this, &ZeroShotTab::score);
+    connect(&state_, &AttentionState::modelsChanged, this, [this] {
+        followModel();
+        score();
+    });
     score();
 }
 
@@ -133,11 +137,15 @@ QLayout* ZeroShotTab::buildTasks() {
     threshold_->setRange(-50, 0);
     threshold_->setSingleStep(0.25);
     threshold_->setValue(acceptability.value(QLatin1String("threshold")).toDouble());
+    // The sentences under their label, with the group's whole width; the threshold beside its own.
+    QLabel* sentencesLabel = wrappedLabel(tr("Sentences (one a line)"));
+    sentencesLabel->setBuddy(sentences_);
     auto* thresholdRow = new QFormLayout;
-    thresholdRow->setRowWrapPolicy(QFormLayout::WrapLongRows);  // the sentences get the group's width
-    thresholdRow->addRow(tr("Sentences (one a line)"), sentences_);
     thresholdRow->addRow(tr("Threshold"), threshold_);
-    static_cast<QVBoxLayout*>(acceptableBox->layout())->addLayout(thresholdRow);
+    auto* acceptableLayout = static_cast<QVBoxLayout*>(acceptableBox->layout());
+    acceptableLayout->addWidget(sentencesLabel);
+    acceptableLayout->addWidget(sentences_);
+    acceptableLayout->addLayout(thresholdRow);
 
     auto* row = new QHBoxLayout;
     const std::array<QGroupBox*, 3> groups{sentimentBox, choiceBox, acceptableBox};
@@ -153,6 +161,33 @@ QLayout* ZeroShotTab::buildTasks() {
         row->addWidget(groups[i], 1);
     }
     return row;
+}
+
+// A real GPT-2 reads the lecture's prompts in English, a tiny decoder the toy world's words: each
+// field takes the other default while it still holds this one's (the user's own text stays).
+void ZeroShotTab::followModel() {
+    const bool real = state_.isReal(state_.decoder());
+    if (real == decoderReal_) return;
+    const std::array<std::pair<QLineEdit*, const char*>, 5> lines{{{sentimentText_, "sentiment/text"},
+                                                                   {positiveWord_, "sentiment/positive"},
+                                                                   {negativeWord_, "sentiment/negative"},
+                                                                   {question_, "choice/question"},
+                                                                   {choices_, "choice/answers"}}};
+    for (const auto& [line, key] : lines) {
+        const QString text = state_.followDefault(line->text(), QLatin1String(key), decoderReal_, real);
+        if (text != line->text()) line->setText(text);
+    }
+    const QString sentences = state_.followDefault(sentences_->toPlainText(), QStringLiteral("acceptability/sentences"),
+                                                   decoderReal_, real);
+    if (sentences != sentences_->toPlainText()) sentences_->setPlainText(sentences);
+    const auto threshold = [this](bool isReal) {
+        return state_.texts(isReal).value(QLatin1String("acceptability")).toObject().value(QLatin1String("threshold")).toDouble();
+    };
+    if (std::abs(threshold_->value() - threshold(decoderReal_)) < 1e-9) {
+        const QSignalBlocker quiet(threshold_);  // scored once, by the caller
+        threshold_->setValue(threshold(real));
+    }
+    decoderReal_ = real;
 }
 
 bool ZeroShotTab::busy() const { return job_->busy(); }

@@ -38,6 +38,7 @@ signals:
 
 private:
     QLayout* buildTasks();
+    void followModel();
 
     AttentionState& state_;
     LatestJob* job_ = nullptr;
@@ -48,6 +49,7 @@ private:
     QLineEdit* choices_ = nullptr;
     QPlainTextEdit* sentences_ = nullptr;
     QDoubleSpinBox* threshold_ = nullptr;
+    bool decoderReal_ = false;  // which defaults the texts follow
     std::array<widgets::ScoreBars*, 3> bars_{};
     std::array<QLabel*, 3> verdicts_{};
 };
