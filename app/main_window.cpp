@@ -380,8 +380,8 @@ QString MainWindow::shortcutsHtml() const {
         if (!rows.isEmpty()) html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2</table>").arg(plain(top->text()), rows);
     }
     html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3%4</table>")
-                .arg(tr("Lecture mode"), row(tr("Space, → or PageDown"), tr("next step")),
-                     row(tr("← or PageUp"), tr("step back")), row(tr("Esc"), tr("leave lecture mode")));
+                .arg(tr("Lecture mode"), row(tr("Space, → or PgDown"), tr("next step")),
+                     row(tr("← or PgUp"), tr("step back")), row(tr("Esc"), tr("leave lecture mode")));
     html += QStringLiteral("<h3>%1</h3><table cellpadding=\"3\">%2%3%4%5</table>")
                 .arg(tr("Tokenization: merge by merge; Optimization: Adam on a surface"), row(tr("Space or →"), tr("step")),
                      row(tr("Backspace or ←"), tr("step back")), row(tr("P"), tr("play or pause")), row(tr("Home"), tr("reset")));
@@ -526,6 +526,7 @@ void MainWindow::buildMenus() {
     // Shift+Tab arrives as Backtab from some keyboards, as Tab with Shift from others.
     previousTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
                                QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    addActions({nextTab, previousTab});  // also in lecture mode, where the menus are hidden
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* viewHelp = help->addAction(tr("&Help for this view"), this, [this] {

@@ -354,10 +354,10 @@ void SessionFiles::open(const QString& path) {
                 if (read->tokenization) lessons_.tokenization->restore(read->tokenization);
                 if (read->hasAttention) {
                     AttentionState& attention = *lessons_.attention;
-                    attention.setSentence(read->sentence);
                     if (read->tinyEncoder) attention.setTinyModels(read->tinyEncoder, read->tinyDecoder);
                     if (read->labModel) attention.setLabModel(read->labModel);
                     attention.setSource(read->labSource ? AttentionState::Source::TrainingLab : AttentionState::Source::TinyModels);
+                    attention.setSentence(read->sentence);  // last: the models shown may change the sentence's default
                 }
                 if (read->hasRuns) {
                     session::SavedRuns& saved = read->runs;

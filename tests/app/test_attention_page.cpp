@@ -435,17 +435,35 @@ private slots:
         QVERIFY(zeroShot.findChild<QDoubleSpinBox*>(QStringLiteral("threshold"))->value() != toyThreshold);
         QTRY_VERIFY_WITH_TIMEOUT(!zeroShot.busy() && !generation.busy(), 20000);
 
-        // The user's own prompt stays; the rest goes back with the tiny models.
+        QCOMPARE(line(zeroShot, "positiveWord"), state.defaultText(QStringLiteral("sentiment/positive"), true));
+
+        // The user's own prompt stays, and so does a task with a text of the user's (its words with
+        // it); the rest goes back with the tiny models.
         generation.setPrompt(QStringLiteral("My own prompt"));
+        zeroShot.findChild<QLineEdit*>(QStringLiteral("sentimentText"))->setText(QStringLiteral("My own review. It was very"));
         state.setSource(AttentionState::Source::TinyModels);
         QCOMPARE(state.sentence(), toySentence);
         QCOMPARE(line(generation, "prompt"), QStringLiteral("My own prompt"));
+        QCOMPARE(line(zeroShot, "sentimentText"), QStringLiteral("My own review. It was very"));
+        QCOMPARE(line(zeroShot, "positiveWord"), state.defaultText(QStringLiteral("sentiment/positive"), true));
         QCOMPARE(line(zeroShot, "question"), toyQuestion);
         QCOMPARE(zeroShot.findChild<QDoubleSpinBox*>(QStringLiteral("threshold"))->value(), toyThreshold);
         state.setSentence(QStringLiteral("the boy is sad ."));
         state.setSource(AttentionState::Source::RealModels);
         QCOMPARE(state.sentence(), QStringLiteral("the boy is sad ."));
         QTRY_VERIFY_WITH_TIMEOUT(!zeroShot.busy() && !generation.busy(), 20000);
+
+        // A real BERT beside it: the [MASK] text is the lecture's English too, and a tab made now
+        // starts from the real models' texts.
+        QVERIFY(state.openRealModels({QStringLiteral(PRETRAINLAB_TEST_DATA "/hf/bert")}));
+        QTRY_VERIFY_WITH_TIMEOUT(!state.job().busy(), 20000);
+        QVERIFY(state.isReal(state.encoder()) && state.isReal(state.decoder()));
+        QCOMPARE(line(generation, "maskedText"), state.defaultText(QStringLiteral("masked"), true));
+        QVERIFY(line(generation, "maskedText").contains(QStringLiteral("[MASK]")));
+        app::GenerationTab later(state);
+        QCOMPARE(line(later, "prompt"), state.defaultText(QStringLiteral("prompt"), true));
+        QCOMPARE(line(later, "maskedText"), state.defaultText(QStringLiteral("masked"), true));
+        QTRY_VERIFY_WITH_TIMEOUT(!zeroShot.busy() && !generation.busy() && !later.busy(), 20000);
     }
 
     void aRealModelsTokenizerJoinsTheTokenizationLesson() {

@@ -111,6 +111,19 @@ private slots:
         }
         QTest::keyClick(&window, Qt::Key_Left);  // before the first step it stays
         check(0);
+        // With the menus hidden the lesson's tabs still answer Ctrl+PgDown, Ctrl+Tab and Ctrl+PgUp,
+        // and the step stays.
+        QTabWidget* tabs = window.lessonTabWidget(window.currentLesson());
+        QVERIFY(tabs && tabs->count() > 1);
+        const int tab = tabs->currentIndex();
+        QTest::keyClick(&window, Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), (tab + 1) % tabs->count());
+        QTest::keyClick(&window, Qt::Key_Tab, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), (tab + 2) % tabs->count());
+        QTest::keyClick(&window, Qt::Key_PageUp, Qt::ControlModifier);
+        QTest::keyClick(&window, Qt::Key_PageUp, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), tab);
+        QCOMPARE(lecture.current(), 0);
 
         QTest::keyClick(&window, Qt::Key_Escape);
         QVERIFY(!lecture.isActive());

@@ -97,9 +97,15 @@ private slots:
         QCOMPARE(tabs->currentIndex(), (first + 2) % tabs->count());
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(tabs->currentIndex(), (first + 1) % tabs->count());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab, Qt::ControlModifier | Qt::ShiftModifier);  // Shift+Tab's other form
+        QCOMPARE(tabs->currentIndex(), first);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageDown, Qt::ControlModifier);
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageUp, Qt::ControlModifier);
         QCOMPARE(tabs->currentIndex(), first);
-        window.findChild<QListWidget*>()->setFocus();
+        auto* lessonList = window.findChild<QListWidget*>(QStringLiteral("navigation"));
+        QVERIFY(lessonList);
+        lessonList->setFocus();
+        QVERIFY(QApplication::focusWidget() == lessonList);
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageUp, Qt::ControlModifier);  // wraps around
         QCOMPARE(tabs->currentIndex(), (first + tabs->count() - 1) % tabs->count());
     }

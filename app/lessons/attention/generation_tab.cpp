@@ -58,23 +58,28 @@ GenerationTab::GenerationTab(AttentionState& state, QWidget* parent) : QWidget(p
     seed_->setEnabled(false);
     connect(maskedText_, &QLineEdit::textChanged, this, &GenerationTab::restartFilling);
     connect(&state_, &AttentionState::modelsChanged, this, [this] {
-        // A real GPT-2 or BERT starts from the lecture's English, a tiny model from the toy world's
-        // words (unless the text is the user's own).
-        const bool decoderReal = state_.isReal(state_.decoder()), encoderReal = state_.isReal(state_.encoder());
-        const auto follow = [this](QLineEdit* edit, const QString& key, bool wasReal, bool real) {
-            const QString text = state_.followDefault(edit->text(), key, wasReal, real);
-            const QSignalBlocker quiet(edit);  // restarted just below
-            if (text != edit->text()) edit->setText(text);
-        };
-        follow(prompt_, QStringLiteral("prompt"), decoderReal_, decoderReal);
-        follow(maskedText_, QStringLiteral("masked"), encoderReal_, encoderReal);
-        decoderReal_ = decoderReal;
-        encoderReal_ = encoderReal;
+        followModels();
         restartGeneration();
         restartFilling();
     });
+    followModels();
     restartGeneration();
     restartFilling();
+}
+
+void GenerationTab::followModels() {
+    // A real GPT-2 or BERT starts from the lecture's English, a tiny model from the toy world's
+    // words (unless the text is the user's own).
+    const bool decoderReal = state_.isReal(state_.decoder()), encoderReal = state_.isReal(state_.encoder());
+    const auto follow = [this](QLineEdit* edit, const QString& key, bool wasReal, bool real) {
+        const QString text = state_.followDefault(edit->text(), key, wasReal, real);
+        const QSignalBlocker quiet(edit);  // the caller restarts
+        if (text != edit->text()) edit->setText(text);
+    };
+    follow(prompt_, QStringLiteral("prompt"), decoderReal_, decoderReal);
+    follow(maskedText_, QStringLiteral("masked"), encoderReal_, encoderReal);
+    decoderReal_ = decoderReal;
+    encoderReal_ = encoderReal;
 }
 
 QGroupBox* GenerationTab::buildGenerator() {

@@ -57,6 +57,8 @@ private:
     QGroupBox* buildGenerator();  // GPT's side
     QGroupBox* buildFiller();     // BERT's side
     void showGeneration();
+    // The prompt and the masked text take the defaults of the models in use (tiny or real).
+    void followModels();
     void showFilling();
     void restartFilling();
 

@@ -33,7 +33,7 @@ void AttentionState::setTinyModels(std::shared_ptr<const train::ModelBundle> enc
                                    std::shared_ptr<const train::ModelBundle> decoder) {
     tinyEncoder_ = std::move(encoder);
     tinyDecoder_ = std::move(decoder);
-    emit modelsChanged();
+    modelsSwitched();
 }
 
 void AttentionState::setLabModel(std::shared_ptr<const train::ModelBundle> model) {
@@ -45,7 +45,7 @@ void AttentionState::setLabModel(std::shared_ptr<const train::ModelBundle> model
     }
     emit problem(tr("The Training lab has no model that reads text yet: train one there on the toy world or a text "
                     "file, then take it."));
-    emit modelsChanged();
+    modelsSwitched();
 }
 
 QJsonObject AttentionState::texts(bool real) const {
@@ -74,13 +74,24 @@ bool AttentionState::isReal(const std::shared_ptr<const train::ModelBundle>& mod
     return model && (model == realEncoder_ || model == realDecoder_);
 }
 
+bool AttentionState::showsRealModel() const { return isReal(encoder()) || isReal(decoder()); }
+
+void AttentionState::modelsSwitched() {
+    // The sentence every view reads follows the models shown (a real one: the lecture's English),
+    // unless the user wrote their own; then the views hear of the models.
+    const bool real = showsRealModel();
+    if (real != sentenceReal_) {
+        const QString sentence = followDefault(sentence_, QStringLiteral("sentence"), sentenceReal_, real);
+        sentenceReal_ = real;
+        setSentence(sentence);
+    }
+    emit modelsChanged();
+}
+
 void AttentionState::setSource(Source source) {
-    // The sentence every view reads follows the models shown, unless the user wrote their own.
-    setSentence(followDefault(sentence_, QStringLiteral("sentence"), source_ == Source::RealModels,
-                              source == Source::RealModels));
     source_ = source;
     emit sourceChanged(source);
-    emit modelsChanged();
+    modelsSwitched();
     if (source == Source::TrainingLab && !labModel_) emit labModelWanted();
 }
 
@@ -186,7 +197,7 @@ bool AttentionState::openRealModels(const QStringList& folders) {
     if (job_->busy()) return false;  // the problem on show stays
     emit problem({});
     return job_->start(
-        tr("Opening %1").arg(QFileInfo(QDir::cleanPath(folders.first())).fileName()),
+        tr("Opening %1").arg(QFileInfo(QDir::cleanPath(QFileInfo(folders.first()).absoluteFilePath())).fileName()),
         [this, folders](const Progress& progress) -> BackgroundJob::Apply {
             std::vector<std::shared_ptr<const train::ModelBundle>> models;
             for (qsizetype i = 0; i < folders.size(); ++i) {

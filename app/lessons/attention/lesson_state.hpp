@@ -36,8 +36,10 @@ public:
     // What a text field holds once its model changed between a tiny and a real one: the other
     // default while it still holds this one's, else what the user typed.
     QString followDefault(const QString& current, const QString& key, bool wasReal, bool real) const;
-    // Whether `model` is one of the real models opened here (not one trained in the app).
+    // Whether `model` is one of the real models opened here (not one trained in the app), and
+    // whether the views use one now (the sentence's default follows this).
     bool isReal(const std::shared_ptr<const train::ModelBundle>& model) const;
+    bool showsRealModel() const;
 
     void setTinyModels(std::shared_ptr<const train::ModelBundle> encoder, std::shared_ptr<const train::ModelBundle> decoder);
     // The Training lab's model as it was when asked for (nullptr: it has none that reads text).
@@ -82,7 +84,11 @@ signals:
     void problem(const QString& text);
 
 private:
+    // After the models or the source changed: the sentence follows them, then modelsChanged().
+    void modelsSwitched();
+
     QString sentence_;
+    bool sentenceReal_ = false;  // which default the sentence follows
     const Tokenizer tokenizer_;
     const QJsonObject texts_;
     std::shared_ptr<const train::ModelBundle> tinyEncoder_, tinyDecoder_, labModel_, realEncoder_, realDecoder_;

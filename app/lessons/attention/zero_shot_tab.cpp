@@ -13,6 +13,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalBlocker>
+#include <utility>
+#include <vector>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -85,6 +87,7 @@ ZeroShotTab::ZeroShotTab(AttentionState& state, QWidget* parent) : QWidget(paren
         followModel();
         score();
     });
+    followModel();
     score();
 }
 
@@ -168,22 +171,23 @@ QLayout* ZeroShotTab::buildTasks() {
 void ZeroShotTab::followModel() {
     const bool real = state_.isReal(state_.decoder());
     if (real == decoderReal_) return;
-    const std::array<std::pair<QLineEdit*, const char*>, 5> lines{{{sentimentText_, "sentiment/text"},
-                                                                   {positiveWord_, "sentiment/positive"},
-                                                                   {negativeWord_, "sentiment/negative"},
-                                                                   {question_, "choice/question"},
-                                                                   {choices_, "choice/answers"}}};
-    for (const auto& [line, key] : lines) {
-        const QString text = state_.followDefault(line->text(), QLatin1String(key), decoderReal_, real);
-        if (text != line->text()) line->setText(text);
-    }
-    const QString sentences = state_.followDefault(sentences_->toPlainText(), QStringLiteral("acceptability/sentences"),
-                                                   decoderReal_, real);
-    if (sentences != sentences_->toPlainText()) sentences_->setPlainText(sentences);
+    // A task's texts go together (a text and its two words, a question and its answers): they
+    // switch only while none of them is the user's own.
+    const auto followTask = [&](const std::vector<std::pair<QLineEdit*, const char*>>& fields) {
+        for (const auto& [line, key] : fields) {
+            if (line->text() != state_.defaultText(QLatin1String(key), decoderReal_)) return;
+        }
+        for (const auto& [line, key] : fields) line->setText(state_.defaultText(QLatin1String(key), real));
+    };
+    followTask({{sentimentText_, "sentiment/text"}, {positiveWord_, "sentiment/positive"}, {negativeWord_, "sentiment/negative"}});
+    followTask({{question_, "choice/question"}, {choices_, "choice/answers"}});
     const auto threshold = [this](bool isReal) {
         return state_.texts(isReal).value(QLatin1String("acceptability")).toObject().value(QLatin1String("threshold")).toDouble();
     };
-    if (std::abs(threshold_->value() - threshold(decoderReal_)) < 1e-9) {
+    const QString sentences = QStringLiteral("acceptability/sentences");
+    if (sentences_->toPlainText() == state_.defaultText(sentences, decoderReal_) &&
+        std::abs(threshold_->value() - threshold(decoderReal_)) < 1e-9) {
+        sentences_->setPlainText(state_.defaultText(sentences, real));
         const QSignalBlocker quiet(threshold_);  // scored once, by the caller
         threshold_->setValue(threshold(real));
     }
