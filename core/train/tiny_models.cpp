@@ -21,7 +21,7 @@ RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, std::o
 
 TinyModelRecipe tinyModelRecipe(nn::Architecture architecture) {
     switch (architecture) {
-        case nn::Architecture::Encoder: return {architecture, 3000, 1e-3};
+        case nn::Architecture::Encoder: return {architecture, 3000, 1e-3, 300};
         case nn::Architecture::Decoder: return {architecture, 800, 2e-3};
         case nn::Architecture::EncoderDecoder: return {architecture, 3000, 1e-3};
     }
@@ -34,6 +34,7 @@ std::shared_ptr<const ModelBundle> pretrainTinyModel(const TinyModelRecipe& reci
     settings.toyWorldBytes = 1u << 20;
     settings.trainer.threads = threads;
     settings.trainer.seed = 1;
+    if (recipe.warmup > 0) settings.trainer.schedule.warmup = recipe.warmup;
     TrainingSession session(settings);
     double loss = 0;
     for (std::size_t k = 0; k < recipe.steps; ++k) {

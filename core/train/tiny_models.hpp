@@ -18,12 +18,14 @@ namespace pretrainlab::train {
 RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, std::optional<double> peak = std::nullopt);
 
 // How long and how fast the attention lesson's tiny model of an architecture trains. The encoder
-// learns from about 15% of its tokens: it needs more steps, and a gentler rate to leave the
-// plateau where it predicts only the frequent words.
+// learns from about 15% of its tokens: it needs more steps, a gentler rate and a longer warmup
+// (a tenth of the run) to leave the plateau where it predicts only the frequent words
+// on every seed (bench/tiny_models.sh).
 struct TinyModelRecipe {
     nn::Architecture architecture = nn::Architecture::Decoder;
     std::size_t steps = 0;
     double peak = 0;
+    std::size_t warmup = 0;  // steps; 0: the run settings' default
 };
 TinyModelRecipe tinyModelRecipe(nn::Architecture architecture);
 

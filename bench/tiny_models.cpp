@@ -1,0 +1,136 @@
+// The attention lesson's "Train tiny models": how long each tiny model's recipe takes on this
+// machine and what it learns, beside variants of its length and peak rate, on several seeds. One
+// JSON line per run:
+//   name, arch, steps, peak, warmup, seed   the run
+//   train_s                                  wall seconds of the training steps alone
+//   held_out                                 [[step, held-out loss], ...] every 250 steps and at the end
+//   probes                                   the held-out probes' accuracy per category at the end
+//
+//   bench_tiny_models [--threads N] [--seeds A,B,...] [--only NAME]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/data/toyworld.hpp"
+#include "core/train/session.hpp"
+#include "core/train/tiny_models.hpp"
+
+using namespace pretrainlab;
+
+namespace {
+
+struct Variant {
+    std::string name;
+    train::TinyModelRecipe recipe;
+    std::function<void(train::RunSettings&)> tweak = {};  // anything else this variant changes
+};
+
+std::vector<Variant> variants() {
+    const train::TinyModelRecipe encoder = train::tinyModelRecipe(nn::Architecture::Encoder);
+    const train::TinyModelRecipe decoder = train::tinyModelRecipe(nn::Architecture::Decoder);
+    // The recipe with another length, peak and warmup (30: the run settings' default).
+    const auto with = [](train::TinyModelRecipe r, std::size_t steps, double peak, std::size_t warmup) {
+        r.steps = steps;
+        r.peak = peak;
+        r.warmup = warmup;
+        return r;
+    };
+    return {
+        {"encoder, the recipe", encoder},
+        {"encoder, 3000 steps, 1e-3, warmup 30", with(encoder, 3000, 1e-3, 30)},
+        {"encoder, 2000 steps, 1e-3, warmup 30", with(encoder, 2000, 1e-3, 30)},
+        {"encoder, 2000 steps, 1.5e-3, warmup 150", with(encoder, 2000, 1.5e-3, 150)},
+        {"encoder, 2500 steps, 1.5e-3, warmup 150", with(encoder, 2500, 1.5e-3, 150)},
+        {"encoder, 2000 steps, 2e-3, warmup 30", with(encoder, 2000, 2e-3, 30)},
+        {"encoder, 1500 steps, 2e-3, warmup 100", with(encoder, 1500, 2e-3, 100)},
+        {"encoder, 2000 steps, 1e-3, warmup 200", with(encoder, 2000, 1e-3, 200)},
+        {"encoder, 2000 steps, 1e-3, warmup 300", with(encoder, 2000, 1e-3, 300)},
+        {"encoder, 3000 steps, 5e-4, warmup 30", with(encoder, 3000, 5e-4, 30)},
+        {"encoder, warmup 30, beta2 0.98", with(encoder, 3000, 1e-3, 30),
+         [](train::RunSettings& r) { r.trainer.optimizer.beta2 = 0.98; }},
+        {"encoder, warmup 30, no weight decay", with(encoder, 3000, 1e-3, 30),
+         [](train::RunSettings& r) { r.trainer.optimizer.weightDecay = 0; }},
+        {"encoder, warmup 30, batch 32", with(encoder, 3000, 1e-3, 30), [](train::RunSettings& r) { r.batch = 32; }},
+        {"decoder, the recipe", decoder},
+        {"decoder, 600 steps", with(decoder, 600, decoder.peak, decoder.warmup)},
+    };
+}
+
+double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    unsigned threads = 2;
+    std::vector<std::uint64_t> seeds{1, 2, 3};
+    std::string only;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i], value = argv[i + 1];
+        if (flag == "--threads") {
+            threads = unsigned(std::strtoul(value.c_str(), nullptr, 10));
+        } else if (flag == "--seeds") {
+            seeds.clear();
+            for (std::size_t at = 0; at < value.size();) {
+                const std::size_t comma = value.find(',', at);
+                seeds.push_back(std::strtoull(value.substr(at, comma - at).c_str(), nullptr, 10));
+                at = comma == std::string::npos ? value.size() : comma + 1;
+            }
+        } else if (flag == "--only") {
+            only = value;
+        } else {
+            std::fprintf(stderr, "bench_tiny_models: unknown option %s\n", flag.c_str());
+            return 2;
+        }
+    }
+    for (const Variant& variant : variants()) {
+        if (!only.empty() && variant.name.find(only) == std::string::npos) continue;
+        for (const std::uint64_t seed : seeds) {
+            // As pretrainTinyModel builds it, with the seed and warmup of this run.
+            train::RunSettings settings =
+                train::toyWorldRun(variant.recipe.architecture, variant.recipe.steps, variant.recipe.peak);
+            settings.toyWorldBytes = 1u << 20;
+            settings.trainer.threads = threads;
+            settings.trainer.seed = seed;
+            if (variant.recipe.warmup > 0) settings.trainer.schedule.warmup = variant.recipe.warmup;
+            if (variant.tweak) variant.tweak(settings);
+            train::TrainingSession session(settings);
+            std::chrono::steady_clock::duration training{};
+            std::string heldOut;
+            for (std::size_t step = 1; step <= variant.recipe.steps; ++step) {
+                const auto start = std::chrono::steady_clock::now();
+                const train::StepOutcome outcome = session.step();
+                training += std::chrono::steady_clock::now() - start;
+                if (!std::holds_alternative<train::StepMetrics>(outcome)) {
+                    std::fprintf(stderr, "%s, seed %llu: stopped at step %zu\n", variant.name.c_str(),
+                                 static_cast<unsigned long long>(seed), step);
+                    break;
+                }
+                if (step % 250 == 0 || step == variant.recipe.steps) {
+                    char point[64];
+                    std::snprintf(point, sizeof point, "%s[%zu,%.4f]", heldOut.empty() ? "" : ",", step,
+                                  session.heldOutLoss().value_or(0.0));
+                    heldOut += point;
+                }
+            }
+            const train::ProbeReport report = session.probes();
+            std::string probes;
+            for (int c = 0; c < data::probeCategoryCount; ++c) {
+                char item[64];
+                std::snprintf(item, sizeof item, "%s\"%s\":%.3f", probes.empty() ? "" : ",",
+                              std::string(data::probeCategoryName(data::ProbeCategory(c))).c_str(), report.accuracy[std::size_t(c)]);
+                probes += item;
+            }
+            std::printf("{\"name\":\"%s\",\"arch\":\"%s\",\"steps\":%zu,\"peak\":%g,\"warmup\":%zu,\"seed\":%llu,"
+                        "\"train_s\":%.2f,\"held_out\":[%s],\"probes\":{%s}}\n",
+                        variant.name.c_str(), variant.recipe.architecture == nn::Architecture::Encoder ? "encoder" : "decoder",
+                        variant.recipe.steps, variant.recipe.peak, settings.trainer.schedule.warmup,
+                        static_cast<unsigned long long>(seed), seconds(training), heldOut.c_str(), probes.c_str());
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}
