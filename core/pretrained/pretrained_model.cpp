@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/common/error.hpp"
+#include "core/common/json_depth.hpp"
 #include "core/common/input_file.hpp"
 #include "core/common/memory.hpp"
 #include "core/pretrained/hf_weights.hpp"
@@ -45,6 +47,47 @@ data::SpecialTokens specialsOf(Family family, const Tokenizer& tokenizer) {
     specials.sep = id("[SEP]");
     specials.mask = id("[MASK]");
     return specials;
+}
+
+// A lone vocab.txt does not say whether the model is cased; the folder's tokenizer_config.json
+// does, and is read as transformers' BertTokenizer reads it: do_lower_case, strip_accents (null:
+// with lowercasing) and tokenize_chinese_chars set BERT's normalizer. Without the file, the
+// vocabulary's own letters decide (readBertVocab).
+Tokenizer withTokenizerConfig(Tokenizer tokenizer, const fs::path& file) {
+    std::error_code error;
+    if (!fs::is_regular_file(file, error)) return tokenizer;
+    const std::string source = file.string();
+    const std::string text = readInputFile(file, 1u << 20);
+    nlohmann::json config;
+    try {
+        requireShallowJson(text, source);
+        config = nlohmann::json::parse(text);
+    } catch (const LocatedError&) {
+        throw;
+    } catch (const nlohmann::json::exception& e) {
+        throw LocatedError({source, {}, {}}, std::string("is not valid JSON: ") + e.what());
+    }
+    if (!config.is_object()) throw LocatedError({source, {}, {}}, "is not a JSON object");
+    const auto flag = [&](const char* key) -> std::optional<bool> {
+        if (!config.contains(key)) return std::nullopt;
+        if (!config[key].is_boolean()) throw LocatedError({source, {}, {}}, std::string(key) + " must be true or false");
+        return config[key].get<bool>();
+    };
+    const std::optional<bool> lowercase = flag("do_lower_case");
+    const std::optional<bool> chinese = flag("tokenize_chinese_chars");
+    const bool accentsGiven = config.contains("strip_accents");
+    const std::optional<bool> accents = accentsGiven && !config["strip_accents"].is_null() ? flag("strip_accents") : std::nullopt;
+    if (!lowercase && !chinese && !accentsGiven) return tokenizer;
+    TokenizerConfig changed = tokenizer.config();
+    std::vector<NormalizerStep> steps = changed.normalizer.steps();
+    for (NormalizerStep& step : steps) {
+        if (step.kind != NormalizerStep::Kind::Bert) continue;
+        if (lowercase) step.lowercase = *lowercase;
+        if (chinese) step.handleChineseChars = *chinese;
+        if (accentsGiven) step.stripAccents = accents;
+    }
+    changed.normalizer = Normalizer(std::move(steps));
+    return Tokenizer(std::move(changed));
 }
 
 }  // namespace
@@ -97,6 +140,7 @@ std::shared_ptr<const train::ModelBundle> openPretrained(const fs::path& folder,
     const ModelFolder files = findModelFiles(folder);
     const HfConfig config = parseHfConfig(readInputFile(files.config, 1u << 20), files.config.string());
     Tokenizer tokenizer = loadTokenizer(files.tokenizer, files.merges);
+    if (files.tokenizer.filename() == "vocab.txt") tokenizer = withTokenizerConfig(std::move(tokenizer), folder / "tokenizer_config.json");
     if (tokenizer.vocabulary().size() > static_cast<std::size_t>(config.model.vocabulary)) {
         throw LocatedError({files.tokenizer.string(), {}, {}},
                            "has " + std::to_string(tokenizer.vocabulary().size()) + " tokens but the model reads " +

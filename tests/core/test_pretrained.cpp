@@ -149,6 +149,36 @@ private slots:
         QVERIFY2(bert.starts_with("BERT bert ("), bert.c_str());
     }
 
+    // A folder with vocab.txt alone: its tokenizer_config.json says whether the model is cased, as
+    // transformers reads it; without one, the vocabulary's letters decide (this one has no capitals).
+    void aLoneVocabularyReadsTokenizerConfig() {
+        QTemporaryDir dir;
+        const fs::path folder = copyOf(dir, "bert");
+        const auto uncased = pretrained::openPretrained(folder);
+        const std::vector<std::int32_t> lowered = uncased->encode("The cat sat");
+        QCOMPARE(lowered, uncased->encode("the cat sat"));
+        writeText(folder / "tokenizer_config.json", R"({"do_lower_case": false, "model_max_length": 512})");
+        const auto cased = pretrained::openPretrained(folder);
+        const std::vector<std::int32_t> ids = cased->encode("The cat sat");
+        QCOMPARE(ids.size(), lowered.size());
+        QCOMPARE(ids[0], std::int32_t(*cased->tokenizer.vocabulary().find("[UNK]")));  // "The" is not a token
+        QCOMPARE(ids[1], lowered[1]);
+        writeText(folder / "tokenizer_config.json", R"({"do_lower_case": true})");
+        QCOMPARE(pretrained::openPretrained(folder)->encode("The cat sat"), lowered);
+        // Malformed: refused by name.
+        for (const auto& [text, word] : {std::pair{R"({"do_lower_case": "no"})", "do_lower_case"}, std::pair{"{", "JSON"}}) {
+            writeText(folder / "tokenizer_config.json", text);
+            try {
+                pretrained::openPretrained(folder);
+                QFAIL("a malformed tokenizer_config.json was read");
+            } catch (const LocatedError& e) {
+                const std::string message = e.what();
+                QVERIFY2(message.find("tokenizer_config.json") != std::string::npos && message.find(word) != std::string::npos,
+                         message.c_str());
+            }
+        }
+    }
+
     void bertAsPyTorchComputesIt_data() {
         QTest::addColumn<QString>("model");
         QTest::newRow("BertForMaskedLM") << "bert";
