@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <stdexcept>
 #include <algorithm>
 #include <utility>
 
@@ -274,7 +275,11 @@ QString GenerationTab::generatedText() const {
     if (!model) return {};
     std::vector<TokenId> all(promptIds_.begin(), promptIds_.end());
     all.insert(all.end(), generatedIds_.begin(), generatedIds_.end());
-    return fromStd(model->tokenizer.decode(all, true)).trimmed();
+    try {
+        return fromStd(model->tokenizer.decode(all, true)).trimmed();
+    } catch (const std::out_of_range&) {  // an id the tokenizer has no entry for: the chips say it
+        return {};
+    }
 }
 
 void GenerationTab::showGeneration() {
@@ -287,7 +292,9 @@ void GenerationTab::showGeneration() {
         html += tokenChip(fromStd(model->name(generatedIds_[i])), newest ? ChipRole::Newest : ChipRole::New, newest) +
                 QLatin1Char(' ');
     }
-    if (!generatedIds_.empty()) html += QStringLiteral("<br>") + tr("As text: “%1”").arg(generatedText().toHtmlEscaped());
+    if (const QString text = generatedText(); !generatedIds_.empty() && !text.isEmpty()) {
+        html += QStringLiteral("<br>") + tr("As text: “%1”").arg(text.toHtmlEscaped());
+    }
     generatedView_->setText(html);
 }
 

@@ -167,7 +167,7 @@ QLayout* ZeroShotTab::buildTasks() {
 }
 
 // A real GPT-2 reads the lecture's prompts in English, a tiny decoder the toy world's words: each
-// field takes the other default while it still holds this one's (the user's own text stays).
+// task's texts take the other defaults while they all still hold this one's (the user's stay).
 void ZeroShotTab::followModel() {
     const bool real = state_.isReal(state_.decoder());
     if (real == decoderReal_) return;
