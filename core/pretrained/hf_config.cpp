@@ -115,17 +115,20 @@ std::string supportedArchitectures() {
     return names;
 }
 
-HfConfig parseHfConfig(std::string_view text, const std::string& source) {
-    json config;
+json parseJsonObject(std::string_view text, const std::string& source) {
+    requireShallowJson(text, source);
+    json value;
     try {
-        requireShallowJson(text, source);
-        config = json::parse(text);
-    } catch (const LocatedError&) {
-        throw;
+        value = json::parse(text);
     } catch (const json::exception& e) {
         throw LocatedError({source, {}, {}}, std::string("is not valid JSON: ") + e.what());
     }
-    if (!config.is_object()) throw LocatedError({source, {}, {}}, "is not a JSON object");
+    if (!value.is_object()) throw LocatedError({source, {}, {}}, "is not a JSON object");
+    return value;
+}
+
+HfConfig parseHfConfig(std::string_view text, const std::string& source) {
+    const json config = parseJsonObject(text, source);
     const Known& kind = architectureOf(config, source);
     const Reader read(config, source);
     HfConfig out;

@@ -3,6 +3,7 @@
 // A pretrained model's config.json, as Hugging Face's hub serves it, read into the engine's
 // configuration: GPT-2 (GPT2LMHeadModel) and BERT (BertForMaskedLM, BertForPreTraining).
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,10 @@ struct HfConfig {
 
 // The architectures this reads, for messages: "GPT2LMHeadModel, BertForMaskedLM, BertForPreTraining".
 std::string supportedArchitectures();
+
+// A model folder's JSON file (config.json, tokenizer_config.json) as an object: nesting too deep,
+// invalid JSON or another kind of value is a LocatedError naming `source`.
+nlohmann::json parseJsonObject(std::string_view text, const std::string& source);
 
 // Parses config.json's text. An architecture that is not supported, a missing or impossible size,
 // an activation or position embedding this engine does not have: a LocatedError naming `source`

@@ -2,11 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/common/error.hpp"
-#include "core/common/json_depth.hpp"
 #include "core/common/input_file.hpp"
 #include "core/common/memory.hpp"
 #include "core/pretrained/hf_weights.hpp"
@@ -57,17 +55,7 @@ Tokenizer withTokenizerConfig(Tokenizer tokenizer, const fs::path& file) {
     std::error_code error;
     if (!fs::is_regular_file(file, error)) return tokenizer;
     const std::string source = file.string();
-    const std::string text = readInputFile(file, 1u << 20);
-    nlohmann::json config;
-    try {
-        requireShallowJson(text, source);
-        config = nlohmann::json::parse(text);
-    } catch (const LocatedError&) {
-        throw;
-    } catch (const nlohmann::json::exception& e) {
-        throw LocatedError({source, {}, {}}, std::string("is not valid JSON: ") + e.what());
-    }
-    if (!config.is_object()) throw LocatedError({source, {}, {}}, "is not a JSON object");
+    const nlohmann::json config = parseJsonObject(readInputFile(file, 1u << 20), source);
     const auto flag = [&](const char* key) -> std::optional<bool> {
         if (!config.contains(key)) return std::nullopt;
         if (!config[key].is_boolean()) throw LocatedError({source, {}, {}}, std::string(key) + " must be true or false");
