@@ -89,13 +89,7 @@ int main(int argc, char** argv) {
     for (const Variant& variant : variants()) {
         if (!only.empty() && variant.name.find(only) == std::string::npos) continue;
         for (const std::uint64_t seed : seeds) {
-            // As pretrainTinyModel builds it, with the seed and warmup of this run.
-            train::RunSettings settings =
-                train::toyWorldRun(variant.recipe.architecture, variant.recipe.steps, variant.recipe.peak);
-            settings.toyWorldBytes = 1u << 20;
-            settings.trainer.threads = threads;
-            settings.trainer.seed = seed;
-            if (variant.recipe.warmup > 0) settings.trainer.schedule.warmup = variant.recipe.warmup;
+            train::RunSettings settings = train::tinyModelRun(variant.recipe, threads, seed);
             if (variant.tweak) variant.tweak(settings);
             train::TrainingSession session(settings);
             std::chrono::steady_clock::duration training{};

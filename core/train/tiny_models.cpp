@@ -28,14 +28,18 @@ TinyModelRecipe tinyModelRecipe(nn::Architecture architecture) {
     return {};
 }
 
-std::shared_ptr<const ModelBundle> pretrainTinyModel(const TinyModelRecipe& recipe, unsigned threads,
-                                                     const Progress& progress) {
+RunSettings tinyModelRun(const TinyModelRecipe& recipe, unsigned threads, std::uint64_t seed) {
     RunSettings settings = toyWorldRun(recipe.architecture, recipe.steps, recipe.peak);
     settings.toyWorldBytes = 1u << 20;
     settings.trainer.threads = threads;
-    settings.trainer.seed = 1;
+    settings.trainer.seed = seed;
     if (recipe.warmup > 0) settings.trainer.schedule.warmup = recipe.warmup;
-    TrainingSession session(settings);
+    return settings;
+}
+
+std::shared_ptr<const ModelBundle> pretrainTinyModel(const TinyModelRecipe& recipe, unsigned threads,
+                                                     const Progress& progress) {
+    TrainingSession session(tinyModelRun(recipe, threads));
     double loss = 0;
     for (std::size_t k = 0; k < recipe.steps; ++k) {
         if (progress.stopRequested()) throw Cancelled();

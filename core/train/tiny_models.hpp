@@ -4,6 +4,7 @@
 // comparisons and the attention lesson's tiny encoder and decoder.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -28,6 +29,10 @@ struct TinyModelRecipe {
     std::size_t warmup = 0;  // steps; 0: the run settings' default
 };
 TinyModelRecipe tinyModelRecipe(nn::Architecture architecture);
+
+// The recipe's run: the tiny preset on a megabyte of toy world, with the recipe's length, peak
+// and warmup, on `threads` threads (pretrainTinyModel's seed is 1; the benchmark tries others).
+RunSettings tinyModelRun(const TinyModelRecipe& recipe, unsigned threads, std::uint64_t seed = 1);
 
 // Pretrains the recipe's model on a megabyte of toy world (seed 1) and returns it with its
 // tokenizer. `progress` gets 0..1 and may stop it (Cancelled).
