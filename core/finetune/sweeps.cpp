@@ -141,12 +141,10 @@ std::vector<PretrainingPoint> measurePretraining(const PretrainingPlan& plan,
                                                  const Progress& progress) {
     const Task& task = taskNamed(plan.task);
     const std::size_t last = plan.checkpoints.empty() ? 0 : plan.checkpoints.back();
-    train::RunSettings settings = train::toyWorldRun(plan.architecture, std::max<std::size_t>(last, 1),
-                                                     train::tinyModelRecipe(plan.architecture).peak);
-    settings.toyWorldBytes = 1u << 20;
-    settings.trainer.threads = plan.finetune.threads;
-    settings.trainer.seed = 1;
-    train::TrainingSession session(settings);
+    // Pretrained as the attention lesson's tiny model of the architecture is, over the plan's length.
+    train::TinyModelRecipe recipe = train::tinyModelRecipe(plan.architecture);
+    recipe.steps = std::max<std::size_t>(last, 1);
+    train::TrainingSession session(train::tinyModelRun(recipe, plan.finetune.threads));
     // The share of the work: pretraining steps and the finetuning runs at each checkpoint (each
     // counted as 100 steps).
     const double total = double(last) + 100.0 * double(plan.checkpoints.size() * plan.seeds);

@@ -21,7 +21,7 @@ RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, std::o
 
 TinyModelRecipe tinyModelRecipe(nn::Architecture architecture) {
     switch (architecture) {
-        case nn::Architecture::Encoder: return {architecture, 3000, 1e-3, 300};
+        case nn::Architecture::Encoder: return {architecture, 1500, 2e-3, 150, 0.07};
         case nn::Architecture::Decoder: return {architecture, 800, 2e-3};
         case nn::Architecture::EncoderDecoder: return {architecture, 3000, 1e-3};
     }
@@ -34,6 +34,7 @@ RunSettings tinyModelRun(const TinyModelRecipe& recipe, unsigned threads, std::u
     settings.trainer.threads = threads;
     settings.trainer.seed = seed;
     if (recipe.warmup > 0) settings.trainer.schedule.warmup = recipe.warmup;
+    if (recipe.initialStd > 0) settings.model.initialStd = recipe.initialStd;
     return settings;
 }
 

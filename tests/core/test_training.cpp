@@ -10,6 +10,8 @@
 
 #include "core/data/objectives.hpp"
 #include "core/optim/memory.hpp"
+#include "core/train/session.hpp"
+#include "core/train/tiny_models.hpp"
 #include "core/train/trainer.hpp"
 
 using namespace pretrainlab;
@@ -336,6 +338,43 @@ private slots:
         nn::FlatArray<float> gradients(dropping.parameters().size(), 0.0f);
         const nn::Losses training = dropping.run(batch, a, &gradients, 1.0, 0.0);
         QVERIFY(training.tokenSum != reference.tokenSum);
+    }
+
+    // The attention lesson's tiny models: each recipe's length, peak, warmup and starting σ reach
+    // its run (what the recipe leaves at 0 stays the run settings' default), and the model built
+    // for it starts with weights of that spread.
+    void tinyModelRecipesReachTheirRuns() {
+        for (const nn::Architecture arch : {nn::Architecture::Encoder, nn::Architecture::Decoder}) {
+            const train::TinyModelRecipe recipe = train::tinyModelRecipe(arch);
+            const train::RunSettings defaults = train::toyWorldRun(arch, recipe.steps, recipe.peak);
+            const train::RunSettings settings = train::tinyModelRun(recipe, 1, 7);
+            QCOMPARE(settings.model.architecture, arch);
+            QCOMPARE(settings.steps, recipe.steps);
+            QCOMPARE(settings.trainer.schedule.total, recipe.steps);
+            QCOMPARE(settings.trainer.schedule.peak, recipe.peak);
+            QCOMPARE(settings.trainer.seed, std::uint64_t(7));
+            QCOMPARE(settings.trainer.schedule.warmup, recipe.warmup > 0 ? recipe.warmup : defaults.trainer.schedule.warmup);
+            const double sigma = recipe.initialStd > 0 ? recipe.initialStd : defaults.model.initialStd;
+            QCOMPARE(settings.model.initialStd, sigma);
+
+            const train::TrainingSession session(settings);
+            const auto bundle = train::snapshotOf(session, "at the start");
+            const auto& parameters = bundle->model->parameters();
+            const nn::ParameterInfo* qkv = parameters.find("blocks.0.attention.qkv.weight");
+            QVERIFY(qkv);
+            const float* w = parameters.values().data() + qkv->offset;
+            double sum = 0, squares = 0;
+            for (std::size_t i = 0; i < qkv->size(); ++i) {
+                sum += w[i];
+                squares += double(w[i]) * w[i];
+            }
+            const double n = double(qkv->size());
+            const double spread = std::sqrt(squares / n - (sum / n) * (sum / n));
+            QVERIFY2(std::abs(spread / sigma - 1) < 0.05, qPrintable(QString::number(spread)));
+        }
+        // the encoder's recipe starts wider than the run settings' default
+        QVERIFY(train::tinyModelRecipe(nn::Architecture::Encoder).initialStd >
+                train::toyWorldRun(nn::Architecture::Encoder, 1).model.initialStd);
     }
 
     void frozenGroupsAreNotTrained() {
