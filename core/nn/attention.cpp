@@ -179,6 +179,140 @@ void MultiHeadAttention::backward(const Parameters<S>& p, Gradients<S>& g, In<S>
     }
 }
 
+namespace {
+
+// Where each sequence's rows begin in an ascending list of rows of stacked sequences of `length`
+// (and one past the last): sequence b asks for rows[starts[b] .. starts[b + 1]).
+std::vector<Index> sequenceStarts(const std::vector<Index>& rows, Index sequences, Index length) {
+    std::vector<Index> starts(static_cast<std::size_t>(sequences + 1), 0);
+    std::size_t at = 0;
+    for (Index b = 0; b < sequences; ++b) {
+        starts[static_cast<std::size_t>(b)] = static_cast<Index>(at);
+        while (at < rows.size() && rows[at] < (b + 1) * length) ++at;
+    }
+    starts[static_cast<std::size_t>(sequences)] = static_cast<Index>(at);
+    return starts;
+}
+
+}  // namespace
+
+template <typename S>
+void MultiHeadAttention::forwardRows(const Parameters<S>& p, In<S> x, const std::vector<Index>& rows,
+                                     const AttentionShape& shape, const AttentionMask& mask, Matrix<S>& y,
+                                     Cache<S>& cache) const {
+    const Index d = width;
+    const Index dh = d / heads;
+    const Index tk = shape.keyLength;
+    const Index n = static_cast<Index>(rows.size());
+    const S scale = S(1) / std::sqrt(S(dh));
+    const auto weight = p[qkv.weight];
+    const auto bias = p[qkv.bias].row(0);
+    // [k | v] = x Wqkv[:, d:3d] + b[d:3d] for every row; q = x[rows] Wqkv[:, :d] + b[:d]
+    cache.memoryProjected.resize(x.rows(), 2 * d);
+    cache.memoryProjected.rowwise() = bias.segment(d, 2 * d);
+    gemm<S>(S(1), x, false, weight.middleCols(d, 2 * d), false, S(1), cache.memoryProjected);
+    cache.queryInput.resize(n, d);
+    for (Index i = 0; i < n; ++i) cache.queryInput.row(i) = x.row(rows[static_cast<std::size_t>(i)]);
+    cache.projected.resize(n, d);
+    cache.projected.rowwise() = bias.head(d);
+    gemm<S>(S(1), cache.queryInput, false, weight.leftCols(d), false, S(1), cache.projected);
+
+    const std::vector<Index> starts = sequenceStarts(rows, shape.sequences, shape.queryLength);
+    cache.probabilities.resize(heads * n, tk);
+    cache.context.resize(n, d);
+    for (Index b = 0; b < shape.sequences; ++b) {
+        const Index first = starts[static_cast<std::size_t>(b)];
+        const Index count = starts[static_cast<std::size_t>(b + 1)] - first;
+        if (count == 0) continue;
+        for (Index h = 0; h < heads; ++h) {
+            const auto q = cache.projected.block(first, h * dh, count, dh);
+            const auto k = cache.memoryProjected.block(b * tk, h * dh, tk, dh);
+            const auto v = cache.memoryProjected.block(b * tk, d + h * dh, tk, dh);
+            auto scores = cache.probabilities.block(h * n + first, 0, count, tk);
+            gemm<S>(scale, q, false, k, true, S(0), scores);  // Q Kᵀ / √d_head
+            for (Index i = 0; i < count; ++i) {
+                S* row = scores.row(i).data();
+                if (mask.keyPadding) {
+                    bool any = false;
+                    for (Index j = 0; j < tk; ++j) {
+                        if ((*mask.keyPadding)[static_cast<std::size_t>(b * tk + j)]) {
+                            row[j] = -std::numeric_limits<S>::infinity();
+                        } else {
+                            any = true;
+                        }
+                    }
+                    if (!any) {
+                        scores.row(i).setZero();  // nothing to look at
+                        continue;
+                    }
+                }
+                softmaxRow(row, tk, tk);
+            }
+            gemm<S>(S(1), scores, false, v, false, S(0), cache.context.block(first, h * dh, count, dh));  // P V
+        }
+    }
+    y.resize(n, d);
+    output.forward(p, cache.context, y);  // y = context Wo + bo
+}
+
+template <typename S>
+void MultiHeadAttention::backwardRows(const Parameters<S>& p, Gradients<S>& g, In<S> x, const std::vector<Index>& rows,
+                                      const AttentionShape& shape, Cache<S>& cache, In<S> dy, Matrix<S>& dx) const {
+    const Index d = width;
+    const Index dh = d / heads;
+    const Index tk = shape.keyLength;
+    const Index n = static_cast<Index>(rows.size());
+    const S scale = S(1) / std::sqrt(S(dh));
+
+    // forward: y = context Wo + bo
+    output.backward(p, g, cache.context, dy, &cache.dContext);
+
+    const std::vector<Index> starts = sequenceStarts(rows, shape.sequences, shape.queryLength);
+    cache.dMemoryProjected.setZero(x.rows(), 2 * d);  // a sequence with no row asked for passes nothing back
+    cache.dProjected.resize(n, d);
+    cache.dScores.resize(shape.queryLength, tk);
+    for (Index b = 0; b < shape.sequences; ++b) {
+        const Index first = starts[static_cast<std::size_t>(b)];
+        const Index count = starts[static_cast<std::size_t>(b + 1)] - first;
+        if (count == 0) continue;
+        for (Index h = 0; h < heads; ++h) {
+            const auto q = cache.projected.block(first, h * dh, count, dh);
+            const auto k = cache.memoryProjected.block(b * tk, h * dh, tk, dh);
+            const auto v = cache.memoryProjected.block(b * tk, d + h * dh, tk, dh);
+            auto dK = cache.dMemoryProjected.block(b * tk, h * dh, tk, dh);
+            auto dV = cache.dMemoryProjected.block(b * tk, d + h * dh, tk, dh);
+            const auto probabilities = cache.probabilities.block(h * n + first, 0, count, tk);
+            const auto dContext = cache.dContext.block(first, h * dh, count, dh);
+            auto dScores = cache.dScores.block(0, 0, count, tk);
+            // forward: context = P V
+            gemm<S>(S(1), probabilities, true, dContext, false, S(0), dV);  // dV = Pᵀ dC
+            gemm<S>(S(1), dContext, false, v, true, S(0), dScores);         // dP = dC Vᵀ
+            // forward: P = softmax(S): dS = P ⊙ (dP − rowsum(dP ⊙ P)), then the 1/√d_head
+            for (Index i = 0; i < count; ++i) {
+                const S dot = (dScores.row(i).array() * probabilities.row(i).array()).sum();
+                dScores.row(i).array() = probabilities.row(i).array() * (dScores.row(i).array() - dot) * scale;
+            }
+            // forward: S = Q Kᵀ
+            gemm<S>(S(1), dScores, false, k, false, S(0), cache.dProjected.block(first, h * dh, count, dh));  // dQ = dS K
+            gemm<S>(S(1), dScores, true, q, false, S(0), dK);                                                  // dK = dSᵀ Q
+        }
+    }
+    // forward: [k | v] = x Wqkv[:, d:3d] + b[d:3d], q = x[rows] Wqkv[:, :d] + b[:d]
+    const auto weight = p[qkv.weight];
+    auto dWeight = p.in(g, qkv.weight);
+    auto dBias = p.in(g, qkv.bias).row(0);
+    gemm<S>(S(1), x, true, cache.dMemoryProjected, false, S(1), dWeight.middleCols(d, 2 * d));
+    dBias.segment(d, 2 * d) += cache.dMemoryProjected.colwise().sum();
+    gemm<S>(S(1), cache.queryInput, true, cache.dProjected, false, S(1), dWeight.leftCols(d));
+    dBias.head(d) += cache.dProjected.colwise().sum();
+    // dx = d[k | v] Wqkv[:, d:3d]ᵀ for every row, and the rows asked for add dq Wqkv[:, :d]ᵀ
+    dx.resize(x.rows(), d);
+    gemm<S>(S(1), cache.dMemoryProjected, false, weight.middleCols(d, 2 * d), true, S(0), dx);
+    cache.dQueryInput.resize(n, d);
+    gemm<S>(S(1), cache.dProjected, false, weight.leftCols(d), true, S(0), cache.dQueryInput);
+    for (Index i = 0; i < n; ++i) dx.row(rows[static_cast<std::size_t>(i)]) += cache.dQueryInput.row(i);
+}
+
 template <typename S>
 Matrix<S> MultiHeadAttention::weights(const Cache<S>& cache, const AttentionShape& shape, Index sequence,
                                       Index head) const {
@@ -204,6 +338,19 @@ template void MultiHeadAttention::backward<double>(const Parameters<double>&, Gr
                                                    ConstMatrixRef<double>, const Matrix<double>*, const AttentionShape&,
                                                    const AttentionMask&, Cache<double>&, ConstMatrixRef<double>,
                                                    Matrix<double>&, Matrix<double>*, bool) const;
+template void MultiHeadAttention::forwardRows<float>(const Parameters<float>&, ConstMatrixRef<float>,
+                                                     const std::vector<Index>&, const AttentionShape&,
+                                                     const AttentionMask&, Matrix<float>&, Cache<float>&) const;
+template void MultiHeadAttention::forwardRows<double>(const Parameters<double>&, ConstMatrixRef<double>,
+                                                      const std::vector<Index>&, const AttentionShape&,
+                                                      const AttentionMask&, Matrix<double>&, Cache<double>&) const;
+template void MultiHeadAttention::backwardRows<float>(const Parameters<float>&, Gradients<float>&, ConstMatrixRef<float>,
+                                                      const std::vector<Index>&, const AttentionShape&, Cache<float>&,
+                                                      ConstMatrixRef<float>, Matrix<float>&) const;
+template void MultiHeadAttention::backwardRows<double>(const Parameters<double>&, Gradients<double>&,
+                                                       ConstMatrixRef<double>, const std::vector<Index>&,
+                                                       const AttentionShape&, Cache<double>&, ConstMatrixRef<double>,
+                                                       Matrix<double>&) const;
 template Matrix<float> MultiHeadAttention::weights<float>(const Cache<float>&, const AttentionShape&, Index,
                                                           Index) const;
 template Matrix<double> MultiHeadAttention::weights<double>(const Cache<double>&, const AttentionShape&, Index,

@@ -54,6 +54,8 @@ struct MultiHeadAttention {
         Matrix<S> dMemoryProjected;
         Matrix<S> dContext;
         Matrix<S> dScores;          // one head's block of query rows at a time: [≤ Tq, Tk]
+        Matrix<S> queryInput;       // forwardRows: the rows of x asked for, [r, d]
+        Matrix<S> dQueryInput;
     };
 
     template <typename S>
@@ -70,6 +72,18 @@ struct MultiHeadAttention {
     void backward(const Parameters<S>& p, Gradients<S>& g, In<S> x, const std::type_identity_t<Matrix<S>>* memory,
                   const AttentionShape& shape, const AttentionMask& mask, Cache<S>& cache, In<S> dy,
                   Matrix<S>& dx, std::type_identity_t<Matrix<S>>* dMemory, bool accumulate = false) const;
+
+    // Self-attention answered for some rows only (bidirectional, as a masked LM's last block needs
+    // at its masked rows): every row's keys and values, the queries of `rows` (ascending indices
+    // into x's stacked sequences). x: [B·T, d] -> y: [rows, d]. The probabilities are kept per
+    // head as [heads · rows, Tk].
+    template <typename S>
+    void forwardRows(const Parameters<S>& p, In<S> x, const std::vector<Index>& rows, const AttentionShape& shape,
+                     const AttentionMask& mask, Matrix<S>& y, Cache<S>& cache) const;
+    // dy: [rows, d] -> dx: [B·T, d]; accumulates the projections' gradients.
+    template <typename S>
+    void backwardRows(const Parameters<S>& p, Gradients<S>& g, In<S> x, const std::vector<Index>& rows,
+                      const AttentionShape& shape, Cache<S>& cache, In<S> dy, Matrix<S>& dx) const;
 
     // One head's weights for one sequence, [Tq, Tk], as the last forward computed them.
     template <typename S>

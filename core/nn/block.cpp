@@ -33,14 +33,7 @@ void TransformerBlock::forward(const Parameters<S>& p, Matrix<S>& x, const std::
     const auto drop = [&](Dropout<S>& layer, Matrix<S>& out) {
         if (random) layer.forward(out, *random);
     };
-    const auto mlp = [&](const Matrix<S>& in) {
-        cache.hidden.resize(in.rows(), fc.out);
-        fc.forward(p, in, cache.hidden);                   // h = x Wfc + b
-        geluForward(cache.hidden, cache.activated, &cache.slope, gelu);  // GELU(h)
-        cache.mlpOut.resize(in.rows(), projection.out);
-        projection.forward(p, cache.activated, cache.mlpOut);  // GELU(h) Wproj + b
-        drop(cache.dropMlp, cache.mlpOut);
-    };
+    const auto mlp = [&](const Matrix<S>& in) { mlpForward(p, in, cache, random); };
     if (preNorm) {
         // x1 = x0 + Attention(LN1(x0))
         norm1.forward(p, x, cache.normed1, cache.norm1);
@@ -87,18 +80,11 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
                                 const AttentionShape& self, const AttentionMask& selfMask,
                                 const AttentionShape& crossShape, const AttentionMask& crossMask, Cache<S>& cache,
                                 std::type_identity_t<Matrix<S>>* dMemory) const {
-    // forward: mlpOut = GELU(in Wfc + b) Wproj + b; adds d(in) into dIn.
-    // The gradient of a sublayer's output: dx itself, or (with dropout) dx through its mask.
     const auto throughDropout = [&](const Dropout<S>& drop) -> const Matrix<S>& {
-        if (dropout <= 0) return dx;
-        cache.dA = dx;
-        drop.backward(cache.dA);
-        return cache.dA;
+        return this->throughDropout(drop, dx, cache);
     };
     const auto mlpBackward = [&](const Matrix<S>& in, Matrix<S>& dIn, bool accumulate) {
-        projection.backward(p, g, cache.activated, throughDropout(cache.dropMlp), &cache.dB);  // d GELU(h)
-        geluBackward(cache.hidden, cache.dB, cache.dHidden, &cache.slope);   // dh
-        fc.backward(p, g, in, cache.dHidden, &dIn, accumulate);
+        this->mlpBackward(p, g, in, dx, dIn, accumulate, cache);
     };
     if (preNorm) {
         // forward: x3 = x2 + MLP(LN2(x2))
@@ -138,6 +124,66 @@ void TransformerBlock::backward(const Parameters<S>& p, Gradients<S>& g, Matrix<
     attention.backward(p, g, cache.input, nullptr, self, selfMask, cache.attention, cache.dA, dx, nullptr, true);
 }
 
+template <typename S>
+void TransformerBlock::mlpForward(const Parameters<S>& p, const Matrix<S>& in, Cache<S>& cache,
+                                  std::mt19937_64* random) const {
+    cache.hidden.resize(in.rows(), fc.out);
+    fc.forward(p, in, cache.hidden);                                 // h = x Wfc + b
+    geluForward(cache.hidden, cache.activated, &cache.slope, gelu);  // GELU(h)
+    cache.mlpOut.resize(in.rows(), projection.out);
+    projection.forward(p, cache.activated, cache.mlpOut);            // GELU(h) Wproj + b
+    if (random) cache.dropMlp.forward(cache.mlpOut, *random);
+}
+
+template <typename S>
+void TransformerBlock::mlpBackward(const Parameters<S>& p, Gradients<S>& g, const Matrix<S>& in, const Matrix<S>& dOut,
+                                   Matrix<S>& dIn, bool accumulate, Cache<S>& cache) const {
+    // forward: mlpOut = GELU(in Wfc + b) Wproj + b
+    projection.backward(p, g, cache.activated, throughDropout(cache.dropMlp, dOut, cache), &cache.dB);  // d GELU(h)
+    geluBackward(cache.hidden, cache.dB, cache.dHidden, &cache.slope);                                   // dh
+    fc.backward(p, g, in, cache.dHidden, &dIn, accumulate);
+}
+
+template <typename S>
+const Matrix<S>& TransformerBlock::throughDropout(const Dropout<S>& drop, const Matrix<S>& dx, Cache<S>& cache) const {
+    if (dropout <= 0) return dx;
+    cache.dA = dx;
+    drop.backward(cache.dA);
+    return cache.dA;
+}
+
+template <typename S>
+void TransformerBlock::forwardRows(const Parameters<S>& p, const Matrix<S>& x, const std::vector<Index>& rows,
+                                   const AttentionShape& self, const AttentionMask& selfMask, Matrix<S>& out,
+                                   Cache<S>& cache, std::mt19937_64* random) const {
+    cache.dropAttention.rate = cache.dropCross.rate = cache.dropMlp.rate = random ? dropout : 0.0;
+    // r = x[rows] + Attention(LN1(x))[rows]: every row is a key and a value, only `rows` ask
+    norm1.forward(p, x, cache.normed1, cache.norm1);
+    attention.forwardRows(p, cache.normed1, rows, self, selfMask, cache.attended, cache.attention);
+    if (random) cache.dropAttention.forward(cache.attended, *random);
+    out.resize(static_cast<Index>(rows.size()), x.cols());
+    for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Index>(i)) = x.row(rows[i]);
+    out += cache.attended;
+    // out = r + MLP(LN2(r))
+    norm2.forward(p, out, cache.normed2, cache.norm2);
+    mlpForward(p, cache.normed2, cache, random);
+    out += cache.mlpOut;
+}
+
+template <typename S>
+void TransformerBlock::backwardRows(const Parameters<S>& p, Gradients<S>& g, Matrix<S>& dx, const std::vector<Index>& rows,
+                                    const AttentionShape& self, Cache<S>& cache) const {
+    // forward: out = r + MLP(LN2(r))
+    mlpBackward(p, g, cache.normed2, dx, cache.dNormed, false, cache);
+    norm2.backward(p, g, cache.norm2, cache.dNormed, dx, true);  // dr = dout + through LN2
+    // forward: r = x[rows] + Attention(LN1(x))[rows]
+    attention.backwardRows(p, g, cache.normed1, rows, self, cache.attention, throughDropout(cache.dropAttention, dx, cache),
+                           cache.dB);                          // d LN1(x), every row
+    cache.dHidden = dx;                                        // dr, for the residual
+    norm1.backward(p, g, cache.norm1, cache.dB, dx);           // dx through LN1, every row
+    for (std::size_t i = 0; i < rows.size(); ++i) dx.row(rows[i]) += cache.dHidden.row(static_cast<Index>(i));
+}
+
 template TransformerBlock TransformerBlock::create<float>(Parameters<float>&, const std::string&, const std::string&,
                                                           Index, Index, Index, bool, bool, double);
 template TransformerBlock TransformerBlock::create<double>(Parameters<double>&, const std::string&,
@@ -156,5 +202,16 @@ template void TransformerBlock::backward<double>(const Parameters<double>&, Grad
                                                  const Matrix<double>*, const AttentionShape&, const AttentionMask&,
                                                  const AttentionShape&, const AttentionMask&, Cache<double>&,
                                                  Matrix<double>*) const;
+
+template void TransformerBlock::forwardRows<float>(const Parameters<float>&, const Matrix<float>&, const std::vector<Index>&,
+                                                   const AttentionShape&, const AttentionMask&, Matrix<float>&,
+                                                   Cache<float>&, std::mt19937_64*) const;
+template void TransformerBlock::forwardRows<double>(const Parameters<double>&, const Matrix<double>&,
+                                                    const std::vector<Index>&, const AttentionShape&, const AttentionMask&,
+                                                    Matrix<double>&, Cache<double>&, std::mt19937_64*) const;
+template void TransformerBlock::backwardRows<float>(const Parameters<float>&, Gradients<float>&, Matrix<float>&,
+                                                    const std::vector<Index>&, const AttentionShape&, Cache<float>&) const;
+template void TransformerBlock::backwardRows<double>(const Parameters<double>&, Gradients<double>&, Matrix<double>&,
+                                                     const std::vector<Index>&, const AttentionShape&, Cache<double>&) const;
 
 }  // namespace pretrainlab::nn

@@ -50,6 +50,30 @@ struct TransformerBlock {
     void backward(const Parameters<S>& p, Gradients<S>& g, Matrix<S>& dx, const std::type_identity_t<Matrix<S>>* memory,
                   const AttentionShape& self, const AttentionMask& selfMask, const AttentionShape& crossShape,
                   const AttentionMask& crossMask, Cache<S>& cache, std::type_identity_t<Matrix<S>>* dMemory) const;
+
+    // A pre-LN self-attention block answered at some rows only (a masked LM's last block, whose
+    // output counts only where a token is predicted): every row's keys and values, the rest of
+    // the block at `rows` (ascending). x: [B·T, d] -> out: [rows, d]; bidirectional masks only.
+    template <typename S>
+    void forwardRows(const Parameters<S>& p, const Matrix<S>& x, const std::vector<Index>& rows,
+                     const AttentionShape& self, const AttentionMask& selfMask, Matrix<S>& out, Cache<S>& cache,
+                     std::mt19937_64* random) const;
+    // dx: in, the gradient of the rows' outputs [rows, d]; out, that of the block's input [B·T, d].
+    template <typename S>
+    void backwardRows(const Parameters<S>& p, Gradients<S>& g, Matrix<S>& dx, const std::vector<Index>& rows,
+                      const AttentionShape& self, Cache<S>& cache) const;
+
+private:
+    // mlpOut = GELU(in Wfc + b) Wproj + b, then dropout while training
+    template <typename S>
+    void mlpForward(const Parameters<S>& p, const Matrix<S>& in, Cache<S>& cache, std::mt19937_64* random) const;
+    // from d mlpOut (before dropout's mask) to d in, added to dIn when `accumulate`
+    template <typename S>
+    void mlpBackward(const Parameters<S>& p, Gradients<S>& g, const Matrix<S>& in, const Matrix<S>& dOut, Matrix<S>& dIn,
+                     bool accumulate, Cache<S>& cache) const;
+    // The gradient of a sublayer's output: dx itself, or (with dropout) dx through its mask.
+    template <typename S>
+    const Matrix<S>& throughDropout(const Dropout<S>& drop, const Matrix<S>& dx, Cache<S>& cache) const;
 };
 
 }  // namespace pretrainlab::nn

@@ -149,6 +149,7 @@ private:
     };
 
     void forwardStacks(const Batch& batch, Workspace& workspace, bool training) const;
+    bool lastBlockAtTargetsOnly(const Batch& batch, const Workspace& workspace, bool training) const;
     void backwardStacks(const Batch& batch, Workspace& workspace, Gradients<S>& g, Index firstBlock) const;
     const Matrix<S>& tokenHeadHidden(const Workspace& workspace) const;
     const Matrix<S>& tokenHeadInput(const Workspace& workspace) const;
@@ -192,6 +193,12 @@ struct Transformer<S>::Workspace {
     std::vector<typename TransformerBlock::Cache<S>> encoderBlocks, decoderBlocks;
     typename LayerNorm::Cache<S> encoderFinalNorm, decoderFinalNorm;
     Matrix<S> encoderOutput, decoderOutput;  // after the final norm (pre-LN) or the last block
+    // A masked LM's training answers its last block at the rows with a target only (see
+    // forwardStacks): those rows, ascending, and the block's output there. allRows turns it off,
+    // for the tests that check it against the whole block.
+    std::vector<Index> targetRows;
+    Matrix<S> targetStates;
+    bool allRows = false;
     std::vector<Index> rows;                 // rows with a target
     Matrix<S> gathered, transformHidden, transformActivated, transformed;
     typename LayerNorm::Cache<S> mlmNorm;

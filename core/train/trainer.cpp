@@ -189,7 +189,7 @@ std::size_t workspaceBytes(const typename nn::Transformer<S>::Workspace& ws) {
     std::size_t bytes = 0;
     const auto add = [&bytes](const nn::Matrix<S>& m) { bytes += static_cast<std::size_t>(m.size()) * sizeof(S); };
     for (const nn::Matrix<S>* m : {&ws.encoderStates, &ws.decoderStates, &ws.encoderEmbedded, &ws.decoderEmbedded,
-                                   &ws.encoderOutput, &ws.decoderOutput, &ws.gathered, &ws.transformHidden,
+                                   &ws.encoderOutput, &ws.decoderOutput, &ws.targetStates, &ws.gathered, &ws.transformHidden,
                                    &ws.transformActivated, &ws.transformed, &ws.logits, &ws.sequenceHidden,
                                    &ws.sequenceLogits}) {
         add(*m);
@@ -199,7 +199,8 @@ std::size_t workspaceBytes(const typename nn::Transformer<S>::Workspace& ws) {
             for (const nn::Matrix<S>* m : {&block.input, &block.normed1, &block.normedCross, &block.normed2,
                                            &block.attended, &block.crossed, &block.mlpOut, &block.afterAttention,
                                            &block.afterCross, &block.hidden, &block.activated, &block.slope,
-                                           &block.attention.projected, &block.attention.probabilities,
+                                           &block.attention.projected, &block.attention.memoryProjected,
+                                           &block.attention.queryInput, &block.attention.probabilities,
                                            &block.attention.context, &block.crossAttention.projected,
                                            &block.crossAttention.memoryProjected, &block.crossAttention.probabilities,
                                            &block.crossAttention.context, &block.norm1.normalized,

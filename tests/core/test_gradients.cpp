@@ -294,6 +294,70 @@ private slots:
         }
     }
 
+    // A masked LM's training runs its last block at the rows with a target only (every row still
+    // a key and a value): the gradient from that shortcut matches finite differences of the loss
+    // from inference, which runs every row, and the whole block's gradient; with padding, and with
+    // a sequence that has no target at all.
+    void maskedLmAtTargetRowsOnly_data() {
+        QTest::addColumn<bool>("padding");
+        QTest::newRow("no padding") << false;
+        QTest::newRow("padding") << true;
+    }
+
+    void maskedLmAtTargetRowsOnly() {
+        QFETCH(bool, padding);
+        ModelConfig config;
+        config.architecture = Architecture::Encoder;
+        config.vocabulary = 11;
+        config.width = 8;
+        config.layers = 2;
+        config.heads = 2;
+        config.context = 6;
+        config.initialStd = 0.4;
+        Transformer<double> model(config, 31);
+        Batch batch;
+        batch.sequences = 3;
+        batch.length = 6;
+        std::mt19937 random(32);
+        std::uniform_int_distribution<int> token(0, 10);
+        for (Index r = 0; r < 18; ++r) {
+            batch.tokens.push_back(token(random));
+            batch.segments.push_back(r % 6 < 3 ? 0 : 1);
+            // two targets in the first sequence, two in the second, none in the third
+            batch.targets.push_back(r == 1 || r == 4 || r == 7 || r == 9 ? token(random) : -1);
+        }
+        if (padding) {
+            batch.padding.assign(18, 0);
+            batch.padding[5] = batch.padding[10] = batch.padding[11] = 1;
+        }
+        const double scale = 1.0 / double(batch.tokensWithLoss());
+        Transformer<double>::Workspace workspace;
+        const auto loss = [&] { return model.run(batch, workspace, nullptr, 0, 0).tokenSum * scale; };
+        const double inferred = loss();
+        QVERIFY(workspace.targetRows.empty());  // inference runs every row
+
+        Flat gradients(model.parameters().size(), 0.0);
+        const Losses shortcut = model.run(batch, workspace, &gradients, scale, 0);
+        QCOMPARE(workspace.targetRows, (std::vector<Index>{1, 4, 7, 9}));
+        QCOMPARE(workspace.encoderOutput.rows(), Index(4));
+        QVERIFY(std::abs(shortcut.tokenSum * scale - inferred) < 1e-12);
+
+        Transformer<double>::Workspace whole;
+        whole.allRows = true;
+        Flat reference(model.parameters().size(), 0.0);
+        const Losses full = model.run(batch, whole, &reference, scale, 0);
+        QVERIFY(whole.targetRows.empty());
+        QVERIFY(std::abs(full.tokenSum - shortcut.tokenSum) < 1e-12);
+        double largest = 0;
+        for (std::size_t i = 0; i < gradients.size(); ++i) {
+            QVERIFY2(std::abs(gradients[i] - reference[i]) < 1e-10,
+                     qPrintable(QStringLiteral("parameter value %1: %2 against %3").arg(i).arg(gradients[i]).arg(reference[i])));
+            largest = std::max(largest, std::abs(reference[i]));
+        }
+        QVERIFY(largest > 1e-3);  // the gradients compared are not all zero
+        QCOMPARE(compareWithFiniteDifferences(model.parameters().values(), gradients, loss, 1e-5), QString());
+    }
+
     void models_data() {
         QTest::addColumn<int>("architecture");
         QTest::addColumn<bool>("preNorm");
