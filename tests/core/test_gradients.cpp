@@ -49,6 +49,21 @@ Batch tinyBatch(Architecture architecture, unsigned seed, Index vocabulary, bool
     return batch;
 }
 
+// A model small enough for finite differences over every parameter, with weights large enough
+// that every path carries a gradient.
+ModelConfig checkedConfig(Architecture architecture) {
+    ModelConfig config;
+    config.architecture = architecture;
+    config.vocabulary = 11;
+    config.width = 8;
+    config.layers = 2;
+    config.decoderLayers = 1;
+    config.heads = 2;
+    config.context = 6;
+    config.initialStd = 0.4;
+    return config;
+}
+
 }  // namespace
 
 class TestGradients : public QObject {
@@ -306,14 +321,7 @@ private slots:
 
     void maskedLmAtTargetRowsOnly() {
         QFETCH(bool, padding);
-        ModelConfig config;
-        config.architecture = Architecture::Encoder;
-        config.vocabulary = 11;
-        config.width = 8;
-        config.layers = 2;
-        config.heads = 2;
-        config.context = 6;
-        config.initialStd = 0.4;
+        const ModelConfig config = checkedConfig(Architecture::Encoder);
         Transformer<double> model(config, 31);
         Batch batch;
         batch.sequences = 3;
@@ -394,19 +402,11 @@ private slots:
         QFETCH(bool, padding);
         QFETCH(int, choices);
         QFETCH(bool, meanPooling);
-        ModelConfig config;
-        config.architecture = static_cast<Architecture>(architecture);
-        config.vocabulary = 11;
-        config.width = 8;
-        config.layers = 2;
-        config.decoderLayers = 1;
-        config.heads = 2;
-        config.context = 6;
+        ModelConfig config = checkedConfig(static_cast<Architecture>(architecture));
         config.preNorm = preNorm;
         config.classes = classes;
         config.nextSentenceHead = nextSentence;
         config.tags = tags;
-        config.initialStd = 0.4;
         config.meanPooling = meanPooling;
         Transformer<double> model(config, 21);
         Batch batch = tinyBatch(config.architecture, 22, tags > 0 ? tags : config.vocabulary, padding);

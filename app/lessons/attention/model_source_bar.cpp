@@ -26,7 +26,7 @@ ModelSourceBar::ModelSourceBar(AttentionState& state, QWidget* parent) : QWidget
     source_->setToolTip(tr("Which trained models the attention, generation and zero-shot views use"));
     train_ = new QPushButton(tr("Train tiny models"));
     train_->setObjectName(QStringLiteral("trainTiny"));
-    train_->setToolTip(tr("Pretrain a tiny BERT-style encoder and a tiny GPT-style decoder on the toy world (about 11 "
+    train_->setToolTip(tr("Pretrain a tiny BERT-style encoder and a tiny GPT-style decoder on the toy world (about 10 "
                           "seconds)"));
     auto* open = new QPushButton(tr("Open model…"));
     open->setObjectName(QStringLiteral("openRealModel"));

@@ -53,7 +53,7 @@ void WeightsTab::refresh() {
                                   "model on the sentence."));
                 break;
             case AttentionState::Source::TinyModels:
-                hint_->setText(tr("Train the tiny models (above, about 11 seconds) to see the attention weights a trained "
+                hint_->setText(tr("Train the tiny models (above, about 10 seconds) to see the attention weights a trained "
                                   "encoder and decoder compute for the sentence."));
                 break;
         }
