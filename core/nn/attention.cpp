@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace pretrainlab::nn {
 
@@ -205,6 +206,9 @@ void MultiHeadAttention::forwardRows(const Parameters<S>& p, In<S> x, const std:
     const Index tk = shape.keyLength;
     const Index n = static_cast<Index>(rows.size());
     const S scale = S(1) / std::sqrt(S(dh));
+    if (cross || mask.kind != MaskKind::Bidirectional || shape.queryLength != shape.keyLength) {
+        throw std::logic_error("attention at some rows only is bidirectional self-attention");
+    }
     const auto weight = p[qkv.weight];
     const auto bias = p[qkv.bias].row(0);
     // [k | v] = x Wqkv[:, d:3d] + b[d:3d] for every row; q = x[rows] Wqkv[:, :d] + b[:d]

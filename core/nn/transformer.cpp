@@ -289,6 +289,12 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws, bool train
         }
     }
     const std::size_t blocks = encoderBlocks_.size();
+    if (ws.targetRows.empty() && blocks > 0) {
+        // what an earlier step at the target rows left is not this step's (nor its memory)
+        ws.targetStates.resize(0, 0);
+        ws.encoderBlocks.back().attention.memoryProjected.resize(0, 0);
+        ws.encoderBlocks.back().attention.queryInput.resize(0, 0);
+    }
     for (std::size_t i = 0; i < blocks; ++i) {
         if (i + 1 == blocks && !ws.targetRows.empty()) {
             encoderBlocks_[i].forwardRows(p, ws.encoderStates, ws.targetRows, ws.encoderShape, ws.encoderMask,
@@ -558,6 +564,10 @@ Matrix<S> Transformer<S>::attentionWeights(const Workspace& workspace, Attention
                                            Index sequence, Index head) const {
     switch (stack) {
         case AttentionStack::Encoder:
+            if (!workspace.targetRows.empty() && static_cast<std::size_t>(layer) + 1 == encoderBlocks_.size()) {
+                throw std::logic_error("the last block's weights after a masked-LM training step cover only the "
+                                       "masked rows: read attention weights after a run without gradients");
+            }
             return encoderBlocks_.at(static_cast<std::size_t>(layer))
                 .attention.weights(workspace.encoderBlocks.at(static_cast<std::size_t>(layer)).attention,
                                    workspace.encoderShape, sequence, head);

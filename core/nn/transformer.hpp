@@ -138,7 +138,9 @@ public:
     // as run() over the whole text, to float rounding.
     RowVector<S> extend(KeyValueCache<S>& cache, const std::vector<std::int32_t>& tokens) const;
 
-    // After run(): one head's attention weights for one sequence, [queries, keys] (a copy).
+    // After run(): one head's attention weights for one sequence, [queries, keys] (a copy). A
+    // masked LM's training step keeps its last block's weights for the masked rows only: asking
+    // for them then throws std::logic_error (inference keeps them all).
     Matrix<S> attentionWeights(const Workspace& workspace, AttentionStack stack, Index layer, Index sequence,
                                Index head) const;
 

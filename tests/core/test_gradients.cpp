@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <random>
+#include <stdexcept>
 
 #include "core/nn/transformer.hpp"
 #include "gradient_check.hpp"
@@ -349,6 +350,9 @@ private slots:
         QCOMPARE(workspace.targetRows, (std::vector<Index>{1, 4, 7, 9}));
         QCOMPARE(workspace.encoderOutput.rows(), Index(4));
         QVERIFY(std::abs(shortcut.tokenSum * scale - inferred) < 1e-12);
+        // the last block kept weights for the masked rows only: asking for a whole map is refused
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, model.attentionWeights(workspace, AttentionStack::Encoder, 1, 0, 0));
+        QCOMPARE(model.attentionWeights(workspace, AttentionStack::Encoder, 0, 0, 0).rows(), Index(6));
 
         Transformer<double>::Workspace whole;
         whole.allRows = true;
