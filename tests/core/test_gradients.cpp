@@ -65,6 +65,26 @@ ModelConfig checkedConfig(Architecture architecture) {
     return config;
 }
 
+// Three sequences of six tokens for a masked LM, four rows with a target: two in the first
+// sequence, two in the second, none in the third.
+Batch sparseMaskedBatch(bool padding) {
+    Batch batch;
+    batch.sequences = 3;
+    batch.length = 6;
+    std::mt19937 random(32);
+    std::uniform_int_distribution<int> token(0, 10);
+    for (Index r = 0; r < 18; ++r) {
+        batch.tokens.push_back(token(random));
+        batch.segments.push_back(r % 6 < 3 ? 0 : 1);
+        batch.targets.push_back(r == 1 || r == 4 || r == 7 || r == 9 ? token(random) : -1);
+    }
+    if (padding) {
+        batch.padding.assign(18, 0);
+        batch.padding[5] = batch.padding[10] = batch.padding[11] = 1;
+    }
+    return batch;
+}
+
 }  // namespace
 
 class TestGradients : public QObject {
@@ -324,21 +344,7 @@ private slots:
         QFETCH(bool, padding);
         const ModelConfig config = checkedConfig(Architecture::Encoder);
         Transformer<double> model(config, 31);
-        Batch batch;
-        batch.sequences = 3;
-        batch.length = 6;
-        std::mt19937 random(32);
-        std::uniform_int_distribution<int> token(0, 10);
-        for (Index r = 0; r < 18; ++r) {
-            batch.tokens.push_back(token(random));
-            batch.segments.push_back(r % 6 < 3 ? 0 : 1);
-            // two targets in the first sequence, two in the second, none in the third
-            batch.targets.push_back(r == 1 || r == 4 || r == 7 || r == 9 ? token(random) : -1);
-        }
-        if (padding) {
-            batch.padding.assign(18, 0);
-            batch.padding[5] = batch.padding[10] = batch.padding[11] = 1;
-        }
+        const Batch batch = sparseMaskedBatch(padding);
         const double scale = 1.0 / double(batch.tokensWithLoss());
         Transformer<double>::Workspace workspace;
         const auto loss = [&] { return model.run(batch, workspace, nullptr, 0, 0).tokenSum * scale; };
@@ -367,6 +373,31 @@ private slots:
             largest = std::max(largest, std::abs(reference[i]));
         }
         QVERIFY(largest > 1e-3);  // the gradients compared are not all zero
+        QCOMPARE(compareWithFiniteDifferences(model.parameters().values(), gradients, loss, 1e-5), QString());
+    }
+
+    // The same shortcut while dropout drops (its masks drawn for the rows it runs): the gradient
+    // matches finite differences of the training loss with the same masks, replayed by starting
+    // the workspace's random stream from the same state for every evaluation.
+    void maskedLmAtTargetRowsOnlyWithDropout() {
+        ModelConfig config = checkedConfig(Architecture::Encoder);
+        config.dropout = 0.3;
+        Transformer<double> model(config, 33);
+        const Batch batch = sparseMaskedBatch(true);
+        const double scale = 1.0 / double(batch.tokensWithLoss());
+        Transformer<double>::Workspace workspace;
+        Flat scratch(model.parameters().size(), 0.0);
+        const auto loss = [&] {
+            workspace.random.seed(34);
+            return model.run(batch, workspace, &scratch, scale, 0).tokenSum * scale;
+        };
+        Flat gradients(model.parameters().size(), 0.0);
+        workspace.random.seed(34);
+        const Losses dropped = model.run(batch, workspace, &gradients, scale, 0);
+        QCOMPARE(workspace.targetRows.size(), std::size_t(4));
+        // dropout did drop: the loss differs from inference's
+        Transformer<double>::Workspace inference;
+        QVERIFY(std::abs(model.run(batch, inference, nullptr, 0, 0).tokenSum - dropped.tokenSum) > 1e-6);
         QCOMPARE(compareWithFiniteDifferences(model.parameters().values(), gradients, loss, 1e-5), QString());
     }
 
