@@ -32,6 +32,24 @@ Index rowBlockFor(const AttentionMask& mask, Index queries) {
     return mask.kind == MaskKind::Bidirectional ? std::max<Index>(1, queries) : causalRowBlock;
 }
 
+// P = softmax(masked scores) for one query of `sequence`, over the `width` keys its block computed:
+// padding keys become −∞ and the softmax runs over the first `visible` keys (the rest 0); a query
+// that may see no key at all gets zeros (nothing to look at).
+template <typename S>
+void maskedSoftmaxRow(S* row, Index visible, Index width, Index sequence, Index keys, const AttentionMask& mask) {
+    if (mask.keyPadding) {
+        const std::uint8_t* padding = mask.keyPadding->data() + sequence * keys;
+        for (Index j = 0; j < width; ++j) {
+            if (padding[j]) row[j] = -std::numeric_limits<S>::infinity();
+        }
+        if (!std::any_of(row, row + visible, [](S v) { return v > -std::numeric_limits<S>::infinity(); })) {
+            std::fill(row, row + width, S(0));
+            return;
+        }
+    }
+    softmaxRow(row, visible, width);
+}
+
 }  // namespace
 
 template <typename S>
@@ -89,20 +107,7 @@ void MultiHeadAttention::forward(const Parameters<S>& p, In<S> x, const std::typ
                 cache.probabilities.block(probabilityRow, seen, rows, tk - seen).setZero();
                 gemm<S>(scale, q, false, k, true, S(0), scores);      // Q Kᵀ / √d_head
                 for (Index i = 0; i < rows; ++i) {
-                    S* row = scores.row(i).data();
-                    if (mask.keyPadding) {
-                        for (Index j = 0; j < seen; ++j) {
-                            if ((*mask.keyPadding)[static_cast<std::size_t>(b * tk + j)]) {
-                                row[j] = -std::numeric_limits<S>::infinity();
-                            }
-                        }
-                    }
-                    const Index visible = mask.visibleKeys(first + i, tk);
-                    if (mask.keyPadding && !(scores.row(i).head(visible).array() > -std::numeric_limits<S>::infinity()).any()) {
-                        scores.row(i).setZero();  // nothing to look at
-                        continue;
-                    }
-                    softmaxRow(row, visible, seen);                    // P = softmax(masked scores)
+                    maskedSoftmaxRow(scores.row(i).data(), mask.visibleKeys(first + i, tk), seen, b, tk, mask);  // P
                 }
                 gemm<S>(S(1), scores, false, v, false, S(0), cache.context.block(b * tq + first, h * dh, rows, dh));  // P V
             }
@@ -234,24 +239,7 @@ void MultiHeadAttention::forwardRows(const Parameters<S>& p, In<S> x, const std:
             const auto v = cache.memoryProjected.block(b * tk, d + h * dh, tk, dh);
             auto scores = cache.probabilities.block(h * n + first, 0, count, tk);
             gemm<S>(scale, q, false, k, true, S(0), scores);  // Q Kᵀ / √d_head
-            for (Index i = 0; i < count; ++i) {
-                S* row = scores.row(i).data();
-                if (mask.keyPadding) {
-                    bool any = false;
-                    for (Index j = 0; j < tk; ++j) {
-                        if ((*mask.keyPadding)[static_cast<std::size_t>(b * tk + j)]) {
-                            row[j] = -std::numeric_limits<S>::infinity();
-                        } else {
-                            any = true;
-                        }
-                    }
-                    if (!any) {
-                        scores.row(i).setZero();  // nothing to look at
-                        continue;
-                    }
-                }
-                softmaxRow(row, tk, tk);
-            }
+            for (Index i = 0; i < count; ++i) maskedSoftmaxRow(scores.row(i).data(), tk, tk, b, tk, mask);  // P
             gemm<S>(S(1), scores, false, v, false, S(0), cache.context.block(first, h * dh, count, dh));  // P V
         }
     }

@@ -282,12 +282,7 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws, bool train
     embed(batch, batch.tokens, length, encoderEmbeddings_, architecture == Architecture::Encoder, ws.encoderStates, ws,
           false);
     ws.encoderBlocks.resize(encoderBlocks_.size());
-    ws.targetRows.clear();
-    if (lastBlockAtTargetsOnly(batch, ws, training)) {
-        for (std::size_t r = 0; r < batch.targets.size(); ++r) {
-            if (batch.targets[r] >= 0) ws.targetRows.push_back(static_cast<Index>(r));
-        }
-    }
+    findTargetRows(batch, ws, training);
     const std::size_t blocks = encoderBlocks_.size();
     if (ws.targetRows.empty() && blocks > 0) {
         // what an earlier step at the target rows left is not this step's (nor its memory)
@@ -334,14 +329,18 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws, bool train
 // reads the encoder's states (no sequence or tagging head) and at most half the rows have a target,
 // the last block computes every row's keys and values and the rest at the target rows alone: the
 // same loss and gradients for about a quarter of the block's work. Pre-LN (the final norm then
-// reads those rows only); inference always runs every row, as the views read them all.
+// reads those rows only); inference always runs every row, as the views read them all. Leaves
+// those rows in ws.targetRows, or none where the whole block runs.
 template <typename S>
-bool Transformer<S>::lastBlockAtTargetsOnly(const Batch& batch, const Workspace& ws, bool training) const {
-    if (!training || ws.allRows || config_.architecture != Architecture::Encoder || !config_.preNorm) return false;
-    if (config_.tags > 0 || config_.classes > 0 || config_.nextSentenceHead || !batch.sequenceLabels.empty()) return false;
-    if (encoderBlocks_.empty() || batch.targets.size() != static_cast<std::size_t>(batch.sequences * batch.length)) return false;
-    const auto targets = std::count_if(batch.targets.begin(), batch.targets.end(), [](std::int32_t t) { return t >= 0; });
-    return targets > 0 && 2 * static_cast<std::size_t>(targets) <= batch.targets.size();
+void Transformer<S>::findTargetRows(const Batch& batch, Workspace& ws, bool training) const {
+    ws.targetRows.clear();
+    if (!training || ws.allRows || config_.architecture != Architecture::Encoder || !config_.preNorm) return;
+    if (config_.tags > 0 || config_.classes > 0 || config_.nextSentenceHead || !batch.sequenceLabels.empty()) return;
+    if (encoderBlocks_.empty() || batch.targets.size() != static_cast<std::size_t>(batch.sequences * batch.length)) return;
+    for (std::size_t r = 0; r < batch.targets.size(); ++r) {
+        if (batch.targets[r] >= 0) ws.targetRows.push_back(static_cast<Index>(r));
+    }
+    if (2 * ws.targetRows.size() > batch.targets.size()) ws.targetRows.clear();  // most rows: the whole block
 }
 
 // d(encoder output) (and d(decoder output)) -> the gradients of the blocks and embeddings

@@ -151,7 +151,7 @@ private:
     };
 
     void forwardStacks(const Batch& batch, Workspace& workspace, bool training) const;
-    bool lastBlockAtTargetsOnly(const Batch& batch, const Workspace& workspace, bool training) const;
+    void findTargetRows(const Batch& batch, Workspace& workspace, bool training) const;
     void backwardStacks(const Batch& batch, Workspace& workspace, Gradients<S>& g, Index firstBlock) const;
     const Matrix<S>& tokenHeadHidden(const Workspace& workspace) const;
     const Matrix<S>& tokenHeadInput(const Workspace& workspace) const;
