@@ -4,13 +4,12 @@
 #include <variant>
 
 #include "core/train/session.hpp"
-#include "core/train/tiny_models.hpp"
+#include "core/optimlab/lesson_run.hpp"
 
 namespace pretrainlab::optimlab {
 
 GradientSample sampleGradient(std::size_t steps, unsigned threads, const Progress& progress) {
-    train::RunSettings settings = train::toyWorldRun(nn::Architecture::Decoder, std::max<std::size_t>(steps, 1));
-    settings.toyWorldBytes = 1u << 18;
+    train::RunSettings settings = lessonRun(std::max<std::size_t>(steps, 1));
     settings.trainer.threads = threads;
     train::TrainingSession session(settings);
     for (std::size_t k = 0; k < steps; ++k) {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <variant>
 
+#include "core/optimlab/lesson_run.hpp"
 #include "core/train/session.hpp"
 #include "core/train/tiny_models.hpp"
 
@@ -16,8 +17,7 @@ namespace {
 
 // The tiny decoder on the toy world at a constant rate: what every experiment varies from.
 train::RunSettings base(unsigned threads, std::size_t steps, double rate, std::size_t layers = 2) {
-    train::RunSettings s = train::toyWorldRun(nn::Architecture::Decoder, steps, rate);
-    s.toyWorldBytes = 1u << 18;
+    train::RunSettings s = lessonRun(steps, rate);
     s.model.layers = static_cast<nn::Index>(layers);
     s.trainer.schedule = {optim::ScheduleKind::Constant, rate, 0, steps};
     s.trainer.threads = threads;
@@ -60,7 +60,7 @@ Experiment init(unsigned threads) {
     train::RunSettings s = base(threads, 300, 2e-3);
     s.model.initialStd = 1.0;
     e.variants.push_back({"σ = 1", s});
-    s.model.initialStd = 0.02;
+    s.model.initialStd = train::gpt2InitialStd;
     e.variants.push_back({"σ = 0.02", s});
     return e;
 }

@@ -7,8 +7,8 @@
 #include <numeric>
 #include <variant>
 
+#include "core/optimlab/lesson_run.hpp"
 #include "core/train/session.hpp"
-#include "core/train/tiny_models.hpp"
 
 namespace pretrainlab::optimlab {
 
@@ -51,8 +51,7 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
 
 OptimizerSteps train(optim::OptimizerKind kind, double rate, const StepSizeSettings& settings, const Progress& progress,
                      double progressBase) {
-    train::RunSettings s = train::toyWorldRun(nn::Architecture::Decoder, settings.steps, rate);
-    s.toyWorldBytes = 1u << 18;
+    train::RunSettings s = lessonRun(settings.steps, rate);
     s.trainer.schedule = {optim::ScheduleKind::Constant, rate, 0, settings.steps};
     s.trainer.optimizer.kind = kind;
     s.trainer.optimizer.weightDecay = 0;

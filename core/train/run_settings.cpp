@@ -59,7 +59,9 @@ std::vector<SettingField> buildFields() {
     t.number("dropout", "", "Dropout", "", "the share of activations dropped while training", 0, 0.99, 0,
              [](S& s) -> double& { return s.model.dropout; });
     t.number("init_std", "init-std", "Init scale", "",
-             "weights and embeddings start as N(0, σ²) with this σ (GPT-2 and BERT: 0.02)", 0, 10, 0.02,
+             "weights and embeddings start as N(0, σ²) with this σ (GPT-2 and BERT: 0.02, at width 768; the tiny "
+             "models learn the toy world sooner from 0.07)",
+             0, 10, 0.07,
              [](S& s) -> double& { return s.model.initialStd; });
     t.integer("batch", "batch", "Batch", "sequences", "sequences per optimizer step", 1, 65'536, 16,
               [](S& s) -> nn::Index& { return s.batch; });
@@ -67,7 +69,7 @@ std::vector<SettingField> buildFields() {
               "split each batch into this many micro-batches and add their gradients: the same update with less "
               "activation memory",
               1, 4096, 1, [](S& s) -> nn::Index& { return s.accumulation; });
-    t.integer("steps", "steps", "Steps", "steps", "the run's length; the schedule decays over it", 1, 100'000'000, 3000,
+    t.integer("steps", "steps", "Steps", "steps", "the run's length; the schedule decays over it", 1, 100'000'000, 12000,
               [](S& s) -> std::size_t& { return s.steps; });
     t.choice("optimizer", "optimizer", "Optimizer", "AdamW, Adam, RMSProp, SGD with momentum or SGD",
              namesOf(optim::optimizerKinds(), optim::optimizerName),

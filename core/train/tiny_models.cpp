@@ -22,8 +22,8 @@ RunSettings toyWorldRun(nn::Architecture architecture, std::size_t steps, std::o
 TinyModelRecipe tinyModelRecipe(nn::Architecture architecture) {
     switch (architecture) {
         case nn::Architecture::Encoder: return {architecture, 1500, 2e-3, 150, 0.07};
-        case nn::Architecture::Decoder: return {architecture, 800, 2e-3};
-        case nn::Architecture::EncoderDecoder: return {architecture, 3000, 1e-3};
+        case nn::Architecture::Decoder: return {architecture, 800, 2e-3, 0, gpt2InitialStd};
+        case nn::Architecture::EncoderDecoder: return {architecture, 3000, 1e-3, 0, gpt2InitialStd};
     }
     return {};
 }

@@ -372,9 +372,12 @@ private slots:
             const double spread = std::sqrt(squares / n - (sum / n) * (sum / n));
             QVERIFY2(std::abs(spread / sigma - 1) < 0.05, qPrintable(QString::number(spread)));
         }
-        // the encoder's recipe starts wider than the run settings' default
-        QVERIFY(train::tinyModelRecipe(nn::Architecture::Encoder).initialStd >
-                train::toyWorldRun(nn::Architecture::Encoder, 1).model.initialStd);
+        // the decoder's recipe keeps GPT-2's σ, narrower than the run settings' default, which the
+        // encoder's recipe starts from
+        QCOMPARE(train::tinyModelRecipe(nn::Architecture::Decoder).initialStd, train::gpt2InitialStd);
+        QVERIFY(train::gpt2InitialStd < train::toyWorldRun(nn::Architecture::Decoder, 1).model.initialStd);
+        QCOMPARE(train::tinyModelRecipe(nn::Architecture::Encoder).initialStd,
+                 train::toyWorldRun(nn::Architecture::Encoder, 1).model.initialStd);
     }
 
     void frozenGroupsAreNotTrained() {
