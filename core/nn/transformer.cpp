@@ -329,12 +329,14 @@ void Transformer<S>::forwardStacks(const Batch& batch, Workspace& ws, bool train
 // reads the encoder's states (no sequence or tagging head) and at most half the rows have a target,
 // the last block computes every row's keys and values and the rest at the target rows alone: the
 // same loss and gradients for about a quarter of the block's work. Pre-LN (the final norm then
-// reads those rows only); inference always runs every row, as the views read them all. Leaves
-// those rows in ws.targetRows, or none where the whole block runs.
+// reads those rows only); inference runs every row, as the views read them all, unless the
+// caller reads only the losses (ws.lossesOnly: the held-out loss, the probes). Leaves those rows
+// in ws.targetRows, or none where the whole block runs.
 template <typename S>
 void Transformer<S>::findTargetRows(const Batch& batch, Workspace& ws, bool training) const {
     ws.targetRows.clear();
-    if (!training || ws.allRows || config_.architecture != Architecture::Encoder || !config_.preNorm) return;
+    if ((!training && !ws.lossesOnly) || ws.allRows) return;
+    if (config_.architecture != Architecture::Encoder || !config_.preNorm) return;
     if (config_.tags > 0 || config_.classes > 0 || config_.nextSentenceHead || !batch.sequenceLabels.empty()) return;
     if (encoderBlocks_.empty() || batch.targets.size() != static_cast<std::size_t>(batch.sequences * batch.length)) return;
     for (std::size_t r = 0; r < batch.targets.size(); ++r) {
@@ -564,8 +566,9 @@ Matrix<S> Transformer<S>::attentionWeights(const Workspace& workspace, Attention
     switch (stack) {
         case AttentionStack::Encoder:
             if (!workspace.targetRows.empty() && static_cast<std::size_t>(layer) + 1 == encoderBlocks_.size()) {
-                throw std::logic_error("the last block's weights after a masked-LM training step cover only the "
-                                       "masked rows: read attention weights after a run without gradients");
+                throw std::logic_error("the last block's weights after a masked-LM training step (or a run for "
+                                       "the losses only) cover only the masked rows: read attention weights after "
+                                       "a run without gradients");
             }
             return encoderBlocks_.at(static_cast<std::size_t>(layer))
                 .attention.weights(workspace.encoderBlocks.at(static_cast<std::size_t>(layer)).attention,

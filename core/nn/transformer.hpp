@@ -197,10 +197,12 @@ struct Transformer<S>::Workspace {
     Matrix<S> encoderOutput, decoderOutput;  // after the final norm (pre-LN) or the last block
     // A masked LM's training answers its last block at the rows with a target only (see
     // forwardStacks): those rows, ascending, and the block's output there. allRows turns it off,
-    // for the tests that check it against the whole block.
+    // for the tests that check it against the whole block; lossesOnly turns it on for a run
+    // without gradients whose caller reads the losses and the targets' logits alone.
     std::vector<Index> targetRows;
     Matrix<S> targetStates;
     bool allRows = false;
+    bool lossesOnly = false;
     std::vector<Index> rows;                 // rows with a target
     Matrix<S> gathered, transformHidden, transformActivated, transformed;
     typename LayerNorm::Cache<S> mlmNorm;

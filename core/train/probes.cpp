@@ -47,8 +47,7 @@ void fitAround(std::vector<std::int32_t>& before, std::vector<std::int32_t>& aft
 ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer& tokenizer,
                            const data::SpecialTokens& specials, const std::vector<data::ProbeItem>& items,
                            std::size_t top) {
-    ProbeReport report;
-    if (items.empty()) return report;
+    if (items.empty()) return {};
     const nn::ModelConfig& config = model.config();
     const nn::Index context = config.context;
 
@@ -120,10 +119,11 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
     }
 
     typename nn::Transformer<float>::Workspace workspace;
+    workspace.lossesOnly = true;  // only the blanks' logits are read
     model.run(batch, workspace, nullptr, 1.0, 0.0);
     const nn::Matrix<float>& logits = model.logits(workspace);  // one row per item, in order
 
-    std::array<double, data::probeCategoryCount> chanceSum{};
+    std::vector<ProbeOutcome> outcomes;
     for (std::size_t i = 0; i < items.size(); ++i) {
         ProbeOutcome outcome;
         outcome.item = items[i];
@@ -140,11 +140,19 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
         const auto answer = static_cast<std::size_t>(sequences[i].answer);
         outcome.answerProbability = answer < probabilities.size() ? probabilities[answer] : 0.0;
         outcome.correct = shown > 0 && order[0] == answer;
-        const auto c = static_cast<std::size_t>(items[i].category);
+        outcomes.push_back(std::move(outcome));
+    }
+    return reportOf(std::move(outcomes));
+}
+
+ProbeReport reportOf(std::vector<ProbeOutcome> outcomes) {
+    ProbeReport report;
+    std::array<double, data::probeCategoryCount> chanceSum{};
+    for (const ProbeOutcome& outcome : outcomes) {
+        const auto c = static_cast<std::size_t>(outcome.item.category);
         report.items[c] += 1;
         report.accuracy[c] += outcome.correct ? 1.0 : 0.0;
-        chanceSum[c] += items[i].candidates.empty() ? 0.0 : 1.0 / double(items[i].candidates.size());
-        report.outcomes.push_back(std::move(outcome));
+        chanceSum[c] += outcome.item.candidates.empty() ? 0.0 : 1.0 / double(outcome.item.candidates.size());
     }
     for (std::size_t c = 0; c < report.accuracy.size(); ++c) {
         if (report.items[c] > 0) {
@@ -152,6 +160,7 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
             report.chance[c] = chanceSum[c] / report.items[c];
         }
     }
+    report.outcomes = std::move(outcomes);
     return report;
 }
 

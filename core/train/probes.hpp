@@ -41,6 +41,9 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
                            std::size_t top = 5);
 
 // The name of a model's token id: the tokenizer's token, or [PAD], [CLS], <X_3>, ...
+// The report of these outcomes: each category's accuracy, items and chance level.
+ProbeReport reportOf(std::vector<ProbeOutcome> outcomes);
+
 std::string tokenName(TokenId id, const Tokenizer& tokenizer, const data::SpecialTokens& specials);
 // A text as the model's input ids.
 std::vector<std::int32_t> tokenIds(const Tokenizer& tokenizer, std::string_view text);

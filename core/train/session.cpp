@@ -1,7 +1,9 @@
 #include "core/train/session.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -199,15 +201,36 @@ StepOutcome TrainingSession::step() {
 
 std::optional<double> TrainingSession::heldOutLoss() {
     if (heldOutBatches_.empty()) return std::nullopt;
+    // The training threads share the batches (forward only, the losses alone), and the sums add up
+    // in the batches' order: the same figure on any number of threads.
+    const std::size_t count = heldOutBatches_.size();
+    const unsigned parts = static_cast<unsigned>(std::min<std::size_t>(trainer_->options().threads, count));
+    std::vector<nn::Losses> losses(count);
+    trainer_->onThreads(parts, [&](unsigned part) {
+        typename nn::Transformer<float>::Workspace workspace;
+        workspace.lossesOnly = true;
+        for (std::size_t b = part; b < count; b += parts) losses[b] = model_->run(heldOutBatches_[b], workspace, nullptr, 1.0, 0.0);
+    });
     nn::Losses total;
-    typename nn::Transformer<float>::Workspace workspace;
-    for (const nn::Batch& batch : heldOutBatches_) total += model_->run(batch, workspace, nullptr, 1.0, 0.0);
+    for (const nn::Losses& batch : losses) total += batch;
     return total.tokenMean();
 }
 
 ProbeReport TrainingSession::probe(const std::vector<data::ProbeItem>& items, std::size_t top) const {
     if (!tokenizer_ || items.empty()) return {};
-    return evaluateProbes(*model_, *tokenizer_, specials_, items, top);
+    // The training threads take a run of items each; the outcomes join in the items' order.
+    const unsigned parts = static_cast<unsigned>(std::min<std::size_t>(trainer_->options().threads, items.size()));
+    std::vector<ProbeReport> reports(parts);
+    trainer_->onThreads(parts, [&](unsigned part) {
+        const auto first = items.begin() + static_cast<std::ptrdiff_t>(items.size() * part / parts);
+        const auto last = items.begin() + static_cast<std::ptrdiff_t>(items.size() * (part + 1) / parts);
+        reports[part] = evaluateProbes(*model_, *tokenizer_, specials_, {first, last}, top);
+    });
+    std::vector<ProbeOutcome> outcomes;
+    for (ProbeReport& report : reports) {
+        std::move(report.outcomes.begin(), report.outcomes.end(), std::back_inserter(outcomes));
+    }
+    return reportOf(std::move(outcomes));
 }
 
 ProbeReport TrainingSession::probes(std::size_t top) const { return probe(probeItems_, top); }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,9 @@ public:
     void setSchedule(const optim::Schedule& schedule) { options_.schedule = schedule; }
     // How many shards (threads) the next steps use.
     void setThreads(unsigned threads);
+    // Runs task(0) … task(n − 1) together on the training threads (n at most options().threads),
+    // for work between two steps on the thread that steps (the held-out loss, the probes).
+    void onThreads(unsigned n, const std::function<void(unsigned)>& task) const { pool_->run(n, task); }
     // Parameters, gradients and optimizer state, in bytes.
     optim::TrainingMemory memory() const;
     // Activations the last step kept for backward, summed over its shards, in bytes.

@@ -229,6 +229,48 @@ private slots:
         QVERIFY(std::abs(alone.outcomes[0].answerProbability - report.outcomes[3].answerProbability) < 1e-5);
     }
 
+    // The held-out loss and the probes run on the training threads, the masked LM's only at the
+    // rows it predicts: the same figures as one thread running the whole model.
+    void evaluationIsTheSameOnEveryThreadCount_data() { probesAnswerEveryItemForEachArchitecture_data(); }
+    void evaluationIsTheSameOnEveryThreadCount() {
+        QFETCH(int, architecture);
+        RunSettings settings = toyRun(nn::Architecture(architecture));
+        settings.model.layers = 2;
+        TrainingSession session(settings);
+        losses(session, 6);
+
+        session.trainer().setThreads(1);
+        const double oneThread = *session.heldOutLoss();
+        const train::ProbeReport oneThreadProbes = session.probes();
+        session.trainer().setThreads(3);
+        QCOMPARE(*session.heldOutLoss(), oneThread);  // the batches' sums add up in their order
+        const train::ProbeReport split = session.probes();
+        QCOMPARE(split.outcomes.size(), oneThreadProbes.outcomes.size());
+        for (std::size_t i = 0; i < split.outcomes.size(); ++i) {
+            QCOMPARE(split.outcomes[i].item.sentence(), oneThreadProbes.outcomes[i].item.sentence());
+            QVERIFY(std::abs(split.outcomes[i].answerProbability - oneThreadProbes.outcomes[i].answerProbability) < 1e-5);
+        }
+        for (int c = 0; c < data::probeCategoryCount; ++c) {
+            QCOMPARE(split.items[c], oneThreadProbes.items[c]);
+            QCOMPARE(split.chance[c], oneThreadProbes.chance[c]);
+        }
+
+        // Every row, as the views run it, against the losses only.
+        const nn::Batch batch = session.sampleBatch(8, 3);
+        nn::Transformer<float>::Workspace whole, lossesOnly;
+        lossesOnly.lossesOnly = true;
+        const double all = session.model().run(batch, whole, nullptr, 1.0, 0.0).tokenMean();
+        const double rows = session.model().run(batch, lossesOnly, nullptr, 1.0, 0.0).tokenMean();
+        QVERIFY2(std::abs(all - rows) < 1e-5 * std::abs(all), qPrintable(QString("%1 against %2").arg(all).arg(rows)));
+        const bool shortcut = nn::Architecture(architecture) == nn::Architecture::Encoder;
+        QCOMPARE(lossesOnly.targetRows.empty(), !shortcut);
+        if (shortcut) {  // the last block's weights then cover the masked rows only
+            QVERIFY_THROWS_EXCEPTION(std::logic_error,
+                                     session.model().attentionWeights(lossesOnly, nn::AttentionStack::Encoder, 1, 0, 0));
+        }
+        QCOMPARE(session.model().attentionWeights(whole, nn::AttentionStack::Encoder, 1, 0, 0).rows(), batch.length);
+    }
+
     void badSettingsAreRefused() {
         RunSettings settings = toyRun();
         settings.accumulation = 3;
