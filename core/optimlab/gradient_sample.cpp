@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <variant>
 
-#include "core/train/session.hpp"
 #include "core/optimlab/lesson_run.hpp"
+#include "core/train/session.hpp"
 
 namespace pretrainlab::optimlab {
 

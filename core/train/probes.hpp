@@ -40,10 +40,10 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
                            const data::SpecialTokens& specials, const std::vector<data::ProbeItem>& items,
                            std::size_t top = 5);
 
-// The name of a model's token id: the tokenizer's token, or [PAD], [CLS], <X_3>, ...
 // The report of these outcomes: each category's accuracy, items and chance level.
 ProbeReport reportOf(std::vector<ProbeOutcome> outcomes);
 
+// The name of a model's token id: the tokenizer's token, or [PAD], [CLS], <X_3>, ...
 std::string tokenName(TokenId id, const Tokenizer& tokenizer, const data::SpecialTokens& specials);
 // A text as the model's input ids.
 std::vector<std::int32_t> tokenIds(const Tokenizer& tokenizer, std::string_view text);
