@@ -40,7 +40,7 @@ for entry in entries:
     name, flags = entry.split("|", 1)
     command = [cli, "train", "--corpus", "builtin:toyworld", "--probes", "--log-every", "25"] + shlex.split(flags)
     print(f"==> {name}: {' '.join(command[1:])}", flush=True)
-    first, last = {}, None
+    first, last, stopped = {}, None, False
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         for text in process.stdout:
             line = json.loads(text)
@@ -52,8 +52,13 @@ for entry in entries:
                     first[category] = {"s": line["elapsed_s"], "step": line["step"]}
             if len(first) == len(marks):
                 process.terminate()
+                stopped = True
                 break
         process.wait()
+    if process.returncode != 0 and not stopped:
+        sys.exit(f"bench/time_to_teach.sh: {name}: pretrainlab-cli train exited with {process.returncode}")
+    if last is None:
+        sys.exit(f"bench/time_to_teach.sh: {name}: pretrainlab-cli train logged no step")
     reached = max(first.values(), key=lambda f: f["s"]) if len(first) == len(marks) else None
     run = {"name": name, "flags": flags, "first": first, "all_marks": reached,
            "until_s": last["elapsed_s"], "until_step": last["step"], "last_probes": last["probes"]}
