@@ -60,8 +60,8 @@ std::vector<SettingField> buildFields() {
              [](S& s) -> double& { return s.model.dropout; });
     t.number("init_std", "init-std", "Init scale", "",
              "weights and embeddings start as N(0, σ²) with this σ (GPT-2 and BERT: 0.02, at width 768; the tiny "
-             "models learn the toy world sooner from 0.07)",
-             0, 10, 0.07,
+             "models learn the toy world sooner from 0.1)",
+             0, 10, 0.1,
              [](S& s) -> double& { return s.model.initialStd; });
     t.integer("batch", "batch", "Batch", "sequences", "sequences per optimizer step", 1, 65'536, 16,
               [](S& s) -> nn::Index& { return s.batch; });
@@ -78,8 +78,10 @@ std::vector<SettingField> buildFields() {
     t.number("beta1", "beta1", "β₁", "", "how long Adam's mean of gradients remembers", 0, 1, 0.9,
              [](S& s) -> double& { return s.trainer.optimizer.beta1; })
         .maximumExcluded = true;
-    t.number("beta2", "beta2", "β₂", "", "how long Adam's mean of squared gradients remembers", 0, 1, 0.999,
-             [](S& s) -> double& { return s.trainer.optimizer.beta2; })
+    t.number("beta2", "beta2", "β₂", "",
+             "how long Adam's mean of squared gradients remembers (Adam's paper: 0.999; GPT-3 and LLaMA: 0.95, from "
+             "which the tiny models learn the toy world sooner)",
+             0, 1, 0.95, [](S& s) -> double& { return s.trainer.optimizer.beta2; })
         .maximumExcluded = true;
     t.number("epsilon", "epsilon", "ε", "", "Adam's ε beside √v̂", 0, 1, 1e-8,
              [](S& s) -> double& { return s.trainer.optimizer.epsilon; });

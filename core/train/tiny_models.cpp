@@ -35,6 +35,7 @@ RunSettings tinyModelRun(const TinyModelRecipe& recipe, unsigned threads, std::u
     settings.trainer.seed = seed;
     if (recipe.warmup > 0) settings.trainer.schedule.warmup = recipe.warmup;
     if (recipe.initialStd > 0) settings.model.initialStd = recipe.initialStd;
+    settings.trainer.optimizer.beta2 = recipe.beta2;
     return settings;
 }
 

@@ -375,6 +375,20 @@ private slots:
         QVERIFY(!optimlab::experimentNamed("nope", 1));
     }
 
+    // Every experiment's runs start from the setup its figures were measured with (σ 0.02, Adam's
+    // β₂ 0.999), not from the run settings' defaults (σ 0.1, β₂ 0.95).
+    void experimentsKeepTheirMeasuredSetup() {
+        const train::RunSettings defaults;
+        QVERIFY(defaults.trainer.optimizer.beta2 != 0.999);
+        for (const std::string& name : optimlab::experimentNames()) {
+            const optimlab::Experiment e = *optimlab::experimentNamed(name, 1);
+            for (const optimlab::RunVariant& v : e.variants) {
+                QCOMPARE(v.settings.trainer.optimizer.beta2, 0.999);
+                if (name != "init") QCOMPARE(v.settings.model.initialStd, train::gpt2InitialStd);
+            }
+        }
+    }
+
     void scheduleFormulaCarriesItsNumbers() {
         optim::Schedule s{optim::ScheduleKind::Linear, 1e-4, 10000, 1000000};
         const std::string f = s.formula();

@@ -340,9 +340,9 @@ private slots:
         QVERIFY(training.tokenSum != reference.tokenSum);
     }
 
-    // The attention lesson's tiny models: each recipe's length, peak, warmup and starting σ reach
-    // its run (what the recipe leaves at 0 stays the run settings' default), and the model built
-    // for it starts with weights of that spread.
+    // The attention lesson's tiny models: each recipe's length, peak, warmup, starting σ and β₂
+    // reach its run (what the recipe leaves at 0 stays the run settings' default), and the model
+    // built for it starts with weights of that spread.
     void tinyModelRecipesReachTheirRuns() {
         for (const nn::Architecture arch : {nn::Architecture::Encoder, nn::Architecture::Decoder}) {
             const train::TinyModelRecipe recipe = train::tinyModelRecipe(arch);
@@ -356,6 +356,7 @@ private slots:
             QCOMPARE(settings.trainer.schedule.warmup, recipe.warmup > 0 ? recipe.warmup : defaults.trainer.schedule.warmup);
             const double sigma = recipe.initialStd > 0 ? recipe.initialStd : defaults.model.initialStd;
             QCOMPARE(settings.model.initialStd, sigma);
+            QCOMPARE(settings.trainer.optimizer.beta2, recipe.beta2);
 
             const train::TrainingSession session(settings);
             const auto bundle = train::snapshotOf(session, "at the start");
@@ -372,12 +373,17 @@ private slots:
             const double spread = std::sqrt(squares / n - (sum / n) * (sum / n));
             QVERIFY2(std::abs(spread / sigma - 1) < 0.05, qPrintable(QString::number(spread)));
         }
-        // the decoder's recipe keeps GPT-2's σ, narrower than the run settings' default, which the
-        // encoder's recipe starts from
+        // the decoder's recipe keeps GPT-2's σ, narrower than the encoder's recipe's, itself narrower
+        // than the run settings' default; every recipe keeps Adam's β₂ 0.999, not the default 0.95
+        const train::RunSettings defaults = train::toyWorldRun(nn::Architecture::Encoder, 1);
         QCOMPARE(train::tinyModelRecipe(nn::Architecture::Decoder).initialStd, train::gpt2InitialStd);
-        QVERIFY(train::gpt2InitialStd < train::toyWorldRun(nn::Architecture::Decoder, 1).model.initialStd);
-        QCOMPARE(train::tinyModelRecipe(nn::Architecture::Encoder).initialStd,
-                 train::toyWorldRun(nn::Architecture::Encoder, 1).model.initialStd);
+        QVERIFY(train::gpt2InitialStd < train::tinyModelRecipe(nn::Architecture::Encoder).initialStd);
+        QVERIFY(train::tinyModelRecipe(nn::Architecture::Encoder).initialStd < defaults.model.initialStd);
+        for (const nn::Architecture arch :
+             {nn::Architecture::Encoder, nn::Architecture::Decoder, nn::Architecture::EncoderDecoder}) {
+            QCOMPARE(train::tinyModelRun(train::tinyModelRecipe(arch), 1).trainer.optimizer.beta2, 0.999);
+        }
+        QCOMPARE(defaults.trainer.optimizer.beta2, 0.95);
     }
 
     void frozenGroupsAreNotTrained() {
