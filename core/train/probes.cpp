@@ -44,9 +44,9 @@ void fitAround(std::vector<std::int32_t>& before, std::vector<std::int32_t>& aft
 
 }  // namespace
 
-ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer& tokenizer,
-                           const data::SpecialTokens& specials, const std::vector<data::ProbeItem>& items,
-                           std::size_t top) {
+std::vector<ProbeOutcome> probeOutcomes(const nn::Transformer<float>& model, const Tokenizer& tokenizer,
+                                        const data::SpecialTokens& specials, const std::vector<data::ProbeItem>& items,
+                                        std::size_t top) {
     if (items.empty()) return {};
     const nn::ModelConfig& config = model.config();
     const nn::Index context = config.context;
@@ -142,7 +142,7 @@ ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer&
         outcome.correct = shown > 0 && order[0] == answer;
         outcomes.push_back(std::move(outcome));
     }
-    return reportOf(std::move(outcomes));
+    return outcomes;
 }
 
 ProbeReport reportOf(std::vector<ProbeOutcome> outcomes) {

@@ -35,10 +35,11 @@ struct ProbeReport {
     double accuracyOf(data::ProbeCategory category) const { return accuracy[static_cast<std::size_t>(category)]; }
 };
 
-// All items in one forward pass. Token strings come from the tokenizer, special ones by name.
-ProbeReport evaluateProbes(const nn::Transformer<float>& model, const Tokenizer& tokenizer,
-                           const data::SpecialTokens& specials, const std::vector<data::ProbeItem>& items,
-                           std::size_t top = 5);
+// Each item's outcome, in the items' order, from one forward pass. Token strings come from the
+// tokenizer, special ones by name.
+std::vector<ProbeOutcome> probeOutcomes(const nn::Transformer<float>& model, const Tokenizer& tokenizer,
+                                        const data::SpecialTokens& specials, const std::vector<data::ProbeItem>& items,
+                                        std::size_t top = 5);
 
 // The report of these outcomes: each category's accuracy, items and chance level.
 ProbeReport reportOf(std::vector<ProbeOutcome> outcomes);

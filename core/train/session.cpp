@@ -220,16 +220,14 @@ ProbeReport TrainingSession::probe(const std::vector<data::ProbeItem>& items, st
     if (!tokenizer_ || items.empty()) return {};
     // The training threads take a run of items each; the outcomes join in the items' order.
     const unsigned parts = static_cast<unsigned>(std::min<std::size_t>(trainer_->options().threads, items.size()));
-    std::vector<ProbeReport> reports(parts);
+    std::vector<std::vector<ProbeOutcome>> runs(parts);
     trainer_->onThreads(parts, [&](unsigned part) {
         const auto first = items.begin() + static_cast<std::ptrdiff_t>(items.size() * part / parts);
         const auto last = items.begin() + static_cast<std::ptrdiff_t>(items.size() * (part + 1) / parts);
-        reports[part] = evaluateProbes(*model_, *tokenizer_, specials_, {first, last}, top);
+        runs[part] = probeOutcomes(*model_, *tokenizer_, specials_, {first, last}, top);
     });
     std::vector<ProbeOutcome> outcomes;
-    for (ProbeReport& report : reports) {
-        std::move(report.outcomes.begin(), report.outcomes.end(), std::back_inserter(outcomes));
-    }
+    for (std::vector<ProbeOutcome>& run : runs) std::move(run.begin(), run.end(), std::back_inserter(outcomes));
     return reportOf(std::move(outcomes));
 }
 
