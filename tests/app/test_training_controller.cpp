@@ -160,8 +160,21 @@ private slots:
         controller.setEvaluationInterval(0);
         QVERIFY(controller.start(tinyToyWorld(), std::nullopt, true));
         QTRY_COMPARE_WITH_TIMEOUT(controller.state(), State::Paused, 30000);
+        QSignalSpy stepped(&controller, &TrainingController::stateChanged);
         controller.stepOnce();
         QTRY_COMPARE(controller.stepsDone(), std::size_t(1));
+        // The step's own signals (Running, then Paused again) arrive from the worker after its count
+        // moves: wait for both, so that the spy below hears only what the refused start does.
+        const auto pausedAfterTheStep = [&] {
+            bool ran = false;
+            for (const QList<QVariant>& arguments : stepped) {
+                const auto state = arguments.front().value<State>();
+                if (state == State::Running) ran = true;
+                if (ran && state == State::Paused) return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY(pausedAfterTheStep());
         train::RunSettings huge = tinyToyWorld();
         huge.model.width = 8192;
         huge.model.layers = 256;
